@@ -1,0 +1,137 @@
+//! Reading multipart bodies with per-file caps: a file is never kept past 2 MiB + one
+//! chunk, and the body as a whole is capped by the route's `DefaultBodyLimit`.
+
+use axum::extract::Multipart;
+use axum::extract::multipart::MultipartError;
+use axum::http::StatusCode;
+
+use crate::tickets::Upload;
+use crate::tickets::rules::{ATTACHMENT_MAX_BYTES, ATTACHMENTS_MAX};
+
+/// The body limit of a route that takes uploads: ten full files and the text around them.
+pub const UPLOAD_BODY_LIMIT: usize = ATTACHMENTS_MAX * ATTACHMENT_MAX_BYTES + 1024 * 1024;
+/// No text field of ours needs more (a 50,000-character message in 4-byte characters).
+const TEXT_FIELD_MAX: usize = 256 * 1024;
+/// Bounds the work one request can cause.
+const PARTS_MAX: usize = 64;
+
+/// A parsed multipart form. Files over the cap are reported by name, not kept.
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, Upload)>,
+    pub too_big: Vec<(String, String)>,
+}
+
+impl UploadForm {
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The non-empty files sent under `name`.
+    pub fn files(&self, name: &str) -> Vec<Upload> {
+        self.files
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, u)| u.clone())
+            .collect()
+    }
+
+    pub fn take_files(&mut self, name: &str) -> Vec<Upload> {
+        let (mine, rest) = std::mem::take(&mut self.files)
+            .into_iter()
+            .partition(|(k, _)| k == name);
+        self.files = rest;
+        mine.into_iter().map(|(_, u)| u).collect()
+    }
+}
+
+/// Why a multipart body could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    #[error("The request is too large.")]
+    TooLarge,
+    #[error("The form could not be read: {0}")]
+    Malformed(String),
+    #[error("The form has too many parts.")]
+    TooManyParts,
+}
+
+impl UploadError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            UploadError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+impl From<MultipartError> for UploadError {
+    fn from(e: MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            UploadError::TooLarge
+        } else {
+            UploadError::Malformed(e.body_text())
+        }
+    }
+}
+
+/// Reads every part. A file part with an empty name and no bytes (a file input left
+/// empty) is skipped; a file over 2 MiB is drained without being kept and reported in
+/// `too_big`; a text field over 256 KiB is refused.
+pub async fn read_form(mut multipart: Multipart) -> Result<UploadForm, UploadError> {
+    let mut form = UploadForm::default();
+    let mut parts = 0;
+    while let Some(mut field) = multipart.next_field().await? {
+        parts += 1;
+        if parts > PARTS_MAX {
+            return Err(UploadError::TooManyParts);
+        }
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let content_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let cap = if filename.is_some() {
+            ATTACHMENT_MAX_BYTES
+        } else {
+            TEXT_FIELD_MAX
+        };
+        let mut data = Vec::new();
+        let mut over = false;
+        while let Some(chunk) = field.chunk().await? {
+            if over {
+                continue;
+            }
+            if data.len() + chunk.len() > cap {
+                over = true;
+                data = Vec::new();
+            } else {
+                data.extend_from_slice(&chunk);
+            }
+        }
+        match filename {
+            Some(filename) if over => form.too_big.push((name, filename)),
+            Some(filename) if filename.is_empty() && data.is_empty() => {}
+            Some(filename) => form.files.push((
+                name,
+                Upload {
+                    filename,
+                    content_type,
+                    data,
+                },
+            )),
+            None if over => return Err(UploadError::TooLarge),
+            None => {
+                let text = String::from_utf8(data)
+                    .map_err(|_| UploadError::Malformed(format!("field {name} is not UTF-8")))?;
+                form.fields.push((name, text));
+            }
+        }
+    }
+    Ok(form)
+}

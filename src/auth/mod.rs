@@ -1,0 +1,9 @@
+//! Who is calling: accounts, passwords, sessions, CSRF, throttling and the secrets that
+//! identify API clients.
+
+pub mod csrf;
+pub mod password;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,70 @@
+//! Browser sessions: a random token in an HttpOnly cookie, its SHA-256 in the database.
+
+use crate::clock::now_ms;
+use crate::db::Db;
+use crate::secure::{secret, sha256_hex};
+use crate::tickets::{Actor, Role};
+
+pub const COOKIE: &str = "hd_session";
+/// Sessions last two weeks from login.
+pub const LIFETIME_MS: i64 = 14 * 24 * 3600 * 1000;
+
+/// Starts a session for `user_id` and returns the cookie value.
+pub async fn create(db: &Db, user_id: i64) -> sqlx::Result<String> {
+    let token = secret();
+    let hash = sha256_hex(&token);
+    let now = now_ms();
+    let expires = now + LIFETIME_MS;
+    sqlx::query!(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        hash,
+        user_id,
+        now,
+        expires
+    )
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// The active user behind a session cookie, if the session is live.
+pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Actor>> {
+    let hash = sha256_hex(token);
+    let now = now_ms();
+    let row = sqlx::query!(
+        "SELECT u.id, u.public_id, u.email, u.name, u.role
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+        hash,
+        now
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Actor {
+        id: r.id,
+        public_id: r.public_id,
+        email: r.email,
+        name: r.name,
+        role: Role::parse(&r.role).unwrap_or(Role::Customer),
+    }))
+}
+
+/// Ends one session (logout).
+pub async fn end(db: &Db, token: &str) -> sqlx::Result<()> {
+    let hash = sha256_hex(token);
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Forgets expired sessions (run at start-up).
+pub async fn sweep(db: &Db) -> sqlx::Result<u64> {
+    let now = now_ms();
+    Ok(
+        sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -1,0 +1,199 @@
+//! Secrets handed out once and stored hashed: personal API tokens, integration keys and
+//! the first-run setup token.
+
+use crate::clock::now_ms;
+use crate::db::{Db, begin_write};
+use crate::secure::{secret, sha256_hex};
+use crate::tickets::{Actor, Role};
+
+/// Personal API tokens carry a prefix so that a leaked one is recognisable.
+const TOKEN_PREFIX: &str = "hdt_";
+const KEY_PREFIX: &str = "hdk_";
+pub const LABEL_MAX: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// Creates an API token for a user and returns it: the only time it is visible.
+pub async fn create_api_token(db: &Db, user_id: i64, name: &str) -> sqlx::Result<String> {
+    let token = format!("{TOKEN_PREFIX}{}", secret());
+    let hash = sha256_hex(&token);
+    let now = now_ms();
+    let name = name.trim();
+    sqlx::query!(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
+        user_id,
+        name,
+        hash,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+/// The user's live tokens, newest first.
+pub async fn list_api_tokens(db: &Db, user_id: i64) -> sqlx::Result<Vec<ApiTokenInfo>> {
+    let rows = sqlx::query!(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens
+         WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ApiTokenInfo {
+            id: r.id,
+            name: r.name,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+        })
+        .collect())
+}
+
+/// Revokes one of the user's tokens; false if there was no such live token.
+pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> sqlx::Result<bool> {
+    let now = now_ms();
+    let done = sqlx::query!(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+        now,
+        token_id,
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The active user a Bearer token belongs to.
+pub async fn user_for_api_token(db: &Db, token: &str) -> sqlx::Result<Option<Actor>> {
+    let hash = sha256_hex(token);
+    let row = sqlx::query!(
+        "SELECT u.id, u.public_id, u.email, u.name, u.role
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1",
+        hash
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| Actor {
+        id: r.id,
+        public_id: r.public_id,
+        email: r.email,
+        name: r.name,
+        role: Role::parse(&r.role).unwrap_or(Role::Customer),
+    }))
+}
+
+/// Creates an integration key and returns it: the only time it is visible.
+pub async fn create_integration_key(db: &Db, name: &str) -> sqlx::Result<String> {
+    let key = format!("{KEY_PREFIX}{}", secret());
+    let hash = sha256_hex(&key);
+    let now = now_ms();
+    let name = name.trim();
+    sqlx::query!(
+        "INSERT INTO integration_keys (name, key_hash, created_at) VALUES (?, ?, ?)",
+        name,
+        hash,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(key)
+}
+
+/// Whether `key` is a live integration key.
+pub async fn integration_key_valid(db: &Db, key: &str) -> sqlx::Result<bool> {
+    let hash = sha256_hex(key);
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM integration_keys WHERE key_hash = ? AND revoked_at IS NULL)
+           AS "e!: bool""#,
+        hash
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Issues a fresh first-run setup token, replacing any earlier unused one.
+pub async fn issue_setup_token(db: &Db) -> sqlx::Result<String> {
+    let token = secret();
+    let hash = sha256_hex(&token);
+    let now = now_ms();
+    let mut tx = begin_write(db).await?;
+    sqlx::query!("DELETE FROM setup_tokens WHERE used_at IS NULL")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)",
+        hash,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Whether `token` is an unused setup token.
+pub async fn setup_token_valid(db: &Db, token: &str) -> sqlx::Result<bool> {
+    let hash = sha256_hex(token);
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL)
+           AS "e!: bool""#,
+        hash
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Uses up a setup token and creates the first admin in the same transaction; `None` if
+/// the token was already used (or never existed) or an admin exists by now.
+pub async fn consume_setup_token(
+    db: &Db,
+    token: &str,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+) -> sqlx::Result<Option<i64>> {
+    let hash = sha256_hex(token);
+    let now = now_ms();
+    let mut tx = begin_write(db).await?;
+    let used = sqlx::query!(
+        "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+        now,
+        hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    let admin = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS "e!: bool""#
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if used.rows_affected() != 1 || admin {
+        return Ok(None);
+    }
+    let pid = crate::secure::public_id();
+    let email = email.trim();
+    let name = name.trim();
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+           VALUES (?, ?, ?, 'admin', ?, ?, ?) RETURNING id AS "id!""#,
+        pid,
+        email,
+        name,
+        password_hash,
+        now,
+        now
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}

@@ -1,0 +1,204 @@
+//! Accounts: creation with validation, lookup, password changes, activation.
+
+use crate::clock::now_ms;
+use crate::db::Db;
+use crate::secure::public_id;
+use crate::tickets::{Actor, Role};
+
+use super::password;
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 128;
+pub const NAME_MAX: usize = 100;
+pub const EMAIL_MAX: usize = 254;
+
+/// A problem with account input, by form field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn err(field: &'static str, message: impl Into<String>) -> AccountError {
+    AccountError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// Checks an email address's shape (one `@`, a dotted domain, no spaces).
+pub fn check_email(email: &str) -> Option<AccountError> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Some(err("email", "Enter your email address."));
+    }
+    let valid = email.len() <= EMAIL_MAX
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(email.split_once('@'), Some((local, domain))
+            if !local.is_empty() && !domain.contains('@') && domain.contains('.')
+               && !domain.starts_with('.') && !domain.ends_with('.'));
+    (!valid).then(|| {
+        err(
+            "email",
+            "Enter a valid email address, like name@example.com.",
+        )
+    })
+}
+
+pub fn check_password(password: &str) -> Option<AccountError> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN {
+        Some(err(
+            "password",
+            format!("Use at least {PASSWORD_MIN} characters."),
+        ))
+    } else if n > PASSWORD_MAX {
+        Some(err(
+            "password",
+            format!("Use at most {PASSWORD_MAX} characters."),
+        ))
+    } else {
+        None
+    }
+}
+
+pub fn check_name(name: &str) -> Option<AccountError> {
+    let n = name.trim().chars().count();
+    if n == 0 {
+        Some(err("name", "Enter your name."))
+    } else if n > NAME_MAX {
+        Some(err("name", format!("Use at most {NAME_MAX} characters.")))
+    } else {
+        None
+    }
+}
+
+/// Creates an account after checking every field; a taken email is a field error.
+pub async fn create(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<Actor, Vec<AccountError>> {
+    let errors: Vec<AccountError> = [
+        check_name(name),
+        check_email(email),
+        check_password(password),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let hash = password::hash(password.to_owned())
+        .await
+        .map_err(|e| vec![err("password", e.to_string())])?;
+    insert_with_hash(db, email, name, role, &hash).await
+}
+
+/// Inserts an account whose password is already hashed (demo data and fixtures).
+pub async fn insert_with_hash(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: Role,
+    hash: &str,
+) -> Result<Actor, Vec<AccountError>> {
+    let email = email.trim();
+    let name = name.trim();
+    let pid = public_id();
+    let now = now_ms();
+    let role_str = role.as_str();
+    let result = sqlx::query_scalar!(
+        r#"INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        pid,
+        email,
+        name,
+        role_str,
+        hash,
+        now,
+        now
+    )
+    .fetch_one(db)
+    .await;
+    match result {
+        Ok(id) => Ok(Actor {
+            id,
+            public_id: pid,
+            email: email.to_owned(),
+            name: name.to_owned(),
+            role,
+        }),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(vec![err(
+            "email",
+            "An account with this email already exists.",
+        )]),
+        Err(e) => Err(vec![err(
+            "email",
+            format!("Could not create the account: {e}"),
+        )]),
+    }
+}
+
+/// An account as login sees it.
+pub struct LoginRecord {
+    pub actor: Actor,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<LoginRecord>> {
+    let email = email.trim();
+    let row = sqlx::query!(
+        "SELECT id, public_id, email, name, role, password_hash, active FROM users WHERE email = ?",
+        email
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| LoginRecord {
+        actor: Actor {
+            id: r.id,
+            public_id: r.public_id,
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role).unwrap_or(Role::Customer),
+        },
+        password_hash: r.password_hash,
+        active: r.active != 0,
+    }))
+}
+
+pub async fn password_hash(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = ?", user_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Replaces the password and ends every session of the user.
+pub async fn set_password(db: &Db, user_id: i64, hash: &str) -> sqlx::Result<()> {
+    let now = now_ms();
+    let mut tx = crate::db::begin_write(db).await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+        hash,
+        now,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn admin_exists(db: &Db) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND active = 1) AS "e!: bool""#
+    )
+    .fetch_one(db)
+    .await
+}

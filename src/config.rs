@@ -1,0 +1,146 @@
+//! Command-line flags and their `HELPDESK_*` environment twins.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The `helpdesk` command line (a stable interface: scripts and operators depend on it).
+#[derive(Debug, Parser)]
+#[command(
+    name = "helpdesk",
+    version,
+    about = "A fast, self-hosted help desk portal"
+)]
+pub struct Cli {
+    /// Database URL; a missing SQLite file is created.
+    #[arg(
+        long,
+        global = true,
+        env = "HELPDESK_DATABASE",
+        default_value = "sqlite://helpdesk.db"
+    )]
+    pub database: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default command).
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Manage integration keys (the epixel dialect's `apikey`).
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+    /// Fill the database with realistic sample data.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HELPDESK_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Public URL of the site (links in output; `https` makes cookies Secure).
+    #[arg(long, env = "HELPDESK_BASE_URL")]
+    pub base_url: Option<String>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// Settings that the admin settings page may override at run time.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Open tickets a customer may have at once.
+    #[arg(long, env = "HELPDESK_OPEN_TICKET_LIMIT", default_value_t = 25)]
+    pub open_ticket_limit: i64,
+    /// GitHub token used to escalate tickets to issues.
+    #[arg(long, env = "HELPDESK_GITHUB_TOKEN", hide_env_values = true)]
+    pub github_token: Option<String>,
+    /// GitHub repository (`owner/name`) that receives escalated tickets.
+    #[arg(long, env = "HELPDESK_GITHUB_REPO")]
+    pub github_repo: Option<String>,
+    /// Base URL of the GitHub REST API.
+    #[arg(
+        long,
+        env = "HELPDESK_GITHUB_API_URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api_url: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            open_ticket_limit: 25,
+            github_token: None,
+            github_repo: None,
+            github_api_url: "https://api.github.com".into(),
+        }
+    }
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: None,
+            settings: Settings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Customer,
+    Agent,
+    Admin,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password comes from HELPDESK_PASSWORD or stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it (alone, once).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Create an integration key and print it (alone, once).
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many tickets to create.
+    #[arg(long, default_value_t = 1000)]
+    pub tickets: u64,
+}

@@ -1,0 +1,44 @@
+//! Opening the database: SQLite in WAL mode, durable commits, foreign keys on.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// The migrations under `migrations/`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub type Db = SqlitePool;
+pub type Tx = Transaction<'static, Sqlite>;
+
+/// Opens (creating if missing) the database at `url` and applies pending migrations.
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("invalid database URL {url:?}: {e}"))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: an acknowledged write survives a crash of the process or the machine.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("temp_store", "memory")
+        .pragma("cache_size", "-32000");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .min_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open database {url:?}: {e}"))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot migrate database {url:?}: {e}"))?;
+    Ok(pool)
+}
+
+/// Starts a write transaction that takes the write lock at once. A deferred transaction
+/// that reads before it writes fails with SQLITE_BUSY_SNAPSHOT under concurrent writers.
+pub async fn begin_write(db: &Db) -> sqlx::Result<Tx> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}

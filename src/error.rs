@@ -1,0 +1,117 @@
+//! The web face's error type and its rendering as a page. Server faults are logged and
+//! shown without detail; client mistakes get a clear message and a 4xx status.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::tickets::CoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("Page not found")]
+    NotFound,
+    #[error("You are not allowed to do that")]
+    Forbidden,
+    #[error("Please log in")]
+    LoginRequired { next: String },
+    #[error("The form expired or came from another site. Go back, reload the page and try again.")]
+    Csrf,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooMany(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::LoginRequired { .. } => StatusCode::SEE_OTHER,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<sqlx::Error> for WebError {
+    fn from(e: sqlx::Error) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        WebError::Internal(e.into())
+    }
+}
+
+impl From<CoreError> for WebError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::NotFound => WebError::NotFound,
+            CoreError::Forbidden => WebError::Forbidden,
+            CoreError::Invalid(errors) => WebError::BadRequest(
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            CoreError::OpenTicketLimit { limit } => WebError::TooMany(format!(
+                "You already have {limit} open tickets. Close one before opening another."
+            )),
+            CoreError::TicketClosed => {
+                WebError::Conflict("This ticket is closed. Reopen it to add a message.".into())
+            }
+            CoreError::Stale => WebError::Conflict(
+                "The ticket changed while you were editing. Reload it and try again.".into(),
+            ),
+            CoreError::Db(e) => WebError::Internal(e.into()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::LoginRequired { next } = &self {
+            let target = format!("/login?next={}", crate::web::encode_query(next));
+            return Redirect::to(&target).into_response();
+        }
+        let status = self.status();
+        let message = match &self {
+            WebError::Internal(e) => {
+                tracing::error!(error = %e, "request failed");
+                "Something went wrong on our side. Please try again in a moment.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let page = ErrorPage {
+            title: status.canonical_reason().unwrap_or("Error"),
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, page.message).into_response(),
+        }
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;

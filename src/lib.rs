@@ -1,0 +1,99 @@
+//! helpdesk: one ticket core, four faces (web pages, three JSON dialects), one binary.
+
+pub mod attachments;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod secure;
+pub mod server;
+pub mod tickets;
+pub mod web;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnFailure, TraceLayer};
+use tracing::Level;
+
+use crate::tickets::Core;
+
+/// The one state every handler receives.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    pub site: Arc<Site>,
+}
+
+/// Facts about where the site is served.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Absolute URL of the site without a trailing slash, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
+    /// Cookies get `Secure` when the site is served over https.
+    pub secure_cookies: bool,
+}
+
+impl Site {
+    pub fn new(base_url: &str) -> Self {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        Self {
+            secure_cookies: base_url.starts_with("https://"),
+            base_url,
+        }
+    }
+}
+
+impl AppState {
+    pub fn db(&self) -> &db::Db {
+        &self.core.db
+    }
+}
+
+/// The whole application: every face merged, with the layers every response gets.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(web::router())
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(
+            // Method, path (never the query string, which may carry a setup token), status
+            // and latency; no headers, so no cookies or tokens reach the logs.
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    |response: &axum::response::Response, latency: Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = response.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "served"
+                        );
+                    },
+                )
+                .on_failure(DefaultOnFailure::new().level(Level::ERROR)),
+        )
+}

@@ -1,0 +1,134 @@
+//! The `helpdesk` command line: serve (the default), migrate, user, token, apikey, demo.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use helpdesk::auth::{password, sessions, tokens, users};
+use helpdesk::config::{
+    ApikeyCommand, Cli, Command, RoleArg, ServeArgs, TokenCommand, UserCommand,
+};
+use helpdesk::tickets::{Core, Role};
+use helpdesk::{AppState, Site, db, demo, server};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("HELPDESK_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let command = match cli.command {
+        Some(command) => command,
+        // `helpdesk` alone serves, with flags from the environment.
+        None => match Cli::parse_from(["helpdesk", "serve"]).command {
+            Some(serve) => serve,
+            None => Command::Serve(ServeArgs::default()),
+        },
+    };
+    let db = db::connect(&cli.database).await?;
+    match command {
+        Command::Serve(args) => serve(db, args).await,
+        Command::Migrate => {
+            eprintln!("database is up to date");
+            Ok(())
+        }
+        Command::User(UserCommand::Create { email, name, role }) => {
+            let password = read_password()?;
+            let role = match role {
+                RoleArg::Customer => Role::Customer,
+                RoleArg::Agent => Role::Agent,
+                RoleArg::Admin => Role::Admin,
+            };
+            let user = users::create(&db, &email, &name, role, &password)
+                .await
+                .map_err(|errors| {
+                    let text: Vec<String> = errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect();
+                    anyhow::anyhow!(text.join("; "))
+                })?;
+            eprintln!(
+                "created {} {} ({})",
+                role.as_str(),
+                user.email,
+                user.public_id
+            );
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let user = users::find_by_email(&db, &email)
+                .await?
+                .filter(|u| u.active)
+                .ok_or_else(|| anyhow::anyhow!("no active user with email {email}"))?;
+            println!(
+                "{}",
+                tokens::create_api_token(&db, user.actor.id, &name).await?
+            );
+            Ok(())
+        }
+        Command::Apikey(ApikeyCommand::Create { name }) => {
+            if name.trim().is_empty() {
+                anyhow::bail!("--name must not be empty");
+            }
+            println!("{}", tokens::create_integration_key(&db, &name).await?);
+            Ok(())
+        }
+        Command::Demo(args) => demo::run(&db, args.tickets).await,
+    }
+}
+
+/// The password for `user create`: HELPDESK_PASSWORD, else the first line of stdin.
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("HELPDESK_PASSWORD") {
+        return Ok(p);
+    }
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input)?;
+    let line = input.lines().next().unwrap_or_default().to_owned();
+    if line.is_empty() {
+        anyhow::bail!("no password: set HELPDESK_PASSWORD or pipe it on stdin");
+    }
+    Ok(line)
+}
+
+async fn serve(db: db::Db, args: ServeArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.bind))?;
+    let local = listener.local_addr()?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    sessions::sweep(&db).await?;
+    password::warm_up();
+    if !users::admin_exists(&db).await? {
+        let token = tokens::issue_setup_token(&db).await?;
+        println!("No admin account yet. Create one here (the link works once):");
+        println!("  {}/setup?token={token}", base_url.trim_end_matches('/'));
+    }
+    let state = AppState {
+        core: Core::new(db, args.settings),
+        site: Arc::new(Site::new(&base_url)),
+    };
+    tracing::info!(address = %local, "helpdesk listening on {base_url}");
+    server::serve(listener, helpdesk::app(state), server::shutdown_signal()).await;
+    Ok(())
+}

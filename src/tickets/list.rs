@@ -1,0 +1,166 @@
+//! Ticket lists and counts, each served from an index.
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::Core;
+use super::model::{Actor, Priority, Status};
+use super::rules::CoreResult;
+
+/// Filters a list may combine. Customers always see only their own tickets.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    /// Any of these statuses (empty: all).
+    pub statuses: Vec<Status>,
+    pub category_id: Option<i64>,
+    pub priority: Option<Priority>,
+    /// 1-based page number.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One row of a ticket list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TicketSummary {
+    pub id: i64,
+    pub public_id: String,
+    pub number: i64,
+    pub title: String,
+    pub status: String,
+    pub priority: String,
+    pub category: String,
+    pub client_name: String,
+    pub assignee_name: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Messages from the other side the caller has not seen yet.
+    pub unseen: bool,
+}
+
+impl TicketSummary {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status).unwrap_or(Status::Open)
+    }
+    pub fn priority(&self) -> Priority {
+        Priority::parse(&self.priority).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Tickets per canonical status, over the tickets the caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct StatusCounts(pub Vec<(Status, i64)>);
+
+impl StatusCounts {
+    pub fn get(&self, status: Status) -> i64 {
+        self.0
+            .iter()
+            .find(|(s, _)| *s == status)
+            .map_or(0, |(_, n)| *n)
+    }
+    pub fn total(&self) -> i64 {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+    pub fn sum(&self, statuses: &[Status]) -> i64 {
+        statuses.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter) {
+    q.push(" WHERE t.deleted_at IS NULL");
+    if !actor.is_staff() {
+        q.push(" AND t.client_id = ").push_bind(actor.id);
+    }
+    if !filter.statuses.is_empty() {
+        q.push(" AND t.status IN (");
+        let mut list = q.separated(", ");
+        for status in &filter.statuses {
+            list.push_bind(status.as_str());
+        }
+        q.push(")");
+    }
+    if let Some(category) = filter.category_id {
+        q.push(" AND t.category_id = ").push_bind(category);
+    }
+    if let Some(priority) = filter.priority {
+        q.push(" AND t.priority = ").push_bind(priority.as_str());
+    }
+}
+
+impl Core {
+    /// A page of the tickets the actor may see, newest activity first.
+    pub async fn list_tickets(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+    ) -> CoreResult<Page<TicketSummary>> {
+        let per_page = filter.per_page.clamp(1, 100);
+        let page = filter.page.max(1);
+        // The unseen marker: the customer waits for staff replies, staff for the customer's.
+        let side = if actor.is_staff() { "=" } else { "<>" };
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT t.id, t.public_id, t.number, t.title, t.status, t.priority,
+                    c.name AS category, u.name AS client_name, a.name AS assignee_name,
+                    t.created_at, t.updated_at,
+                    EXISTS (SELECT 1 FROM messages m
+                            WHERE m.ticket_id = t.id AND m.seen_at IS NULL AND m.internal = 0
+                              AND m.author_id {side} t.client_id) AS unseen
+             FROM tickets t
+             JOIN categories c ON c.id = t.category_id
+             JOIN users u ON u.id = t.client_id
+             LEFT JOIN users a ON a.id = t.assignee_id"
+        ));
+        push_filters(&mut q, actor, filter);
+        q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
+            .push_bind(per_page)
+            .push(" OFFSET ")
+            .push_bind((page - 1) * per_page);
+        let items = q
+            .build_query_as::<TicketSummary>()
+            .fetch_all(&self.db)
+            .await?;
+
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t");
+        push_filters(&mut count, actor, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.db).await?;
+        Ok(Page {
+            items,
+            page,
+            per_page,
+            total,
+        })
+    }
+
+    /// How many tickets the actor may see in each status (with the same category filter).
+    pub async fn count_by_status(
+        &self,
+        actor: &Actor,
+        category_id: Option<i64>,
+    ) -> CoreResult<StatusCounts> {
+        let filter = ListFilter {
+            category_id,
+            ..ListFilter::default()
+        };
+        let mut q = QueryBuilder::<Sqlite>::new("SELECT t.status, COUNT(*) FROM tickets t");
+        push_filters(&mut q, actor, &filter);
+        q.push(" GROUP BY t.status");
+        let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&self.db).await?;
+        Ok(StatusCounts(
+            rows.into_iter()
+                .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
+                .collect(),
+        ))
+    }
+}

@@ -1,0 +1,184 @@
+//! Replies and internal notes, and marking what the other party has seen.
+
+use super::access::visible_ticket;
+use super::attachments::{attach_all, check_attachments};
+use super::events;
+use super::model::{Actor, Status, TicketKey};
+use super::rules::{CoreError, CoreResult, Field, MESSAGE_MAX, Problem, Problems};
+use super::{Core, LinkAttachment, Upload};
+use crate::clock::now_ms;
+use crate::db::begin_write;
+use crate::secure::public_id;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewMessage {
+    pub body: String,
+    /// A staff-only note, never shown to the customer.
+    pub internal: bool,
+    pub uploads: Vec<Upload>,
+    pub links: Vec<LinkAttachment>,
+    pub attachment_ids: Vec<String>,
+    /// The ticket version the author saw; a newer ticket answers `Stale`.
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MessageRef {
+    pub id: i64,
+    pub public_id: String,
+    pub ticket_id: i64,
+    pub created_at: i64,
+    /// The ticket's status after the message (a customer reply may reopen it).
+    pub status: Status,
+}
+
+impl NewMessage {
+    pub fn check(&self) -> Problems {
+        let mut p = Problems::default();
+        p.text(Field::Message, &self.body, MESSAGE_MAX);
+        check_attachments(&mut p, &self.uploads, &self.links, &self.attachment_ids);
+        p
+    }
+}
+
+impl Core {
+    /// Adds a message to a ticket the actor may see.
+    ///
+    /// Rules: only staff write internal notes; a customer cannot write to a closed or
+    /// cancelled ticket; a customer's reply to a resolved or pending ticket puts it back
+    /// to `open` (awaiting staff).
+    pub async fn add_message(
+        &self,
+        actor: &Actor,
+        key: &TicketKey,
+        input: NewMessage,
+    ) -> CoreResult<MessageRef> {
+        input.check().into_result()?;
+        if input.internal && !actor.is_staff() {
+            return Err(CoreError::Forbidden);
+        }
+        let mut tx = begin_write(&self.db).await?;
+        let ticket = visible_ticket(&mut *tx, actor, key).await?;
+        if input.expected_version.is_some_and(|v| v != ticket.version) {
+            return Err(CoreError::Stale);
+        }
+        let by_client = actor.id == ticket.client_id && !actor.is_staff();
+        if by_client && matches!(ticket.status, Status::Closed | Status::Cancelled) {
+            return Err(CoreError::TicketClosed);
+        }
+        let now = now_ms();
+        let pid = public_id();
+        let body = input.body.trim();
+        // Nobody else has to see an internal note: it is born seen.
+        let seen_at = input.internal.then_some(now);
+        let message_id = sqlx::query_scalar!(
+            r#"INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at,
+                                    seen_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            pid,
+            ticket.id,
+            actor.id,
+            body,
+            input.internal,
+            now,
+            seen_at,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        attach_all(
+            &mut tx,
+            actor,
+            ticket.id,
+            message_id,
+            input.uploads,
+            input.links,
+            &input.attachment_ids,
+        )
+        .await?;
+
+        let reopen = by_client && matches!(ticket.status, Status::Resolved | Status::Pending);
+        let status = if reopen { Status::Open } else { ticket.status };
+        let status_str = status.as_str();
+        sqlx::query!(
+            "UPDATE tickets SET status = ?, updated_at = ?, version = version + 1,
+                    resolved_at = CASE WHEN ? THEN NULL ELSE resolved_at END
+             WHERE id = ?",
+            status_str,
+            now,
+            reopen,
+            ticket.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        if reopen {
+            events::record(
+                &mut tx,
+                ticket.id,
+                actor.id,
+                "status",
+                Some(ticket.status.as_str()),
+                Some(status_str),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(MessageRef {
+            id: message_id,
+            public_id: pid,
+            ticket_id: ticket.id,
+            created_at: now,
+            status,
+        })
+    }
+
+    /// Marks as seen every message of the ticket that the actor's side has not seen yet:
+    /// for the customer, the staff's public replies; for staff, the customer's messages.
+    pub async fn mark_ticket_seen(&self, actor: &Actor, ticket_id: i64) -> CoreResult<u64> {
+        let now = now_ms();
+        let staff = actor.is_staff();
+        let done = sqlx::query!(
+            "UPDATE messages SET seen_at = ?1
+             WHERE ticket_id = ?2 AND seen_at IS NULL AND internal = 0
+               AND (author_id = (SELECT client_id FROM tickets WHERE id = ?2)) = ?3",
+            now,
+            ticket_id,
+            staff
+        )
+        .execute(&self.db)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Marks the given messages as seen, all or nothing: every id must be a message the
+    /// actor may see, written by the other side (the legacy `threads/seen`).
+    pub async fn mark_messages_seen(&self, actor: &Actor, ids: &[String]) -> CoreResult<()> {
+        if ids.is_empty() {
+            return Err(CoreError::invalid(Field::Message, Problem::Required));
+        }
+        let now = now_ms();
+        let staff = actor.is_staff();
+        let mut tx = begin_write(&self.db).await?;
+        for id in ids {
+            let row = sqlx::query!(
+                r#"SELECT m.id AS "id!" FROM messages m JOIN tickets t ON t.id = m.ticket_id
+                   WHERE m.public_id = ?1 AND t.deleted_at IS NULL
+                     AND (?2 OR (t.client_id = ?3 AND m.internal = 0))"#,
+                id,
+                staff,
+                actor.id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+            sqlx::query!(
+                "UPDATE messages SET seen_at = COALESCE(seen_at, ?) WHERE id = ?",
+                now,
+                row.id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! THE ticket core: the canonical model, its rules and one function per use case.
+//! Every face (web pages, the three JSON dialects, the command line) calls these and only
+//! translates their results; no face writes its own SQL for tickets.
+
+mod access;
+mod attachments;
+mod events;
+mod list;
+mod messages;
+pub mod model;
+mod open;
+pub mod rules;
+mod status;
+mod view;
+
+pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
+pub use list::{ListFilter, Page, StatusCounts, TicketSummary};
+pub use messages::{MessageRef, NewMessage};
+pub use model::{Actor, Category, Priority, Role, Status, TicketKey};
+pub use open::{CategoryRef, NewTicket, Opened};
+pub use rules::{CoreError, CoreResult, Field, FieldError, Problem};
+pub use status::StatusChange;
+pub use view::{MessageView, PersonRef, TagRef, TicketDetail};
+
+use crate::config::Settings;
+use crate::db::Db;
+
+/// The core's handle: the database and the defaults that settings may override.
+#[derive(Clone)]
+pub struct Core {
+    pub db: Db,
+    pub defaults: Settings,
+}
+
+impl Core {
+    pub fn new(db: Db, defaults: Settings) -> Self {
+        Self { db, defaults }
+    }
+
+    /// The open-ticket limit: the admin setting if one was saved, else the configured one.
+    pub async fn open_ticket_limit(&self) -> CoreResult<i64> {
+        let saved =
+            sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
+                .fetch_optional(&self.db)
+                .await?;
+        Ok(saved
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(self.defaults.open_ticket_limit))
+    }
+
+    /// Every category, active first, in id order.
+    pub async fn categories(&self) -> CoreResult<Vec<Category>> {
+        let rows =
+            sqlx::query!("SELECT id, slug, name, description, active FROM categories ORDER BY id")
+                .fetch_all(&self.db)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Category {
+                id: r.id,
+                slug: r.slug,
+                name: r.name,
+                description: r.description,
+                active: r.active != 0,
+            })
+            .collect())
+    }
+}

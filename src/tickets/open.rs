@@ -1,0 +1,215 @@
+//! Opening a ticket with its first message, tags and attachments, in one transaction.
+
+use sqlx::SqliteConnection;
+
+use super::attachments::{attach_all, check_attachments};
+use super::model::{Actor, Priority, Status};
+use super::rules::{
+    CoreError, CoreResult, Field, MESSAGE_MAX, Problem, Problems, TITLE_MAX, clean_tags,
+};
+use super::{Core, LinkAttachment, Upload};
+use crate::clock::now_ms;
+use crate::db::begin_write;
+use crate::secure::public_id;
+
+/// How a face names a category: epixel by integer id, everyone else by slug.
+#[derive(Debug, Clone)]
+pub enum CategoryRef {
+    Id(i64),
+    Slug(String),
+}
+
+/// Everything a new ticket may carry. Faces fill it from their own input shapes.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub title: String,
+    pub subject: Option<String>,
+    pub description: String,
+    pub priority: Priority,
+    pub category: CategoryRef,
+    pub tags: Vec<String>,
+    pub api: Option<String>,
+    pub uploads: Vec<Upload>,
+    pub links: Vec<LinkAttachment>,
+    /// Ids of the actor's earlier, unused uploads (the legacy dialect).
+    pub attachment_ids: Vec<String>,
+}
+
+/// The identifiers of a ticket just opened.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub id: i64,
+    pub number: i64,
+    pub public_id: String,
+}
+
+impl NewTicket {
+    /// Checks every limit that needs no database, reporting every bad field at once.
+    pub fn check(&self) -> Problems {
+        let mut p = Problems::default();
+        p.text(Field::Title, &self.title, TITLE_MAX);
+        if let Some(subject) = &self.subject
+            && subject.chars().count() > TITLE_MAX
+        {
+            p.add(Field::Subject, Problem::TooLong { max: TITLE_MAX });
+        }
+        p.text(Field::Description, &self.description, MESSAGE_MAX);
+        p.tags(&clean_tags(&self.tags));
+        check_attachments(&mut p, &self.uploads, &self.links, &self.attachment_ids);
+        p
+    }
+}
+
+impl Core {
+    /// Opens a ticket for `actor` (its client). Customers are held to the open-ticket
+    /// limit. Nothing is stored unless everything is.
+    pub async fn open_ticket(&self, actor: &Actor, input: NewTicket) -> CoreResult<Opened> {
+        let mut problems = input.check();
+        let title = input.title.trim().to_owned();
+        let description = input.description.trim().to_owned();
+        let tags = clean_tags(&input.tags);
+        let limit = self.open_ticket_limit().await?;
+
+        let mut tx = begin_write(&self.db).await?;
+        let category_id = resolve_category(&mut tx, &input.category).await?;
+        if category_id.is_none() {
+            problems.add(Field::Category, Problem::Invalid);
+        }
+        problems.into_result()?;
+        let category_id = category_id.unwrap_or_default();
+
+        if actor.role == super::Role::Customer {
+            let active = count_active(&mut tx, actor.id).await?;
+            if active >= limit {
+                return Err(CoreError::OpenTicketLimit { limit });
+            }
+        }
+
+        let now = now_ms();
+        let number = sqlx::query_scalar!(
+            "UPDATE counters SET value = value + 1 WHERE name = 'ticket_number' RETURNING value"
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let ticket_pid = public_id();
+        let subject = input
+            .subject
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let api = input
+            .api
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let status = Status::Open.as_str();
+        let priority = input.priority.as_str();
+        let ticket_id = sqlx::query_scalar!(
+            r#"INSERT INTO tickets (public_id, number, title, subject, status, priority,
+                                   category_id, client_id, api, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            ticket_pid,
+            number,
+            title,
+            subject,
+            status,
+            priority,
+            category_id,
+            actor.id,
+            api,
+            now,
+            now,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+
+        let message_pid = public_id();
+        let message_id = sqlx::query_scalar!(
+            r#"INSERT INTO messages (public_id, ticket_id, author_id, body, created_at)
+               VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+            message_pid,
+            ticket_id,
+            actor.id,
+            description,
+            now,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+
+        set_tags(&mut tx, ticket_id, &tags).await?;
+        attach_all(
+            &mut tx,
+            actor,
+            ticket_id,
+            message_id,
+            input.uploads,
+            input.links,
+            &input.attachment_ids,
+        )
+        .await?;
+        super::events::record(&mut tx, ticket_id, actor.id, "created", None, Some(status)).await?;
+        tx.commit().await?;
+        Ok(Opened {
+            id: ticket_id,
+            number,
+            public_id: ticket_pid,
+        })
+    }
+}
+
+/// The id of an active category, if `category` names one.
+pub(crate) async fn resolve_category(
+    conn: &mut SqliteConnection,
+    category: &CategoryRef,
+) -> CoreResult<Option<i64>> {
+    let (id, slug) = match category {
+        CategoryRef::Id(id) => (Some(*id), None),
+        CategoryRef::Slug(slug) => (None, Some(slug.trim())),
+    };
+    Ok(sqlx::query_scalar!(
+        "SELECT id FROM categories WHERE (id = ?1 OR slug = ?2) AND active = 1",
+        id,
+        slug
+    )
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// How many unfinished tickets a customer has (the open-ticket limit counts these).
+pub(crate) async fn count_active(conn: &mut SqliteConnection, client_id: i64) -> CoreResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM tickets
+           WHERE client_id = ? AND deleted_at IS NULL
+             AND status IN ('open', 'pending', 'in_progress')"#,
+        client_id
+    )
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Replaces a ticket's tags, creating tags met for the first time.
+pub(crate) async fn set_tags(
+    conn: &mut SqliteConnection,
+    ticket_id: i64,
+    tags: &[String],
+) -> CoreResult<()> {
+    sqlx::query!("DELETE FROM ticket_tags WHERE ticket_id = ?", ticket_id)
+        .execute(&mut *conn)
+        .await?;
+    for name in tags {
+        let tag_id = sqlx::query_scalar!(
+            r#"INSERT INTO tags (name) VALUES (?)
+               ON CONFLICT (name) DO UPDATE SET name = tags.name
+               RETURNING id AS "id!""#,
+            name
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "INSERT OR IGNORE INTO ticket_tags (ticket_id, tag_id) VALUES (?, ?)",
+            ticket_id,
+            tag_id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! Status changes and who may make them.
+
+use super::Core;
+use super::access::visible_ticket;
+use super::events;
+use super::model::{Actor, Status, TicketKey};
+use super::open::count_active;
+use super::rules::{CoreError, CoreResult};
+use crate::clock::now_ms;
+use crate::db::begin_write;
+
+/// The outcome of a status change; `from == to` means nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange {
+    pub from: Status,
+    pub to: Status,
+}
+
+impl StatusChange {
+    pub fn changed(&self) -> bool {
+        self.from != self.to
+    }
+}
+
+/// May `actor`, who owns the ticket or not, move it from `from` to `to`?
+/// Staff may make any change; a customer may close their own ticket (resolved, closed or
+/// cancelled) and reopen it once it is finished.
+pub fn may_change_status(actor: &Actor, owns: bool, from: Status, to: Status) -> bool {
+    if actor.is_staff() {
+        return true;
+    }
+    owns && (to.is_finished() || (to == Status::Open && from.is_finished()))
+}
+
+impl Core {
+    /// Moves a ticket to `to`, recording the change. `resolved_at` is set when the ticket
+    /// becomes finished and cleared when it is reopened. A customer who reopens a ticket
+    /// is held to the open-ticket limit.
+    pub async fn change_status(
+        &self,
+        actor: &Actor,
+        key: &TicketKey,
+        to: Status,
+        expected_version: Option<i64>,
+    ) -> CoreResult<StatusChange> {
+        let limit = self.open_ticket_limit().await?;
+        let mut tx = begin_write(&self.db).await?;
+        let ticket = visible_ticket(&mut *tx, actor, key).await?;
+        if expected_version.is_some_and(|v| v != ticket.version) {
+            return Err(CoreError::Stale);
+        }
+        let change = StatusChange {
+            from: ticket.status,
+            to,
+        };
+        let owns = ticket.client_id == actor.id;
+        if !change.changed() {
+            return Ok(change);
+        }
+        if !may_change_status(actor, owns, ticket.status, to) {
+            return Err(CoreError::Forbidden);
+        }
+        if !actor.is_staff() && to.is_active() && count_active(&mut tx, actor.id).await? >= limit {
+            return Err(CoreError::OpenTicketLimit { limit });
+        }
+        let now = now_ms();
+        let status = to.as_str();
+        let finished = to.is_finished();
+        let was_finished = ticket.status.is_finished();
+        sqlx::query!(
+            "UPDATE tickets SET status = ?1, updated_at = ?2, version = version + 1,
+                    resolved_at = CASE WHEN NOT ?3 THEN NULL
+                                       WHEN ?4 THEN resolved_at ELSE ?2 END
+             WHERE id = ?5",
+            status,
+            now,
+            finished,
+            was_finished,
+            ticket.id
+        )
+        .execute(&mut *tx)
+        .await?;
+        events::record(
+            &mut tx,
+            ticket.id,
+            actor.id,
+            "status",
+            Some(ticket.status.as_str()),
+            Some(status),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(change)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tickets::Role;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            id: 1,
+            public_id: String::new(),
+            email: String::new(),
+            name: String::new(),
+            role,
+        }
+    }
+
+    #[test]
+    fn customers_close_and_reopen_their_own_tickets_only() {
+        let c = actor(Role::Customer);
+        assert!(may_change_status(&c, true, Status::Open, Status::Closed));
+        assert!(may_change_status(
+            &c,
+            true,
+            Status::InProgress,
+            Status::Resolved
+        ));
+        assert!(may_change_status(&c, true, Status::Closed, Status::Open));
+        assert!(!may_change_status(
+            &c,
+            true,
+            Status::Open,
+            Status::InProgress
+        ));
+        assert!(!may_change_status(&c, true, Status::Pending, Status::Open));
+        assert!(!may_change_status(&c, false, Status::Open, Status::Closed));
+        let agent = actor(Role::Agent);
+        assert!(may_change_status(
+            &agent,
+            false,
+            Status::Open,
+            Status::InProgress
+        ));
+    }
+}

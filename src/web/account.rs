@@ -1,0 +1,508 @@
+//! Sign up, log in, log out, the account page (password, API tokens) and first-run setup.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Layout, Visitor, WebForm, safe_next};
+use crate::AppState;
+use crate::auth::users::{self, AccountError};
+use crate::auth::{password, sessions, throttle, tokens};
+use crate::clock;
+use crate::error::{WebError, WebResult};
+use crate::tickets::Role;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signup", get(signup_page).post(signup))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account_page))
+        .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/setup", get(setup_page).post(setup))
+}
+
+/// Field errors of an account form, looked up by field name in templates.
+#[derive(Default)]
+pub struct Errors(Vec<AccountError>);
+
+impl Errors {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
+
+fn one(field: &'static str, message: impl Into<String>) -> Errors {
+    Errors(vec![AccountError {
+        field,
+        message: message.into(),
+    }])
+}
+
+// ---- sign up ----
+
+#[derive(Template)]
+#[template(path = "account/signup.html")]
+struct SignupPage {
+    layout: Layout,
+    name: String,
+    email: String,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    csrf: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+async fn signup_page(v: Visitor) -> WebResult<Response> {
+    if v.user.is_some() {
+        return Ok(v.redirect("/tickets", None));
+    }
+    let layout = v.layout("Create your account");
+    v.page(
+        StatusCode::OK,
+        SignupPage {
+            layout,
+            name: String::new(),
+            email: String::new(),
+            errors: Errors::default(),
+        },
+    )
+}
+
+async fn signup(
+    State(state): State<AppState>,
+    mut v: Visitor,
+    WebForm(form): WebForm<SignupForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    match users::create(
+        state.db(),
+        &form.email,
+        &form.name,
+        Role::Customer,
+        &form.password,
+    )
+    .await
+    {
+        Ok(user) => {
+            let token = sessions::create(state.db(), user.id).await?;
+            v.start_session(token);
+            Ok(v.redirect("/tickets", Some("Welcome! Your account is ready.")))
+        }
+        Err(errors) => {
+            let layout = v.layout("Create your account");
+            let page = SignupPage {
+                layout,
+                name: form.name,
+                email: form.email,
+                errors: Errors(errors),
+            };
+            v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+    }
+}
+
+// ---- log in / out ----
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login_page(v: Visitor, Query(q): Query<NextQuery>) -> WebResult<Response> {
+    let next = safe_next(q.next.as_deref());
+    if v.user.is_some() {
+        return Ok(v.redirect(&next, None));
+    }
+    let layout = v.layout("Log in");
+    v.page(
+        StatusCode::OK,
+        LoginPage {
+            layout,
+            email: String::new(),
+            next,
+            error: None,
+        },
+    )
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut v: Visitor,
+    WebForm(form): WebForm<LoginForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    let db = state.db();
+    let next = safe_next(form.next.as_deref());
+    let email = form.email.trim().to_lowercase();
+    let refuse = |v: Visitor, status: StatusCode, message: String| {
+        let layout = v.layout("Log in");
+        let page = LoginPage {
+            layout,
+            email: form.email.clone(),
+            next: next.clone(),
+            error: Some(message),
+        };
+        v.page(status, page)
+    };
+
+    let ip_key = format!("ip:{}", peer.ip());
+    let account_key = format!("account:{email}");
+    for (key, limit) in [
+        (&ip_key, throttle::ADDRESS),
+        (&account_key, throttle::ACCOUNT),
+    ] {
+        if let Err(until) = throttle::begin_attempt(db, key, limit).await? {
+            let minutes = ((until - clock::now_ms()) / 60_000).max(1);
+            return refuse(
+                v,
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many failed attempts. Try again in {minutes} minutes."),
+            );
+        }
+    }
+
+    let record = users::find_by_email(db, &email).await?;
+    let stored = record
+        .as_ref()
+        .filter(|r| r.active)
+        .map(|r| r.password_hash.clone());
+    if !password::verify(form.password.clone(), stored).await {
+        return refuse(
+            v,
+            StatusCode::UNAUTHORIZED,
+            "Email or password is incorrect.".into(),
+        );
+    }
+    let Some(record) = record else {
+        return Err(WebError::Internal(anyhow::anyhow!(
+            "verified a login without an account"
+        )));
+    };
+    throttle::forgive(db, &ip_key, false).await?;
+    throttle::forgive(db, &account_key, true).await?;
+    if let Some(old) = v.session_token() {
+        sessions::end(db, old).await?;
+    }
+    let token = sessions::create(db, record.actor.id).await?;
+    v.start_session(token);
+    Ok(v.redirect(&next, None))
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    mut v: Visitor,
+    WebForm(form): WebForm<CsrfForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    if let Some(token) = v.session_token() {
+        sessions::end(state.db(), token).await?;
+    }
+    v.end_session();
+    Ok(v.redirect("/login", Some("You have been logged out.")))
+}
+
+// ---- account ----
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    layout: Layout,
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
+    errors: Errors,
+}
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+}
+
+async fn account_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    let user = v.require("/account")?;
+    render_account(&state, v, user.id, None, Errors::default(), StatusCode::OK).await
+}
+
+async fn render_account(
+    state: &AppState,
+    v: Visitor,
+    user_id: i64,
+    new_token: Option<String>,
+    errors: Errors,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let tokens = tokens::list_api_tokens(state.db(), user_id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id,
+            name: t.name,
+            created: clock::display(t.created_at),
+            last_used: t
+                .last_used_at
+                .map(clock::display)
+                .unwrap_or_else(|| "never".into()),
+        })
+        .collect();
+    let layout = v.layout("Your account");
+    v.page(
+        status,
+        AccountPage {
+            layout,
+            tokens,
+            new_token,
+            errors,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    mut v: Visitor,
+    WebForm(form): WebForm<PasswordForm>,
+) -> WebResult<Response> {
+    let user = v.require("/account")?;
+    v.check_csrf(&form.csrf)?;
+    let db = state.db();
+    let stored = users::password_hash(db, user.id).await?;
+    let errors = if !password::verify(form.current, stored).await {
+        one("current", "Your current password is not correct.")
+    } else if let Some(e) = users::check_password(&form.new) {
+        Errors(vec![AccountError {
+            field: "new",
+            message: e.message,
+        }])
+    } else if form.new != form.confirm {
+        one("confirm", "The two new passwords do not match.")
+    } else {
+        Errors::default()
+    };
+    if errors.any() {
+        return render_account(
+            &state,
+            v,
+            user.id,
+            None,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let hash = password::hash(form.new).await?;
+    // Ends every session, this one included; this browser gets a fresh one.
+    users::set_password(db, user.id, &hash).await?;
+    let token = sessions::create(db, user.id).await?;
+    v.start_session(token);
+    Ok(v.redirect(
+        "/account",
+        Some("Your password was changed. Other sessions were logged out."),
+    ))
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    csrf: String,
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(form): WebForm<TokenForm>,
+) -> WebResult<Response> {
+    let user = v.require("/account")?;
+    v.check_csrf(&form.csrf)?;
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > tokens::LABEL_MAX {
+        let errors = one(
+            "name",
+            format!(
+                "Give the token a name of 1 to {} characters.",
+                tokens::LABEL_MAX
+            ),
+        );
+        return render_account(
+            &state,
+            v,
+            user.id,
+            None,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let token = tokens::create_api_token(state.db(), user.id, name).await?;
+    // Shown once, on this response only: no redirect, and never stored in clear.
+    render_account(
+        &state,
+        v,
+        user.id,
+        Some(token),
+        Errors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(form): WebForm<CsrfForm>,
+) -> WebResult<Response> {
+    let user = v.require("/account")?;
+    v.check_csrf(&form.csrf)?;
+    if !tokens::revoke_api_token(state.db(), user.id, id).await? {
+        return Err(WebError::NotFound);
+    }
+    Ok(v.redirect("/account", Some("The token was revoked.")))
+}
+
+// ---- first-run setup ----
+
+#[derive(Template)]
+#[template(path = "account/setup.html")]
+struct SetupPage {
+    layout: Layout,
+    token: String,
+    name: String,
+    email: String,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct SetupQuery {
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SetupForm {
+    csrf: String,
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+fn invalid_setup_link() -> WebError {
+    WebError::BadRequest("This setup link is invalid or was already used.".into())
+}
+
+async fn setup_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<SetupQuery>,
+) -> WebResult<Response> {
+    let token = q.token.unwrap_or_default();
+    if users::admin_exists(state.db()).await?
+        || !tokens::setup_token_valid(state.db(), &token).await?
+    {
+        return Err(invalid_setup_link());
+    }
+    let layout = v.layout("Create the first admin");
+    let page = SetupPage {
+        layout,
+        token,
+        name: String::new(),
+        email: String::new(),
+        errors: Errors::default(),
+    };
+    v.page(StatusCode::OK, page)
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    mut v: Visitor,
+    WebForm(form): WebForm<SetupForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    let db = state.db();
+    let errors: Vec<AccountError> = [
+        users::check_name(&form.name),
+        users::check_email(&form.email),
+        users::check_password(&form.password),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let email_taken = users::find_by_email(db, &form.email).await?.is_some();
+    if !errors.is_empty() || email_taken {
+        let mut errors = Errors(errors);
+        if email_taken {
+            errors.0.push(AccountError {
+                field: "email",
+                message: "An account with this email already exists.".into(),
+            });
+        }
+        let layout = v.layout("Create the first admin");
+        let page = SetupPage {
+            layout,
+            token: form.token,
+            name: form.name,
+            email: form.email,
+            errors,
+        };
+        return v.page(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
+    let hash = password::hash(form.password).await?;
+    let Some(user_id) =
+        tokens::consume_setup_token(db, &form.token, &form.email, &form.name, &hash).await?
+    else {
+        return Err(invalid_setup_link());
+    };
+    let token = sessions::create(db, user_id).await?;
+    v.start_session(token);
+    Ok(v.redirect("/tickets", Some("Your admin account is ready.")))
+}

@@ -1,0 +1,247 @@
+//! The HTML face: server-rendered pages that work without JavaScript.
+
+mod account;
+mod assets;
+mod tickets;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::auth::{csrf, sessions};
+use crate::error::{WebError, WebResult};
+use crate::secure::secret;
+use crate::tickets::Actor;
+
+const FLASH_COOKIE: &str = "hd_flash";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(assets::router())
+        .merge(account::router())
+        .merge(tickets::router())
+        .fallback(|| async { WebError::NotFound })
+        .layer(axum::middleware::from_fn(csrf::origin_guard))
+}
+
+async fn home(v: Visitor) -> Redirect {
+    Redirect::to(if v.user.is_some() {
+        "/tickets"
+    } else {
+        "/login"
+    })
+}
+
+/// Percent-encodes a value for a query string or a cookie.
+pub fn encode_query(value: &str) -> String {
+    utf8_percent_encode(value, NON_ALPHANUMERIC).to_string()
+}
+
+/// A `?next=` target, kept only if it is a path on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_owned()
+        }
+        _ => "/tickets".to_owned(),
+    }
+}
+
+/// What every page's frame needs: who is logged in, the form token, a one-time message.
+pub struct Layout {
+    pub title: String,
+    pub user: Option<Actor>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub css: &'static str,
+}
+
+/// The browser behind a request: its user (from the session cookie), its CSRF token and
+/// any flash message. Cookies to set go out with the response it renders.
+pub struct Visitor {
+    pub user: Option<Actor>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    session_token: Option<String>,
+    secure: bool,
+    jar: CookieJar,
+}
+
+impl FromRequestParts<AppState> for Visitor {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
+        let incoming = CookieJar::from_headers(&parts.headers);
+        let session_token = incoming.get(sessions::COOKIE).map(|c| c.value().to_owned());
+        let user = match &session_token {
+            Some(token) => sessions::resolve(state.db(), token).await?,
+            None => None,
+        };
+        let secure = state.site.secure_cookies;
+        let mut jar = CookieJar::new();
+        let csrf = match incoming.get(csrf::COOKIE) {
+            Some(c) if c.value().len() == 64 => c.value().to_owned(),
+            _ => {
+                let token = secret();
+                jar = jar.add(cookie(csrf::COOKIE, token.clone(), secure));
+                token
+            }
+        };
+        let flash = incoming.get(FLASH_COOKIE).map(|c| {
+            jar = std::mem::take(&mut jar).add(expired(FLASH_COOKIE));
+            percent_decode_str(c.value())
+                .decode_utf8_lossy()
+                .into_owned()
+        });
+        Ok(Visitor {
+            user,
+            csrf,
+            flash,
+            session_token,
+            secure,
+            jar,
+        })
+    }
+}
+
+fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+}
+
+fn expired(name: &'static str) -> Cookie<'static> {
+    let mut c = Cookie::build((name, "")).path("/").build();
+    c.make_removal();
+    c
+}
+
+impl Visitor {
+    /// The logged-in user, or a redirect to the login page that comes back to `path`.
+    pub fn require(&self, path: &str) -> WebResult<Actor> {
+        self.user.clone().ok_or_else(|| WebError::LoginRequired {
+            next: path.to_owned(),
+        })
+    }
+
+    /// The logged-in staff member (agent or admin); customers get 403.
+    pub fn require_staff(&self, path: &str) -> WebResult<Actor> {
+        let user = self.require(path)?;
+        if user.is_staff() {
+            Ok(user)
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+
+    pub fn check_csrf(&self, submitted: &str) -> WebResult<()> {
+        if csrf::verify(Some(&self.csrf), submitted) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+
+    pub fn layout(&self, title: impl Into<String>) -> Layout {
+        Layout {
+            title: title.into(),
+            user: self.user.clone(),
+            csrf: self.csrf.clone(),
+            flash: self.flash.clone(),
+            css: assets::stylesheet_url(),
+        }
+    }
+
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+
+    /// Logs in: a new session cookie and a new CSRF token (renewed at every login).
+    pub fn start_session(&mut self, token: String) {
+        let mut session = cookie(sessions::COOKIE, token, self.secure);
+        session.set_max_age(time::Duration::milliseconds(sessions::LIFETIME_MS));
+        self.csrf = secret();
+        let jar = std::mem::take(&mut self.jar);
+        self.jar = jar
+            .add(session)
+            .add(cookie(csrf::COOKIE, self.csrf.clone(), self.secure));
+    }
+
+    /// Logs out: the session cookie goes and the CSRF token is renewed.
+    pub fn end_session(&mut self) {
+        self.csrf = secret();
+        let jar = std::mem::take(&mut self.jar);
+        self.jar = jar.add(expired(sessions::COOKIE)).add(cookie(
+            csrf::COOKIE,
+            self.csrf.clone(),
+            self.secure,
+        ));
+    }
+
+    /// Renders a page with its status and the cookies this visit has to set.
+    pub fn page(self, status: StatusCode, page: impl Template) -> WebResult<Response> {
+        let html = page.render()?;
+        Ok((status, self.jar, Html(html)).into_response())
+    }
+
+    /// Redirects after a POST, with a message shown once on the next page.
+    pub fn redirect(self, to: &str, flash: Option<&str>) -> Response {
+        let mut jar = self.jar;
+        if let Some(message) = flash {
+            jar = jar.add(cookie(FLASH_COOKIE, encode_query(message), self.secure));
+        }
+        (jar, Redirect::to(to)).into_response()
+    }
+}
+
+/// `axum::Form` whose rejection is a page with a 400, not a bare text body.
+pub struct WebForm<T>(pub T);
+
+impl<T, S> FromRequest<S> for WebForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> WebResult<Self> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| WebForm(v))
+            .map_err(|e| {
+                WebError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/tickets/1001")), "/tickets/1001");
+        assert_eq!(safe_next(Some("//evil.test/")), "/tickets");
+        assert_eq!(safe_next(Some("https://evil.test/")), "/tickets");
+        assert_eq!(safe_next(Some("/\\evil.test")), "/tickets");
+        assert_eq!(safe_next(None), "/tickets");
+    }
+}

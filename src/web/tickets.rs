@@ -1,0 +1,522 @@
+//! The ticket pages: the list, the new-ticket form, a ticket with its thread, replies,
+//! closing and reopening, and attachment downloads.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Layout, Visitor, WebForm, encode_query};
+use crate::AppState;
+use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, read_form};
+use crate::clock;
+use crate::error::{WebError, WebResult};
+use crate::tickets::rules::split_tags;
+use crate::tickets::{
+    Category, CategoryRef, CoreError, Field, FieldError, ListFilter, NewMessage, NewTicket, Page,
+    Priority, Problem, Status, StatusCounts, TicketDetail, TicketKey, TicketSummary,
+};
+
+const PER_PAGE: i64 = 25;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tickets", get(list))
+        .route(
+            "/tickets/new",
+            get(new_page)
+                .post(create)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/tickets/{number}", get(show))
+        .route(
+            "/tickets/{number}/reply",
+            post(reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/tickets/{number}/status", post(set_status))
+        .route("/attachments/{id}/{filename}", get(download))
+}
+
+/// Field errors of a ticket form, looked up by field name in templates.
+#[derive(Default)]
+pub struct FormErrors(Vec<FieldError>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> Option<String> {
+        let messages: Vec<String> = self
+            .0
+            .iter()
+            .filter(|e| e.field.as_str() == field)
+            .map(FieldError::message)
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    fn status(&self) -> StatusCode {
+        if self
+            .0
+            .iter()
+            .any(|e| matches!(e.problem, Problem::FileTooBig { .. }))
+        {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
+fn too_big_errors(form: &UploadForm) -> Vec<FieldError> {
+    form.too_big
+        .iter()
+        .map(|(_, filename)| {
+            FieldError::new(
+                Field::Attachments,
+                Problem::FileTooBig {
+                    filename: filename.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+// ---- the list ----
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    status: Option<String>,
+    category: Option<String>,
+    page: Option<String>,
+}
+
+struct Tab {
+    label: &'static str,
+    value: &'static str,
+    count: i64,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/list.html")]
+struct ListPage {
+    layout: Layout,
+    tabs: Vec<Tab>,
+    categories: Vec<Category>,
+    category: Option<i64>,
+    status: String,
+    rows: Vec<TicketSummary>,
+    page: Page<()>,
+}
+
+impl ListPage {
+    fn selected(&self, id: &i64) -> bool {
+        self.category == Some(*id)
+    }
+    fn when(&self, ms: &i64) -> String {
+        clock::display(*ms)
+    }
+    fn link(&self, page: i64) -> String {
+        let mut url = format!("/tickets?page={page}");
+        if !self.status.is_empty() {
+            url.push_str(&format!("&status={}", encode_query(&self.status)));
+        }
+        if let Some(c) = self.category {
+            url.push_str(&format!("&category={c}"));
+        }
+        url
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    let user = v.require("/tickets")?;
+    let core = &state.core;
+    let status = q.status.as_deref().and_then(Status::parse);
+    let category = q.category.as_deref().and_then(|c| c.parse::<i64>().ok());
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let filter = ListFilter {
+        statuses: status.into_iter().collect(),
+        category_id: category,
+        page,
+        per_page: PER_PAGE,
+        ..ListFilter::default()
+    };
+    let result = core.list_tickets(&user, &filter).await?;
+    let counts: StatusCounts = core.count_by_status(&user, category).await?;
+    let mut tabs = vec![Tab {
+        label: "All",
+        value: "",
+        count: counts.total(),
+        current: status.is_none(),
+    }];
+    tabs.extend(Status::ALL.into_iter().map(|s| Tab {
+        label: s.label(),
+        value: s.as_str(),
+        count: counts.get(s),
+        current: status == Some(s),
+    }));
+    let page = Page {
+        items: Vec::new(),
+        page: result.page,
+        per_page: result.per_page,
+        total: result.total,
+    };
+    let layout = v.layout(if user.is_staff() {
+        "All tickets"
+    } else {
+        "My tickets"
+    });
+    let list_page = ListPage {
+        layout,
+        tabs,
+        categories: core.categories().await?,
+        category,
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        rows: result.items,
+        page,
+    };
+    v.page(StatusCode::OK, list_page)
+}
+
+// ---- a new ticket ----
+
+#[derive(Template)]
+#[template(path = "tickets/new.html")]
+struct NewPage {
+    layout: Layout,
+    categories: Vec<Category>,
+    priorities: [Priority; 4],
+    title: String,
+    category: String,
+    priority: String,
+    description: String,
+    tags: String,
+    errors: FormErrors,
+    general: Option<String>,
+}
+
+async fn new_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    v.require("/tickets/new")?;
+    let categories = active_categories(&state).await?;
+    let layout = v.layout("New ticket");
+    let page = NewPage {
+        layout,
+        categories,
+        priorities: Priority::ALL,
+        title: String::new(),
+        category: String::new(),
+        priority: Priority::Medium.as_str().into(),
+        description: String::new(),
+        tags: String::new(),
+        errors: FormErrors::default(),
+        general: None,
+    };
+    v.page(StatusCode::OK, page)
+}
+
+async fn active_categories(state: &AppState) -> WebResult<Vec<Category>> {
+    Ok(state
+        .core
+        .categories()
+        .await?
+        .into_iter()
+        .filter(|c| c.active)
+        .collect())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    v: Visitor,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let user = v.require("/tickets/new")?;
+    let mut form = read_form(multipart).await.map_err(upload_error)?;
+    v.check_csrf(form.text("csrf").unwrap_or_default())?;
+    let text = |name: &str| form.text(name).unwrap_or_default().to_owned();
+    let (title, category, priority, description, tags) = (
+        text("title"),
+        text("category"),
+        text("priority"),
+        text("description"),
+        text("tags"),
+    );
+
+    let mut errors = too_big_errors(&form);
+    let parsed_priority = Priority::parse(&priority);
+    if parsed_priority.is_none() {
+        errors.push(FieldError::new(Field::Priority, Problem::Invalid));
+    }
+    let category_id = category.parse::<i64>().ok();
+    if category_id.is_none() {
+        errors.push(FieldError::new(Field::Category, Problem::Invalid));
+    }
+    let input = NewTicket {
+        title: title.clone(),
+        subject: None,
+        description: description.clone(),
+        priority: parsed_priority.unwrap_or_default(),
+        category: CategoryRef::Id(category_id.unwrap_or_default()),
+        tags: split_tags(&tags),
+        api: None,
+        uploads: form.take_files("attachments"),
+        links: Vec::new(),
+        attachment_ids: Vec::new(),
+    };
+    errors.extend(input.check().0);
+
+    let mut general = None;
+    if errors.is_empty() {
+        match state.core.open_ticket(&user, input).await {
+            Ok(opened) => {
+                let to = format!("/tickets/{}", opened.number);
+                let flash = format!("Ticket #{} was opened.", opened.number);
+                return Ok(v.redirect(&to, Some(&flash)));
+            }
+            Err(CoreError::Invalid(list)) => errors = list,
+            Err(e @ CoreError::OpenTicketLimit { .. }) => {
+                general = Some(WebError::from(e).to_string())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let errors = FormErrors(errors);
+    let status = if general.is_some() {
+        StatusCode::TOO_MANY_REQUESTS
+    } else {
+        errors.status()
+    };
+    let layout = v.layout("New ticket");
+    let page = NewPage {
+        layout,
+        categories: active_categories(&state).await?,
+        priorities: Priority::ALL,
+        title,
+        category,
+        priority,
+        description,
+        tags,
+        errors,
+        general,
+    };
+    v.page(status, page)
+}
+
+fn upload_error(e: crate::attachments::UploadError) -> WebError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge("The upload is too large: each file may be at most 2 MiB, and at most 10 files at once.".into())
+    } else {
+        WebError::BadRequest(e.to_string())
+    }
+}
+
+// ---- a ticket ----
+
+#[derive(Template)]
+#[template(path = "tickets/show.html")]
+struct ShowPage {
+    layout: Layout,
+    t: TicketDetail,
+    message: String,
+    errors: FormErrors,
+    general: Option<String>,
+}
+
+impl ShowPage {
+    fn when(&self, ms: &i64) -> String {
+        clock::display(*ms)
+    }
+    /// A message from the other side that was not seen before this visit.
+    fn is_new(&self, m: &crate::tickets::MessageView) -> bool {
+        let mine = self
+            .layout
+            .user
+            .as_ref()
+            .is_some_and(|u| u.id == m.author.id);
+        m.seen_at.is_none() && !m.internal && !mine
+    }
+    /// Customers cannot write to a closed or cancelled ticket; staff always can.
+    fn can_reply(&self) -> bool {
+        self.layout.user.as_ref().is_some_and(|u| u.is_staff())
+            || !matches!(self.t.status, Status::Closed | Status::Cancelled)
+    }
+}
+
+fn ticket_path(number: i64) -> String {
+    format!("/tickets/{number}")
+}
+
+/// Ticket numbers in paths are plain integers; anything else is a missing ticket.
+fn parse_number(raw: &str) -> WebResult<i64> {
+    raw.parse::<i64>().map_err(|_| WebError::NotFound)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    let t = state
+        .core
+        .view_ticket(&user, &TicketKey::Number(number), true)
+        .await?;
+    let layout = v.layout(format!("#{} {}", t.number, t.title));
+    let page = ShowPage {
+        layout,
+        t,
+        message: String::new(),
+        errors: FormErrors::default(),
+        general: None,
+    };
+    v.page(StatusCode::OK, page)
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    let mut form = read_form(multipart).await.map_err(upload_error)?;
+    v.check_csrf(form.text("csrf").unwrap_or_default())?;
+    let body = form.text("message").unwrap_or_default().to_owned();
+    let input = NewMessage {
+        body: body.clone(),
+        internal: form.text("internal") == Some("on"),
+        uploads: form.take_files("attachments"),
+        expected_version: None,
+        ..NewMessage::default()
+    };
+    let mut errors = too_big_errors(&form);
+    errors.extend(input.check().0);
+    let key = TicketKey::Number(number);
+    let mut general = None;
+    if errors.is_empty() {
+        match state.core.add_message(&user, &key, input).await {
+            Ok(_) => return Ok(v.redirect(&ticket_path(number), Some("Your message was added."))),
+            Err(CoreError::Invalid(list)) => errors = list,
+            Err(e @ CoreError::TicketClosed) => general = Some(WebError::from(e).to_string()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let errors = FormErrors(errors);
+    let status = if general.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        errors.status()
+    };
+    let t = state.core.view_ticket(&user, &key, false).await?;
+    let layout = v.layout(format!("#{} {}", t.number, t.title));
+    v.page(
+        status,
+        ShowPage {
+            layout,
+            t,
+            message: body,
+            errors,
+            general,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    csrf: String,
+    status: String,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(form): WebForm<StatusForm>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    v.check_csrf(&form.csrf)?;
+    let to = Status::parse(&form.status)
+        .ok_or_else(|| WebError::BadRequest("Choose a valid status.".into()))?;
+    let change = state
+        .core
+        .change_status(&user, &TicketKey::Number(number), to, None)
+        .await?;
+    let flash = if !change.changed() {
+        format!("The ticket is already {}.", to.label().to_lowercase())
+    } else if to == Status::Open {
+        "The ticket was reopened.".to_owned()
+    } else {
+        format!("The ticket is now {}.", to.label().to_lowercase())
+    };
+    Ok(v.redirect(&ticket_path(number), Some(&flash)))
+}
+
+// ---- downloads ----
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| !matches!(c, '"' | '\\'))
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encode_query(filename)
+    )
+}
+
+async fn download(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path((id, _filename)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let (Some(user), Ok(id)) = (v.user.clone(), id.parse::<i64>()) else {
+        return Err(WebError::NotFound);
+    };
+    let file = state.core.download(&user, id).await?;
+    let content_type = HeaderValue::from_str(&file.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&content_disposition(&file.filename))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        file.data,
+    )
+        .into_response())
+}
