@@ -20,8 +20,8 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 const BATCH: u64 = 5_000;
 const TICKET_COLUMNS: usize = 12;
 const MESSAGE_COLUMNS: usize = 7;
-/// Stays under SQLite's 32,766 bound parameters per statement.
-const MAX_PARAMS: usize = 30_000;
+/// Parameters per multi-row INSERT: far below what the SQLite driver accepts in one statement.
+const MAX_PARAMS: usize = 9_000;
 
 const FIRST: &[&str] = &[
     "Ana", "Ben", "Chen", "Dana", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kofi",

@@ -66,6 +66,7 @@ struct SignupPage {
 
 #[derive(Deserialize)]
 struct SignupForm {
+    #[serde(default)]
     csrf: String,
     name: String,
     email: String,
@@ -139,6 +140,7 @@ struct NextQuery {
 
 #[derive(Deserialize)]
 struct LoginForm {
+    #[serde(default)]
     csrf: String,
     email: String,
     password: String,
@@ -228,6 +230,7 @@ async fn login(
 
 #[derive(Deserialize)]
 struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -302,6 +305,7 @@ async fn render_account(
 
 #[derive(Deserialize)]
 struct PasswordForm {
+    #[serde(default)]
     csrf: String,
     current: String,
     new: String,
@@ -353,6 +357,7 @@ async fn change_password(
 
 #[derive(Deserialize)]
 struct TokenForm {
+    #[serde(default)]
     csrf: String,
     name: String,
 }
@@ -429,6 +434,7 @@ struct SetupQuery {
 
 #[derive(Deserialize)]
 struct SetupForm {
+    #[serde(default)]
     csrf: String,
     token: String,
     name: String,

@@ -436,6 +436,7 @@ async fn reply(
 
 #[derive(Deserialize)]
 struct StatusForm {
+    #[serde(default)]
     csrf: String,
     status: String,
 }

@@ -1,0 +1,496 @@
+//! Sign up, login, logout, throttling, CSRF, sessions, API tokens and first-run setup.
+
+use helpdesk::auth::tokens;
+use helpdesk::tickets::Role;
+use reqwest::StatusCode;
+
+use crate::{PASSWORD, TestApp, location, select};
+
+#[tokio::test]
+async fn signup_logs_in_and_lands_on_my_tickets() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let (status, html) = c.text("/signup").await;
+    assert_eq!(status, StatusCode::OK);
+    for label in ["Name", "Email", "Password"] {
+        assert!(
+            select(&html, "label").contains(&label.to_string()),
+            "label {label}"
+        );
+    }
+    let r = c
+        .post(
+            "/signup",
+            &[
+                ("name", "Ann"),
+                ("email", "ann@example.com"),
+                ("password", "correct horse"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/tickets");
+    let (status, html) = c.text("/tickets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "h1"), ["My tickets"]);
+    assert!(html.contains("Welcome! Your account is ready."));
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'ann@example.com'")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    assert_eq!(role, "customer");
+}
+
+#[tokio::test]
+async fn signup_errors_keep_values_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let r = c
+        .post(
+            "/signup",
+            &[
+                ("name", "<b>Bo</b>"),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Enter a valid email address"));
+    assert!(html.contains("Use at least 8 characters."));
+    assert!(
+        html.contains("value=\"&#60;b&#62;Bo&#60;/b&#62;\"") || html.contains("&lt;b&gt;Bo"),
+        "name kept, escaped"
+    );
+    assert!(!html.contains("<b>Bo</b>"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+
+    app.user("taken@example.com", Role::Customer).await;
+    let r = c
+        .post(
+            "/signup",
+            &[
+                ("name", "T"),
+                ("email", "TAKEN@example.com"),
+                ("password", "long enough"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("already exists"));
+}
+
+#[tokio::test]
+async fn login_rejects_wrong_password_and_unknown_email_alike() {
+    let app = TestApp::spawn().await;
+    app.user("ann@example.com", Role::Customer).await;
+    let c = app.client();
+    let wrong = c.login("ann@example.com", "wrong password").await;
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let wrong = wrong.text().await.unwrap();
+    let unknown = c.login("nobody@example.com", "wrong password").await;
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    let unknown = unknown.text().await.unwrap();
+    assert_eq!(
+        select(&wrong, ".error-summary"),
+        select(&unknown, ".error-summary")
+    );
+    assert!(c.cookie("hd_session").is_none());
+    let ok = c.login("ANN@example.com", PASSWORD).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert!(c.cookie("hd_session").is_some());
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_samesite_and_renewed_at_login() {
+    let app = TestApp::spawn().await;
+    app.user("ann@example.com", Role::Customer).await;
+    let c = app.client();
+    let csrf_before = c.csrf().await;
+    let r = c.login("ann@example.com", PASSWORD).await;
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("hd_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Lax")
+            && session.contains("Path=/")
+    );
+    assert!(!session.contains("Secure"), "plain http site");
+    assert_ne!(c.csrf().await, csrf_before, "CSRF token renewed at login");
+    let first = c.cookie("hd_session").unwrap();
+    c.login("ann@example.com", PASSWORD).await;
+    let second = c.cookie("hd_session").unwrap();
+    assert_ne!(first, second);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions").await,
+        1,
+        "old session ended"
+    );
+    let hashed: String = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    assert_ne!(hashed, second, "only the hash is stored");
+}
+
+#[tokio::test]
+async fn next_parameter_only_redirects_to_local_paths() {
+    let app = TestApp::spawn().await;
+    app.user("ann@example.com", Role::Customer).await;
+    let c = app.client();
+    let r = c.get("/tickets/new").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login?next=%2Ftickets%2Fnew");
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("email", "ann@example.com"),
+                ("password", PASSWORD),
+                ("next", "/tickets/new"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/tickets/new");
+    let c = app.client();
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("email", "ann@example.com"),
+                ("password", PASSWORD),
+                ("next", "//evil.test/x"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/tickets");
+    let c = app.client();
+    let r = c
+        .post(
+            "/login",
+            &[
+                ("email", "ann@example.com"),
+                ("password", PASSWORD),
+                ("next", "https://evil.test"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/tickets");
+}
+
+#[tokio::test]
+async fn logout_is_a_post_that_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let (c, _) = app.logged_in("ann@example.com", Role::Customer).await;
+    let token = c.cookie("hd_session").unwrap();
+    assert_eq!(
+        c.get("/logout").await.status(),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    let r = c.post("/logout", &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/login");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+    // The old cookie value no longer opens anything.
+    let other = app.client();
+    let r = other
+        .http
+        .get(app.url("/tickets"))
+        .header("cookie", format!("hd_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_or_from_another_site_are_refused() {
+    let app = TestApp::spawn().await;
+    let (c, _) = app.logged_in("ann@example.com", Role::Customer).await;
+    let r = c.post_raw("/account/tokens", &[("name", "x")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post_raw("/account/tokens", &[("name", "x"), ("csrf", "forged")])
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let csrf = c.csrf().await;
+    let r = c
+        .http
+        .post(app.url("/account/tokens"))
+        .header("origin", "http://evil.test")
+        .form(&[("name", "x"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // A multipart form is checked too, and nothing is stored.
+    let r = c
+        .http
+        .post(app.url("/tickets/new"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("title", "t")
+                .text("csrf", "forged"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
+    // With the token and a same-site Origin it works.
+    let r = c
+        .http
+        .post(app.url("/account/tokens"))
+        .header("origin", app.url(""))
+        .form(&[("name", "x"), ("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 1);
+}
+
+#[tokio::test]
+async fn ten_failures_lock_the_account_even_in_parallel() {
+    let app = TestApp::spawn().await;
+    app.user("ann@example.com", Role::Customer).await;
+    let c = app.client();
+    let csrf = c.csrf().await;
+    let mut attempts = Vec::new();
+    for _ in 0..25 {
+        let http = c.http.clone();
+        let url = app.url("/login");
+        let csrf = csrf.clone();
+        attempts.push(tokio::spawn(async move {
+            http.post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("email", "ann@example.com"),
+                    ("password", "guess"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut locked = 0;
+    for a in attempts {
+        let status = a.await.unwrap();
+        assert!(status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS);
+        locked += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(locked, 15, "exactly ten guesses were checked");
+    // The right password does not get in while the lock holds.
+    let r = c.login("ann@example.com", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.text().await.unwrap().contains("Too many failed attempts"));
+    // Another account from the same address is not locked out.
+    app.user("bob@example.com", Role::Customer).await;
+    assert_eq!(
+        c.login("bob@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_successful_login_resets_the_account_counter() {
+    let app = TestApp::spawn().await;
+    app.user("ann@example.com", Role::Customer).await;
+    let c = app.client();
+    for _ in 0..9 {
+        assert_eq!(
+            c.login("ann@example.com", "nope").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        c.login("ann@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    for _ in 0..9 {
+        assert_eq!(
+            c.login("ann@example.com", "nope").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+#[tokio::test]
+async fn password_change_checks_the_current_one_and_ends_other_sessions() {
+    let app = TestApp::spawn().await;
+    let (c, _) = app.logged_in("ann@example.com", Role::Customer).await;
+    let other = app.client();
+    other.login("ann@example.com", PASSWORD).await;
+    let r = c
+        .post(
+            "/account/password",
+            &[
+                ("current", "wrong"),
+                ("new", "new password"),
+                ("confirm", "new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("current password is not correct")
+    );
+    let r = c
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "new password"),
+                ("confirm", "different"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .post(
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "new password"),
+                ("confirm", "new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get("/account").await.status(),
+        StatusCode::OK,
+        "this browser stays logged in"
+    );
+    assert_eq!(
+        other.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
+    let fresh = app.client();
+    assert_eq!(
+        fresh
+            .login("ann@example.com", "new password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
+    let app = TestApp::spawn().await;
+    let (c, ann) = app.logged_in("ann@example.com", Role::Customer).await;
+    let r = c.post("/account/tokens", &[("name", "CI script")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("#new-token").unwrap();
+    let token = doc
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    assert!(token.starts_with("hdt_"));
+    let user = tokens::user_for_api_token(&app.core.db, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.id, ann.id);
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    let (_, page) = c.text("/account").await;
+    assert!(
+        page.contains("CI script") && !page.contains(&token),
+        "listed, not shown again"
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    // Someone else cannot revoke it.
+    let (bob, _) = app.logged_in("bob@example.com", Role::Customer).await;
+    assert_eq!(
+        bob.post(&format!("/account/tokens/{id}/revoke"), &[])
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = c.post(&format!("/account/tokens/{id}/revoke"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        tokens::user_for_api_token(&app.core.db, &token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn the_setup_link_creates_the_first_admin_once() {
+    let app = TestApp::spawn().await;
+    let token = tokens::issue_setup_token(&app.core.db).await.unwrap();
+    let c = app.client();
+    assert_eq!(
+        c.get("/setup?token=wrong").await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let (status, html) = c.text(&format!("/setup?token={token}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Create the first admin"));
+    let fields = [
+        ("token", token.as_str()),
+        ("name", "Root"),
+        ("email", "root@example.com"),
+        ("password", "admin password"),
+    ];
+    let r = c.post("/setup", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let role: String =
+        sqlx::query_scalar("SELECT role FROM users WHERE email = 'root@example.com'")
+            .fetch_one(&app.core.db)
+            .await
+            .unwrap();
+    assert_eq!(role, "admin");
+    // Single use: neither the page nor the form works again.
+    let again = app.client();
+    assert_eq!(
+        again.get(&format!("/setup?token={token}")).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    let fields = [
+        ("token", token.as_str()),
+        ("name", "Evil"),
+        ("email", "evil@example.com"),
+        ("password", "admin password"),
+    ];
+    assert_eq!(
+        again.post("/setup", &fields).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+            .await,
+        1
+    );
+}

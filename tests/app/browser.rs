@@ -1,0 +1,261 @@
+//! End to end in real headless Chromium (through chromedriver) against the real server.
+//!
+//! Without chromedriver these tests say so loudly and skip, unless
+//! `HELPDESK_REQUIRE_BROWSER=1` (set by `.ci/run`), which turns a missing browser into a
+//! failure: CI can never skip them silently.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::TestApp;
+
+/// A chromedriver process and a browser session; both end when this is dropped.
+pub struct Browser {
+    pub client: Client,
+    pub downloads: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Starts headless Chromium, or returns `None` (after a loud warning) when it is missing
+/// and not required.
+pub async fn launch() -> Option<Browser> {
+    let required = std::env::var("HELPDESK_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let driver = find_program(&["chromedriver"]);
+    let chrome = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+    let (Some(driver), Some(chrome)) = (driver, chrome) else {
+        assert!(
+            !required,
+            "HELPDESK_REQUIRE_BROWSER=1 but chromium/chromedriver is not installed"
+        );
+        eprintln!(
+            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+             !! SKIPPING BROWSER TEST: chromium and chromedriver are not installed.\n\
+             !! Install them (apt-get install chromium chromium-driver) or run .ci/run.\n\
+             !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let downloads = tempfile::tempdir().expect("downloads dir");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chrome,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic",
+                format!("--user-data-dir={}", profile.path().display()),
+                "--window-size=1280,900",
+            ],
+            "prefs": {
+                "download.default_directory": downloads.path(),
+                "download.prompt_for_download": false,
+            },
+        }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => break client,
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a browser session: {e}"),
+        }
+    };
+    Some(Browser {
+        client,
+        downloads,
+        _profile: profile,
+        driver: child,
+    })
+}
+
+impl Browser {
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        field.clear().await.ok();
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        let select = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        select
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("{css}={value}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_owned()
+    }
+
+    /// Waits for a finished download named `name` and returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let file = self.downloads.path().join(name);
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(15) {
+            if let Ok(bytes) = std::fs::read(&file) {
+                return bytes;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{name} was not downloaded into {}",
+            self.downloads.path().display()
+        );
+    }
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write upload");
+    path.display().to_string()
+}
+
+#[tokio::test]
+async fn a_customer_signs_up_opens_a_ticket_replies_closes_reopens_and_downloads() {
+    let Some(b) = launch().await else { return };
+    let app = TestApp::spawn().await;
+    let uploads = tempfile::tempdir().unwrap();
+    let content: Vec<u8> = (0..50_000u32).flat_map(|i| i.to_le_bytes()).collect();
+    let upload = write_file(uploads.path(), "trace.bin", &content);
+
+    b.client.goto(&app.url("/signup")).await.unwrap();
+    b.fill("#name", "Carla Customer").await;
+    b.fill("#email", "carla@example.com").await;
+    b.fill("#password", "a long password").await;
+    b.click("form[action='/signup'] button[type=submit]").await;
+    assert_eq!(b.path().await, "/tickets");
+    assert_eq!(b.text("h1").await, "My tickets");
+
+    b.click("a.button.primary[href='/tickets/new']").await;
+    b.fill("#title", "Scanner rejects my documents").await;
+    b.select("#category", "8").await;
+    b.select("#priority", "urgent").await;
+    b.fill("#description", "Every scan since Monday is rejected.")
+        .await;
+    b.fill("#tags", "scanner, documents").await;
+    b.client
+        .find(Locator::Css("#attachments"))
+        .await
+        .unwrap()
+        .send_keys(&upload)
+        .await
+        .unwrap();
+    b.click("form[action='/tickets/new'] button[type=submit]")
+        .await;
+    assert_eq!(b.path().await, "/tickets/1001");
+    assert!(b.text(".flash").await.contains("Ticket #1001 was opened."));
+
+    b.client.goto(&app.url("/tickets")).await.unwrap();
+    assert_eq!(
+        b.text("table.tickets tbody tr td a").await,
+        "Scanner rejects my documents"
+    );
+    b.click("table.tickets tbody tr td a").await;
+    assert_eq!(b.text(".details .badge.priority-urgent").await, "Urgent");
+
+    b.fill("#message", "Here is one more detail.").await;
+    b.click("form[action='/tickets/1001/reply'] button[type=submit]")
+        .await;
+    assert!(b.text(".flash").await.contains("Your message was added."));
+    let bodies = b
+        .client
+        .find_all(Locator::Css(".message .body"))
+        .await
+        .unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[1].text().await.unwrap(), "Here is one more detail.");
+
+    b.click("form[action='/tickets/1001/status'] button").await;
+    assert!(b.text(".flash").await.contains("now closed"));
+    assert_eq!(b.text(".details .badge.status-closed").await, "Closed");
+    b.click("form[action='/tickets/1001/status'] button").await;
+    assert!(b.text(".flash").await.contains("reopened"));
+    assert_eq!(b.text(".details .badge.status-open").await, "Open");
+
+    b.click(".files a").await;
+    assert_eq!(
+        b.downloaded("trace.bin").await,
+        content,
+        "downloaded bytes match the upload"
+    );
+
+    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE number = 1001")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    assert_eq!(status, "open");
+    b.client.clone().close().await.ok();
+}

@@ -1,0 +1,117 @@
+//! The command line, run as the real binary.
+
+use std::process::{Command, Output, Stdio};
+
+fn helpdesk(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("HELPDESK_DATABASE")
+        .env("HELPDESK_PASSWORD", "cli password")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run helpdesk")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+#[test]
+fn migrate_user_token_apikey_and_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let o = helpdesk(dir.path(), &["migrate", "--database", &db]);
+    assert!(o.status.success(), "{o:?}");
+    let o = helpdesk(
+        dir.path(),
+        &[
+            "--database",
+            &db,
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--role",
+            "agent",
+        ],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let o = helpdesk(
+        dir.path(),
+        &[
+            "--database",
+            &db,
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--role",
+            "agent",
+        ],
+    );
+    assert!(!o.status.success(), "duplicate email refused");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+
+    let o = helpdesk(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--email",
+            "a@example.com",
+            "--database",
+            &db,
+        ],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let token = stdout(&o);
+    assert!(
+        token.starts_with("hdt_") && !token.contains(char::is_whitespace),
+        "printed alone: {token}"
+    );
+    let o = helpdesk(
+        dir.path(),
+        &[
+            "--database",
+            &db,
+            "token",
+            "create",
+            "--email",
+            "nobody@example.com",
+        ],
+    );
+    assert!(!o.status.success());
+
+    let o = helpdesk(
+        dir.path(),
+        &["--database", &db, "apikey", "create", "--name", "zapier"],
+    );
+    assert!(o.status.success(), "{o:?}");
+    assert!(stdout(&o).starts_with("hdk_"));
+
+    let o = helpdesk(dir.path(), &["--database", &db, "demo", "--tickets", "300"]);
+    assert!(o.status.success(), "{o:?}");
+    let o = helpdesk(
+        dir.path(),
+        &[
+            "--database",
+            &db,
+            "user",
+            "create",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--role",
+            "boss",
+        ],
+    );
+    assert!(!o.status.success(), "bad role");
+    let o = helpdesk(dir.path(), &["--bogus"]);
+    assert!(!o.status.success());
+}

@@ -1,0 +1,236 @@
+//! The one integration-test binary: every test drives the real router, served by the real
+//! accept loop on a random port, against its own fresh SQLite database.
+
+mod accounts;
+mod browser;
+mod cli;
+mod core_rules;
+mod tickets;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use helpdesk::auth::users;
+use helpdesk::config::Settings;
+use helpdesk::tickets::{Actor, CategoryRef, Core, NewTicket, Priority, Role};
+use helpdesk::{AppState, Site, db, server};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Response, StatusCode, Url};
+use tokio::sync::oneshot;
+
+/// argon2id of "password123" (default parameters), so fixtures need not hash.
+pub const PASSWORD: &str = "password123";
+const PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$fQ3tZ6eVbfstexY+aNxR3A$RFUVphP5cocVOPLLhIZ2nu2yzeNXsnMqxdxK4TN8bX0";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub core: Core,
+    _dir: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::with_settings(Settings::default()).await
+    }
+
+    pub async fn with_settings(settings: Settings) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let pool = db::connect(&url).await.expect("database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let core = Core::new(pool, settings);
+        let state = AppState {
+            core: core.clone(),
+            site: Arc::new(Site::new(&format!("http://{addr}"))),
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server::serve(listener, helpdesk::app(state), async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            addr,
+            core,
+            _dir: dir,
+            _stop: stop,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A browser-like client with its own cookie jar that does not follow redirects.
+    pub fn client(&self) -> Client {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Client {
+            http,
+            jar,
+            base: self.url(""),
+        }
+    }
+
+    /// A user created directly in the database (password [`PASSWORD`]).
+    pub async fn user(&self, email: &str, role: Role) -> Actor {
+        let name = email.split('@').next().unwrap_or("user");
+        users::insert_with_hash(&self.core.db, email, name, role, PASSWORD_HASH)
+            .await
+            .expect("fixture user")
+    }
+
+    /// A client logged in as a new user with this email and role.
+    pub async fn logged_in(&self, email: &str, role: Role) -> (Client, Actor) {
+        let user = self.user(email, role).await;
+        let client = self.client();
+        let response = client.login(email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
+        (client, user)
+    }
+
+    /// Opens a ticket through the core (fixtures for tests that are not about opening).
+    pub async fn ticket(&self, owner: &Actor, title: &str) -> i64 {
+        self.core
+            .open_ticket(owner, new_ticket(title, "Something is wrong."))
+            .await
+            .expect("fixture ticket")
+            .number
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.core.db)
+            .await
+            .expect("count")
+    }
+}
+
+pub fn new_ticket(title: &str, description: &str) -> NewTicket {
+    NewTicket {
+        title: title.into(),
+        subject: None,
+        description: description.into(),
+        priority: Priority::Medium,
+        category: CategoryRef::Slug("technical".into()),
+        tags: Vec::new(),
+        api: None,
+        uploads: Vec::new(),
+        links: Vec::new(),
+        attachment_ids: Vec::new(),
+    }
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    jar: Arc<Jar>,
+    base: String,
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn text(&self, path: &str) -> (StatusCode, String) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// The CSRF token of this client's cookie jar (fetching a page first if it has none).
+    pub async fn csrf(&self) -> String {
+        if let Some(token) = self.cookie("hd_csrf") {
+            return token;
+        }
+        self.get("/login").await;
+        self.cookie("hd_csrf").expect("csrf cookie")
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url: Url = self.base.parse().expect("url");
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok()?.split("; ").find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    /// POSTs a form with this client's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let csrf = self.csrf().await;
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// POSTs a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POSTs a multipart form with this client's CSRF token, text fields and files.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Response {
+        let mut form = Form::new().text("csrf", self.csrf().await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, filename, data) in files {
+            let part = Part::bytes(data.clone())
+                .file_name(filename.to_string())
+                .mime_str("text/plain")
+                .expect("mime");
+            form = form.part(field.to_string(), part);
+        }
+        self.http
+            .post(format!("{}{path}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST multipart")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Text of the elements matching `selector`.
+pub fn select(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .map(|e| e.text().collect::<String>().trim().to_owned())
+        .collect()
+}
