@@ -3,10 +3,11 @@
 
 use axum::extract::Multipart;
 use axum::extract::multipart::MultipartError;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
-use crate::tickets::Upload;
 use crate::tickets::rules::{ATTACHMENT_MAX_BYTES, ATTACHMENTS_MAX};
+use crate::tickets::{Download, Upload};
 
 /// The body limit of a route that takes uploads: ten full files and the text around them.
 pub const UPLOAD_BODY_LIMIT: usize = ATTACHMENTS_MAX * ATTACHMENT_MAX_BYTES + 1024 * 1024;
@@ -134,4 +135,52 @@ pub async fn read_form(mut multipart: Multipart) -> Result<UploadForm, UploadErr
         }
     }
     Ok(form)
+}
+
+/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).
+pub fn content_disposition(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| !matches!(c, '"' | '\\'))
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        crate::web::encode_query(filename)
+    )
+}
+
+/// A stored file as every face answers it: always a download (never rendered inline),
+/// with the stored content type, `nosniff` and a sandboxing CSP.
+pub fn download_response(file: Download) -> Response {
+    let content_type = HeaderValue::from_str(&file.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = HeaderValue::from_str(&content_disposition(&file.filename))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        file.data,
+    )
+        .into_response()
 }

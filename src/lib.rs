@@ -1,5 +1,6 @@
 //! helpdesk: one ticket core, four faces (web pages, three JSON dialects), one binary.
 
+pub mod api;
 pub mod attachments;
 pub mod auth;
 pub mod clock;
@@ -59,6 +60,7 @@ impl AppState {
 /// The whole application: every face merged, with the layers every response gets.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .merge(api::router())
         .merge(web::router())
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(

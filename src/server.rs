@@ -21,6 +21,16 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// Serves `app` on `listener` until `shutdown` completes, then waits (up to the grace
 /// period) for the connections still answering requests.
 pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Output = ()>) {
+    serve_with_timeout(listener, app, shutdown, HEADER_READ_TIMEOUT).await;
+}
+
+/// [`serve`] with another header-read timeout (tests use a short one).
+pub async fn serve_with_timeout(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()>,
+    header_read_timeout: Duration,
+) {
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -46,7 +56,7 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: impl Future<Out
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .header_read_timeout(header_read_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

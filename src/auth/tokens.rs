@@ -71,18 +71,30 @@ pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> sqlx::Res
     Ok(done.rows_affected() == 1)
 }
 
-/// The active user a Bearer token belongs to.
+/// The active user a Bearer token belongs to. Records when the token was last used, at
+/// most once a minute, so that reads do not each become a write.
 pub async fn user_for_api_token(db: &Db, token: &str) -> sqlx::Result<Option<Actor>> {
     let hash = sha256_hex(token);
     let row = sqlx::query!(
-        "SELECT u.id, u.public_id, u.email, u.name, u.role
+        "SELECT t.id AS token_id, t.last_used_at, u.id, u.public_id, u.email, u.name, u.role
          FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active = 1",
         hash
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| Actor {
+    let Some(r) = row else { return Ok(None) };
+    let now = now_ms();
+    if r.last_used_at.is_none_or(|t| now - t > 60_000) {
+        sqlx::query!(
+            "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+            now,
+            r.token_id
+        )
+        .execute(db)
+        .await?;
+    }
+    Ok(Some(Actor {
         id: r.id,
         public_id: r.public_id,
         email: r.email,

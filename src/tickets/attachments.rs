@@ -167,10 +167,7 @@ pub(crate) async fn attach_all(
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(CoreError::invalid(
-                Field::Attachments,
-                Problem::UnknownAttachment,
-            ));
+            return Err(CoreError::invalid(Field::Attachments, Problem::Unknown));
         }
     }
     Ok(())

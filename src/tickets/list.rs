@@ -1,5 +1,7 @@
 //! Ticket lists and counts, each served from an index.
 
+use std::collections::HashMap;
+
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::Core;
@@ -13,9 +15,24 @@ pub struct ListFilter {
     pub statuses: Vec<Status>,
     pub category_id: Option<i64>,
     pub priority: Option<Priority>,
-    /// 1-based page number.
-    pub page: i64,
-    pub per_page: i64,
+    /// Case-insensitive substring of the title.
+    pub title_contains: Option<String>,
+    pub order: Order,
+    pub offset: i64,
+    /// At most [`LIST_MAX`].
+    pub limit: i64,
+}
+
+/// The most rows one list answers.
+pub const LIST_MAX: i64 = 500;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Newest activity first (pages).
+    #[default]
+    Updated,
+    /// Newest first by creation (API histories).
+    Created,
 }
 
 /// One row of a ticket list.
@@ -27,6 +44,7 @@ pub struct TicketSummary {
     pub title: String,
     pub status: String,
     pub priority: String,
+    pub category_id: i64,
     pub category: String,
     pub client_name: String,
     pub assignee_name: Option<String>,
@@ -45,17 +63,23 @@ impl TicketSummary {
     }
 }
 
+/// A slice of a list and how many rows the whole list has.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    pub page: i64,
-    pub per_page: i64,
+    pub offset: i64,
+    pub limit: i64,
     pub total: i64,
 }
 
 impl<T> Page<T> {
+    /// Pages of `limit` rows (at least one).
     pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
+        ((self.total + self.limit - 1) / self.limit.max(1)).max(1)
+    }
+    /// The 1-based page this slice starts.
+    pub fn page(&self) -> i64 {
+        self.offset / self.limit.max(1) + 1
     }
 }
 
@@ -97,6 +121,15 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
     if let Some(priority) = filter.priority {
         q.push(" AND t.priority = ").push_bind(priority.as_str());
     }
+    if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        q.push(" AND t.title LIKE ")
+            .push_bind(format!("%{escaped}%"))
+            .push(" ESCAPE '\\'");
+    }
 }
 
 impl Core {
@@ -106,13 +139,13 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<Page<TicketSummary>> {
-        let per_page = filter.per_page.clamp(1, 100);
-        let page = filter.page.max(1);
+        let limit = filter.limit.clamp(1, LIST_MAX);
+        let offset = filter.offset.max(0);
         // The unseen marker: the customer waits for staff replies, staff for the customer's.
         let side = if actor.is_staff() { "=" } else { "<>" };
         let mut q = QueryBuilder::<Sqlite>::new(format!(
             "SELECT t.id, t.public_id, t.number, t.title, t.status, t.priority,
-                    c.name AS category, u.name AS client_name, a.name AS assignee_name,
+                    t.category_id, c.name AS category, u.name AS client_name, a.name AS assignee_name,
                     t.created_at, t.updated_at,
                     EXISTS (SELECT 1 FROM messages m
                             WHERE m.ticket_id = t.id AND m.seen_at IS NULL AND m.internal = 0
@@ -123,10 +156,14 @@ impl Core {
              LEFT JOIN users a ON a.id = t.assignee_id"
         ));
         push_filters(&mut q, actor, filter);
-        q.push(" ORDER BY t.updated_at DESC, t.id DESC LIMIT ")
-            .push_bind(per_page)
+        q.push(match filter.order {
+            Order::Updated => " ORDER BY t.updated_at DESC, t.id DESC",
+            Order::Created => " ORDER BY t.id DESC",
+        });
+        q.push(" LIMIT ")
+            .push_bind(limit)
             .push(" OFFSET ")
-            .push_bind((page - 1) * per_page);
+            .push_bind(offset);
         let items = q
             .build_query_as::<TicketSummary>()
             .fetch_all(&self.db)
@@ -137,10 +174,28 @@ impl Core {
         let total: i64 = count.build_query_scalar().fetch_one(&self.db).await?;
         Ok(Page {
             items,
-            page,
-            per_page,
+            offset,
+            limit,
             total,
         })
+    }
+
+    /// The first message (the description) of each ticket, in one query.
+    pub async fn descriptions(&self, ticket_ids: &[i64]) -> CoreResult<HashMap<i64, String>> {
+        if ticket_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT m.ticket_id, m.body FROM messages m
+             WHERE m.id IN (SELECT MIN(id) FROM messages WHERE ticket_id IN (",
+        );
+        let mut ids = q.separated(", ");
+        for id in ticket_ids {
+            ids.push_bind(*id);
+        }
+        q.push(") GROUP BY ticket_id)");
+        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&self.db).await?;
+        Ok(rows.into_iter().collect())
     }
 
     /// How many tickets the actor may see in each status (with the same category filter).

@@ -11,15 +11,17 @@ pub mod model;
 mod open;
 pub mod rules;
 mod status;
+mod update;
 mod view;
 
 pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
-pub use list::{ListFilter, Page, StatusCounts, TicketSummary};
+pub use list::{LIST_MAX, ListFilter, Order, Page, StatusCounts, TicketSummary};
 pub use messages::{MessageRef, NewMessage};
-pub use model::{Actor, Category, Priority, Role, Status, TicketKey};
+pub use model::{Actor, Category, Priority, Role, Status, Tag, TicketKey};
 pub use open::{CategoryRef, NewTicket, Opened};
 pub use rules::{CoreError, CoreResult, Field, FieldError, Problem};
 pub use status::StatusChange;
+pub use update::{TagSet, TicketUpdate, UserRef};
 pub use view::{MessageView, PersonRef, TagRef, TicketDetail};
 
 use crate::config::Settings;
@@ -48,7 +50,22 @@ impl Core {
             .unwrap_or(self.defaults.open_ticket_limit))
     }
 
-    /// Every category, active first, in id order.
+    /// Every tag, by name.
+    pub async fn tags(&self) -> CoreResult<Vec<Tag>> {
+        let rows = sqlx::query!(r#"SELECT id AS "id!", name, keyword FROM tags ORDER BY name"#)
+            .fetch_all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Tag {
+                id: r.id,
+                name: r.name,
+                keyword: r.keyword,
+            })
+            .collect())
+    }
+
+    /// Every category in id order.
     pub async fn categories(&self) -> CoreResult<Vec<Category>> {
         let rows =
             sqlx::query!("SELECT id, slug, name, description, active FROM categories ORDER BY id")

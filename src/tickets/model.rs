@@ -178,3 +178,11 @@ pub struct Category {
     pub description: String,
     pub active: bool,
 }
+
+/// A tag as lists show it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub id: i64,
+    pub name: String,
+    pub keyword: String,
+}

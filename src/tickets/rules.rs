@@ -25,6 +25,7 @@ pub enum Field {
     Attachments,
     Status,
     Assignee,
+    IssueUrl,
     Resolution,
 }
 
@@ -41,6 +42,7 @@ impl Field {
             Field::Attachments => "attachments",
             Field::Status => "status",
             Field::Assignee => "assignee",
+            Field::IssueUrl => "issue_url",
             Field::Resolution => "resolution",
         }
     }
@@ -60,8 +62,9 @@ pub enum Problem {
     FileTooBig {
         filename: String,
     },
-    /// An attachment id that is unknown, not the caller's, or already used.
-    UnknownAttachment,
+    /// A reference to something that does not exist (or is not the caller's to use):
+    /// an attachment id, a tag id.
+    Unknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +90,7 @@ impl FieldError {
             Problem::FileTooBig { filename } => {
                 format!("{filename} is too big: each file may be at most 2 MiB.")
             }
-            Problem::UnknownAttachment => "Unknown attachment.".into(),
+            Problem::Unknown => format!("Refers to an unknown {}.", self.field.as_str()),
         }
     }
 }

@@ -43,12 +43,48 @@ impl Core {
         to: Status,
         expected_version: Option<i64>,
     ) -> CoreResult<StatusChange> {
+        self.transition(actor, key, |_| to, expected_version).await
+    }
+
+    /// Closes a ticket unless it is already finished (then nothing changes: `from == to`).
+    pub async fn close_ticket(&self, actor: &Actor, key: &TicketKey) -> CoreResult<StatusChange> {
+        let decide = |from: Status| {
+            if from.is_finished() {
+                from
+            } else {
+                Status::Closed
+            }
+        };
+        self.transition(actor, key, decide, None).await
+    }
+
+    /// Reopens a finished ticket; an unfinished one stays as it is (`from == to`).
+    pub async fn reopen_ticket(&self, actor: &Actor, key: &TicketKey) -> CoreResult<StatusChange> {
+        let decide = |from: Status| {
+            if from.is_finished() {
+                Status::Open
+            } else {
+                from
+            }
+        };
+        self.transition(actor, key, decide, None).await
+    }
+
+    /// Moves a ticket to the status `decide` picks from its current one.
+    async fn transition(
+        &self,
+        actor: &Actor,
+        key: &TicketKey,
+        decide: impl FnOnce(Status) -> Status,
+        expected_version: Option<i64>,
+    ) -> CoreResult<StatusChange> {
         let limit = self.open_ticket_limit().await?;
         let mut tx = begin_write(&self.db).await?;
         let ticket = visible_ticket(&mut *tx, actor, key).await?;
         if expected_version.is_some_and(|v| v != ticket.version) {
             return Err(CoreError::Stale);
         }
+        let to = decide(ticket.status);
         let change = StatusChange {
             from: ticket.status,
             to,

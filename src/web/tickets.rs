@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::{Layout, Visitor, WebForm, encode_query};
 use crate::AppState;
-use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, read_form};
+use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, download_response, read_form};
 use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::tickets::rules::split_tags;
@@ -149,8 +149,8 @@ async fn list(
     let filter = ListFilter {
         statuses: status.into_iter().collect(),
         category_id: category,
-        page,
-        per_page: PER_PAGE,
+        offset: (page - 1) * PER_PAGE,
+        limit: PER_PAGE,
         ..ListFilter::default()
     };
     let result = core.list_tickets(&user, &filter).await?;
@@ -169,8 +169,8 @@ async fn list(
     }));
     let page = Page {
         items: Vec::new(),
-        page: result.page,
-        per_page: result.per_page,
+        offset: result.offset,
+        limit: result.limit,
         total: result.total,
     };
     let layout = v.layout(if user.is_staff() {
@@ -468,25 +468,6 @@ async fn set_status(
 
 // ---- downloads ----
 
-/// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).
-pub fn content_disposition(filename: &str) -> String {
-    let ascii: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .filter(|c| !matches!(c, '"' | '\\'))
-        .collect();
-    format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encode_query(filename)
-    )
-}
-
 async fn download(
     State(state): State<AppState>,
     v: Visitor,
@@ -496,28 +477,5 @@ async fn download(
         return Err(WebError::NotFound);
     };
     let file = state.core.download(&user, id).await?;
-    let content_type = HeaderValue::from_str(&file.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    let disposition = HeaderValue::from_str(&content_disposition(&file.filename))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; sandbox"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        file.data,
-    )
-        .into_response())
+    Ok(download_response(file))
 }

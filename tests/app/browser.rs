@@ -146,18 +146,39 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css}={value}: {e}"));
     }
 
-    pub async fn text(&self, css: &str) -> String {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .text()
-            .await
-            .unwrap()
+    /// Waits (clicks do not wait for the next page) until an element matching `css` has a
+    /// text containing `wanted`, and returns that text.
+    pub async fn wait_text(&self, css: &str, wanted: &str) -> String {
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < Duration::from_secs(15) {
+            if let Ok(elements) = self.client.find_all(Locator::Css(css)).await {
+                for e in elements {
+                    if let Ok(text) = e.text().await {
+                        if text.contains(wanted) {
+                            return text;
+                        }
+                        last = text;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no {css} containing {wanted:?} (last seen: {last:?})");
     }
 
-    pub async fn path(&self) -> String {
-        self.client.current_url().await.unwrap().path().to_owned()
+    /// Waits until the browser is on `path`.
+    pub async fn wait_path(&self, path: &str) {
+        let started = Instant::now();
+        let mut current = String::new();
+        while started.elapsed() < Duration::from_secs(15) {
+            current = self.client.current_url().await.unwrap().path().to_owned();
+            if current == path {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected to be on {path}, still on {current}");
     }
 
     /// Waits for a finished download named `name` and returns its bytes.
@@ -196,10 +217,11 @@ async fn a_customer_signs_up_opens_a_ticket_replies_closes_reopens_and_downloads
     b.fill("#email", "carla@example.com").await;
     b.fill("#password", "a long password").await;
     b.click("form[action='/signup'] button[type=submit]").await;
-    assert_eq!(b.path().await, "/tickets");
-    assert_eq!(b.text("h1").await, "My tickets");
+    b.wait_path("/tickets").await;
+    b.wait_text("h1", "My tickets").await;
 
     b.click("a.button.primary[href='/tickets/new']").await;
+    b.wait_path("/tickets/new").await;
     b.fill("#title", "Scanner rejects my documents").await;
     b.select("#category", "8").await;
     b.select("#priority", "urgent").await;
@@ -215,35 +237,38 @@ async fn a_customer_signs_up_opens_a_ticket_replies_closes_reopens_and_downloads
         .unwrap();
     b.click("form[action='/tickets/new'] button[type=submit]")
         .await;
-    assert_eq!(b.path().await, "/tickets/1001");
-    assert!(b.text(".flash").await.contains("Ticket #1001 was opened."));
+    b.wait_path("/tickets/1001").await;
+    b.wait_text(".flash", "Ticket #1001 was opened.").await;
 
     b.client.goto(&app.url("/tickets")).await.unwrap();
-    assert_eq!(
-        b.text("table.tickets tbody tr td a").await,
-        "Scanner rejects my documents"
-    );
+    b.wait_text(
+        "table.tickets tbody tr td a",
+        "Scanner rejects my documents",
+    )
+    .await;
     b.click("table.tickets tbody tr td a").await;
-    assert_eq!(b.text(".details .badge.priority-urgent").await, "Urgent");
+    b.wait_text(".details .badge.priority-urgent", "Urgent")
+        .await;
 
     b.fill("#message", "Here is one more detail.").await;
     b.click("form[action='/tickets/1001/reply'] button[type=submit]")
         .await;
-    assert!(b.text(".flash").await.contains("Your message was added."));
+    b.wait_text(".flash", "Your message was added.").await;
+    b.wait_text(".message .body", "Here is one more detail.")
+        .await;
     let bodies = b
         .client
         .find_all(Locator::Css(".message .body"))
         .await
         .unwrap();
     assert_eq!(bodies.len(), 2);
-    assert_eq!(bodies[1].text().await.unwrap(), "Here is one more detail.");
 
     b.click("form[action='/tickets/1001/status'] button").await;
-    assert!(b.text(".flash").await.contains("now closed"));
-    assert_eq!(b.text(".details .badge.status-closed").await, "Closed");
+    b.wait_text(".flash", "now closed").await;
+    b.wait_text(".details .badge.status-closed", "Closed").await;
     b.click("form[action='/tickets/1001/status'] button").await;
-    assert!(b.text(".flash").await.contains("reopened"));
-    assert_eq!(b.text(".details .badge.status-open").await, "Open");
+    b.wait_text(".flash", "reopened").await;
+    b.wait_text(".details .badge.status-open", "Open").await;
 
     b.click(".files a").await;
     assert_eq!(

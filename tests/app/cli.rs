@@ -17,8 +17,8 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
-#[test]
-fn migrate_user_token_apikey_and_demo() {
+#[tokio::test]
+async fn migrate_user_token_apikey_and_demo() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("cli.db").display());
     let o = helpdesk(dir.path(), &["migrate", "--database", &db]);
@@ -96,6 +96,34 @@ fn migrate_user_token_apikey_and_demo() {
 
     let o = helpdesk(dir.path(), &["--database", &db, "demo", "--tickets", "300"]);
     assert!(o.status.success(), "{o:?}");
+    let pool = helpdesk::db::connect(&db).await.unwrap();
+    let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool);
+    assert_eq!(count("SELECT COUNT(*) FROM tickets").await.unwrap(), 300);
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT status) FROM tickets")
+            .await
+            .unwrap(),
+        6,
+        "every status"
+    );
+    assert!(
+        count("SELECT MIN(n) FROM (SELECT COUNT(*) n FROM messages GROUP BY ticket_id)")
+            .await
+            .unwrap()
+            >= 2
+    );
+    assert!(count("SELECT COUNT(*) FROM attachments").await.unwrap() >= 1);
+    assert_eq!(
+        count("SELECT MIN(number) FROM tickets").await.unwrap(),
+        1001
+    );
+    // Tickets opened afterwards continue the numbering.
+    assert_eq!(
+        count("SELECT value FROM counters WHERE name = 'ticket_number'")
+            .await
+            .unwrap(),
+        1300
+    );
     let o = helpdesk(
         dir.path(),
         &[
@@ -114,4 +142,9 @@ fn migrate_user_token_apikey_and_demo() {
     assert!(!o.status.success(), "bad role");
     let o = helpdesk(dir.path(), &["--bogus"]);
     assert!(!o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim().lines().count(),
+        1,
+        "one clear line"
+    );
 }

@@ -284,7 +284,7 @@ async fn limits_are_checked_in_the_core_and_nothing_partial_is_stored() {
     let mut unknown = new_ticket("ok", "ok");
     unknown.attachment_ids = vec!["0123456789abcdef01234567".into()];
     let err = app.core.open_ticket(&ann, unknown).await.unwrap_err();
-    assert!(matches!(err, CoreError::Invalid(ref e) if e[0].problem == Problem::UnknownAttachment));
+    assert!(matches!(err, CoreError::Invalid(ref e) if e[0].problem == Problem::Unknown));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM tickets").await,
         0,

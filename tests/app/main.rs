@@ -5,6 +5,9 @@ mod accounts;
 mod browser;
 mod cli;
 mod core_rules;
+mod epixel;
+mod migrations;
+mod serving;
 mod tickets;
 
 use std::net::SocketAddr;
@@ -103,6 +106,20 @@ impl TestApp {
             .await
             .expect("fixture ticket")
             .number
+    }
+
+    /// A personal API token for `user`.
+    pub async fn api_token(&self, user: &Actor) -> String {
+        helpdesk::auth::tokens::create_api_token(&self.core.db, user.id, "test")
+            .await
+            .expect("token")
+    }
+
+    /// A new integration key (the epixel `apikey`).
+    pub async fn apikey(&self) -> String {
+        helpdesk::auth::tokens::create_integration_key(&self.core.db, "test")
+            .await
+            .expect("key")
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {

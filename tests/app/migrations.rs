@@ -1,0 +1,40 @@
+//! Migrations only ever get added: a migration that landed is never edited.
+
+/// SHA-256 of every landed migration. Append a line when adding a migration; never change
+/// one (write a new migration instead).
+const LANDED: &[(&str, &str)] = &[(
+    "0001_initial.sql",
+    "24ab964b34f810d011c63b9a54d93fc05405e9e1d4181aa17b3f46f3ae6a0fe7",
+)];
+
+#[test]
+fn landed_migrations_are_unchanged() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for (i, (name, sum)) in LANDED.iter().enumerate() {
+        assert_eq!(
+            names.get(i).map(String::as_str),
+            Some(*name),
+            "migration {name} was renamed or removed"
+        );
+        let text = std::fs::read(dir.join(name)).unwrap();
+        assert_eq!(
+            helpdesk::secure::sha256_hex(&text),
+            *sum,
+            "migration {name} was edited: add a new one instead"
+        );
+    }
+    assert_eq!(
+        names.len(),
+        LANDED.len(),
+        "a new migration must be recorded in LANDED: {names:?}"
+    );
+}
