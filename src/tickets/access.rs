@@ -9,8 +9,6 @@ use super::rules::{CoreError, CoreResult};
 #[derive(Debug, Clone)]
 pub(crate) struct TicketHead {
     pub id: i64,
-    pub number: i64,
-    pub public_id: String,
     pub status: Status,
     pub client_id: i64,
     pub version: i64,
@@ -29,7 +27,7 @@ pub(crate) async fn visible_ticket(
         TicketKey::PublicId(p) => (None, Some(p.as_str())),
     };
     let row = sqlx::query!(
-        r#"SELECT id AS "id!", number, public_id, status, client_id, version
+        r#"SELECT id AS "id!", status, client_id, version
            FROM tickets
            WHERE (number = ?1 OR public_id = ?2)
              AND deleted_at IS NULL
@@ -44,8 +42,6 @@ pub(crate) async fn visible_ticket(
     .ok_or(CoreError::NotFound)?;
     Ok(TicketHead {
         id: row.id,
-        number: row.number,
-        public_id: row.public_id,
         status: Status::parse(&row.status).ok_or(CoreError::NotFound)?,
         client_id: row.client_id,
         version: row.version,

@@ -1,7 +1,9 @@
 //! Status changes and who may make them.
 
 use super::Core;
-use super::access::visible_ticket;
+use sqlx::SqliteConnection;
+
+use super::access::{TicketHead, visible_ticket};
 use super::events;
 use super::model::{Actor, Status, TicketKey};
 use super::open::count_active;
@@ -85,49 +87,62 @@ impl Core {
             return Err(CoreError::Stale);
         }
         let to = decide(ticket.status);
-        let change = StatusChange {
-            from: ticket.status,
-            to,
-        };
-        let owns = ticket.client_id == actor.id;
-        if !change.changed() {
-            return Ok(change);
-        }
-        if !may_change_status(actor, owns, ticket.status, to) {
-            return Err(CoreError::Forbidden);
-        }
-        if !actor.is_staff() && to.is_active() && count_active(&mut tx, actor.id).await? >= limit {
-            return Err(CoreError::OpenTicketLimit { limit });
-        }
-        let now = now_ms();
-        let status = to.as_str();
-        let finished = to.is_finished();
-        let was_finished = ticket.status.is_finished();
-        sqlx::query!(
-            "UPDATE tickets SET status = ?1, updated_at = ?2, version = version + 1,
-                    resolved_at = CASE WHEN NOT ?3 THEN NULL
-                                       WHEN ?4 THEN resolved_at ELSE ?2 END
-             WHERE id = ?5",
-            status,
-            now,
-            finished,
-            was_finished,
-            ticket.id
-        )
-        .execute(&mut *tx)
-        .await?;
-        events::record(
-            &mut tx,
-            ticket.id,
-            actor.id,
-            "status",
-            Some(ticket.status.as_str()),
-            Some(status),
-        )
-        .await?;
+        let change = apply_status(&mut tx, actor, &ticket, to, limit).await?;
         tx.commit().await?;
         Ok(change)
     }
+}
+
+/// Moves `ticket` to `to` inside the caller's transaction, with the permission and limit
+/// checks and the event. Nothing is written when the status does not change.
+pub(crate) async fn apply_status(
+    tx: &mut SqliteConnection,
+    actor: &Actor,
+    ticket: &TicketHead,
+    to: Status,
+    limit: i64,
+) -> CoreResult<StatusChange> {
+    let change = StatusChange {
+        from: ticket.status,
+        to,
+    };
+    if !change.changed() {
+        return Ok(change);
+    }
+    let owns = ticket.client_id == actor.id;
+    if !may_change_status(actor, owns, ticket.status, to) {
+        return Err(CoreError::Forbidden);
+    }
+    if !actor.is_staff() && to.is_active() && count_active(&mut *tx, actor.id).await? >= limit {
+        return Err(CoreError::OpenTicketLimit { limit });
+    }
+    let now = now_ms();
+    let status = to.as_str();
+    let finished = to.is_finished();
+    let was_finished = ticket.status.is_finished();
+    sqlx::query!(
+        "UPDATE tickets SET status = ?1, updated_at = ?2, version = version + 1,
+                resolved_at = CASE WHEN NOT ?3 THEN NULL
+                                   WHEN ?4 THEN resolved_at ELSE ?2 END
+         WHERE id = ?5",
+        status,
+        now,
+        finished,
+        was_finished,
+        ticket.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    events::record(
+        &mut *tx,
+        ticket.id,
+        actor.id,
+        "status",
+        Some(ticket.status.as_str()),
+        Some(status),
+    )
+    .await?;
+    Ok(change)
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use sqlx::SqliteConnection;
 use super::Core;
 use super::access::visible_ticket;
 use super::events;
-use super::model::{Actor, Priority, TicketKey};
+use super::model::{Actor, Priority, Status, TicketKey};
 use super::open::{CategoryRef, resolve_category, set_tags};
 use super::rules::{
     CoreError, CoreResult, Field, Problem, Problems, RESOLUTION_MAX, TITLE_MAX, clean_tags,
 };
+use super::status::apply_status;
 use crate::clock::now_ms;
 use crate::db::begin_write;
 
@@ -43,6 +44,8 @@ pub struct TicketUpdate {
     pub issue_url: Option<Option<String>>,
     /// Staff only. `Some(None)` clears it.
     pub resolution: Option<Option<String>>,
+    /// With the same rules as [`Core::change_status`], in the same transaction.
+    pub status: Option<Status>,
     pub expected_version: Option<i64>,
 }
 
@@ -243,8 +246,18 @@ impl Core {
                 changes.push(("tags", Some(before.join(", ")), Some(sorted.join(", "))));
             }
         }
+        let status_changed = match update.status {
+            Some(to) => {
+                let limit = self.open_ticket_limit().await?;
+                apply_status(&mut tx, actor, &ticket, to, limit)
+                    .await?
+                    .changed()
+            }
+            None => false,
+        };
         if changes.is_empty() {
-            return Ok(0);
+            tx.commit().await?;
+            return Ok(usize::from(status_changed));
         }
         let now = now_ms();
         sqlx::query!(
@@ -277,7 +290,7 @@ impl Core {
             .await?;
         }
         tx.commit().await?;
-        Ok(changes.len())
+        Ok(changes.len() + usize::from(status_changed))
     }
 }
 

@@ -1,6 +1,10 @@
 //! A whole ticket as its pages and detail endpoints show it.
 
 use super::Core;
+use std::collections::HashMap;
+
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::access::visible_ticket;
 use super::attachments::AttachmentMeta;
 use super::model::{Actor, Priority, Role, Status, TicketKey};
@@ -74,70 +78,71 @@ impl MessageView {
     }
 }
 
+/// One ticket's thread and the attachments of no message.
+pub type Thread = (Vec<MessageView>, Vec<AttachmentMeta>);
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: i64,
+    ticket_id: i64,
+    public_id: String,
+    body: String,
+    internal: bool,
+    created_at: i64,
+    seen_at: Option<i64>,
+    author_id: i64,
+    author_pid: String,
+    author_name: String,
+    author_email: String,
+    author_role: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    id: i64,
+    ticket_id: i64,
+    public_id: String,
+    message_id: Option<i64>,
+    filename: String,
+    content_type: String,
+    size: i64,
+    url: Option<String>,
+    created_at: i64,
+}
+
 fn role(s: &str) -> Role {
     Role::parse(s).unwrap_or(Role::Customer)
 }
 
 impl Core {
-    /// The ticket with its thread, tags and attachments, in four indexed queries.
-    /// With `mark_seen`, messages from the other side become seen (only if any are new,
-    /// so that reading a ticket does not write).
-    pub async fn view_ticket(
+    /// The threads of several tickets (internal notes only for `staff`), in two queries.
+    /// Callers have checked that the tickets are visible.
+    pub async fn threads(
         &self,
-        actor: &Actor,
-        key: &TicketKey,
-        mark_seen: bool,
-    ) -> CoreResult<TicketDetail> {
-        let head = visible_ticket(&self.db, actor, key).await?;
-        let t = sqlx::query!(
-            r#"SELECT t.title, t.subject, t.status, t.priority, t.category_id,
-                      c.slug AS category_slug, c.name AS category_name,
-                      t.client_id, cu.public_id AS client_pid, cu.name AS client_name,
-                      cu.email AS client_email, cu.role AS client_role,
-                      t.assignee_id, au.public_id AS "assignee_pid?", au.name AS "assignee_name?",
-                      au.email AS "assignee_email?", au.role AS "assignee_role?",
-                      t.api, t.issue_url, t.resolution, t.version,
-                      t.created_at, t.updated_at, t.resolved_at
-               FROM tickets t
-               JOIN categories c ON c.id = t.category_id
-               JOIN users cu ON cu.id = t.client_id
-               LEFT JOIN users au ON au.id = t.assignee_id
-               WHERE t.id = ?"#,
-            head.id
-        )
-        .fetch_one(&self.db)
-        .await?;
-
-        let tags = sqlx::query!(
-            r#"SELECT g.id AS "id!", g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
-               WHERE tt.ticket_id = ? ORDER BY g.name"#,
-            head.id
-        )
-        .fetch_all(&self.db)
-        .await?
-        .into_iter()
-        .map(|r| TagRef {
-            id: r.id,
-            name: r.name,
-        })
-        .collect();
-
-        let staff = actor.is_staff();
-        let rows = sqlx::query!(
-            r#"SELECT m.id AS "id!", m.public_id, m.body, m.internal, m.created_at, m.seen_at,
-                      u.id AS author_id, u.public_id AS author_pid, u.name AS author_name,
-                      u.email AS author_email, u.role AS author_role
-               FROM messages m JOIN users u ON u.id = m.author_id
-               WHERE m.ticket_id = ?1 AND (?2 OR m.internal = 0)
-               ORDER BY m.id"#,
-            head.id,
-            staff
-        )
-        .fetch_all(&self.db)
-        .await?;
-        let mut messages: Vec<MessageView> = rows
-            .into_iter()
-            .map(|r| MessageView {
+        staff: bool,
+        ticket_ids: &[i64],
+    ) -> CoreResult<HashMap<i64, Thread>> {
+        let mut out: HashMap<i64, Thread> = HashMap::new();
+        if ticket_ids.is_empty() {
+            return Ok(out);
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT m.id, m.ticket_id, m.public_id, m.body, m.internal, m.created_at, m.seen_at,
+                    u.id AS author_id, u.public_id AS author_pid, u.name AS author_name,
+                    u.email AS author_email, u.role AS author_role
+             FROM messages m JOIN users u ON u.id = m.author_id WHERE m.ticket_id IN (",
+        );
+        push_ids(&mut q, ticket_ids);
+        if !staff {
+            q.push(" AND m.internal = 0");
+        }
+        q.push(" ORDER BY m.ticket_id, m.id");
+        let rows: Vec<MessageRow> = q.build_query_as().fetch_all(&self.db).await?;
+        let mut where_is: HashMap<i64, (i64, usize)> = HashMap::new();
+        for r in rows {
+            let thread = out.entry(r.ticket_id).or_default();
+            where_is.insert(r.id, (r.ticket_id, thread.0.len()));
+            thread.0.push(MessageView {
                 id: r.id,
                 public_id: r.public_id,
                 author: PersonRef {
@@ -148,22 +153,19 @@ impl Core {
                     role: role(&r.author_role),
                 },
                 body: r.body,
-                internal: r.internal != 0,
+                internal: r.internal,
                 created_at: r.created_at,
                 seen_at: r.seen_at,
                 attachments: Vec::new(),
-            })
-            .collect();
-
-        let files = sqlx::query!(
-            r#"SELECT id AS "id!", public_id, message_id, filename, content_type, size, url,
-                      created_at
-               FROM attachments WHERE ticket_id = ? ORDER BY id"#,
-            head.id
-        )
-        .fetch_all(&self.db)
-        .await?;
-        let mut loose_attachments = Vec::new();
+            });
+        }
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, ticket_id, public_id, message_id, filename, content_type, size, url, created_at
+             FROM attachments WHERE ticket_id IN (",
+        );
+        push_ids(&mut q, ticket_ids);
+        q.push(" ORDER BY id");
+        let files: Vec<FileRow> = q.build_query_as().fetch_all(&self.db).await?;
         for f in files {
             let meta = AttachmentMeta {
                 id: f.id,
@@ -175,43 +177,96 @@ impl Core {
                 url: f.url,
                 created_at: f.created_at,
             };
-            match messages.iter_mut().find(|m| Some(m.id) == meta.message_id) {
-                Some(m) => m.attachments.push(meta),
-                // On an internal note the customer may not see: leave it out.
-                None if meta.message_id.is_some() => {}
-                None => loose_attachments.push(meta),
+            match meta.message_id {
+                // On a message the caller may see (not an internal note hidden from them).
+                Some(m) => {
+                    if let Some((ticket, index)) = where_is.get(&m) {
+                        if let Some(thread) = out.get_mut(ticket) {
+                            thread.0[*index].attachments.push(meta);
+                        }
+                    }
+                }
+                None => out.entry(f.ticket_id).or_default().1.push(meta),
             }
         }
+        Ok(out)
+    }
 
+    /// The ticket with its thread, tags and attachments. With `mark_seen`, messages from
+    /// the other side become seen (only if any are new, so that reading does not write).
+    pub async fn view_ticket(
+        &self,
+        actor: &Actor,
+        key: &TicketKey,
+        mark_seen: bool,
+    ) -> CoreResult<TicketDetail> {
+        let head = visible_ticket(&self.db, actor, key).await?;
+        let t = self
+            .details(actor, &[head.id])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)?;
         if mark_seen {
-            let client_id = t.client_id;
-            let pending = messages
-                .iter()
-                .any(|m| m.seen_at.is_none() && !m.internal && (m.author.id == client_id) == staff);
+            let staff = actor.is_staff();
+            let pending = t.messages.iter().any(|m| {
+                m.seen_at.is_none() && !m.internal && (m.author.id == t.client.id) == staff
+            });
             if pending {
                 self.mark_ticket_seen(actor, head.id).await?;
             }
         }
+        Ok(t)
+    }
 
-        Ok(TicketDetail {
-            id: head.id,
-            public_id: head.public_id,
-            number: head.number,
-            title: t.title,
-            subject: t.subject,
-            status: Status::parse(&t.status).ok_or(CoreError::NotFound)?,
-            priority: Priority::parse(&t.priority).unwrap_or_default(),
-            category_id: t.category_id,
-            category_slug: t.category_slug,
-            category_name: t.category_name,
-            client: PersonRef {
-                id: t.client_id,
-                public_id: t.client_pid,
-                name: t.client_name,
-                email: t.client_email,
-                role: role(&t.client_role),
-            },
-            assignee: match (t.assignee_id, t.assignee_pid, t.assignee_name) {
+    /// Whole tickets, in the order of `ticket_ids`, in four queries whatever their number
+    /// (no N+1). Tickets the actor may not see are left out.
+    pub async fn details(
+        &self,
+        actor: &Actor,
+        ticket_ids: &[i64],
+    ) -> CoreResult<Vec<TicketDetail>> {
+        if ticket_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let staff = actor.is_staff();
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT t.id, t.public_id, t.number, t.title, t.subject, t.status, t.priority,
+                    t.category_id, c.slug AS category_slug, c.name AS category_name,
+                    t.client_id, cu.public_id AS client_pid, cu.name AS client_name,
+                    cu.email AS client_email, cu.role AS client_role,
+                    t.assignee_id, au.public_id AS assignee_pid, au.name AS assignee_name,
+                    au.email AS assignee_email, au.role AS assignee_role,
+                    t.api, t.issue_url, t.resolution, t.version,
+                    t.created_at, t.updated_at, t.resolved_at
+             FROM tickets t
+             JOIN categories c ON c.id = t.category_id
+             JOIN users cu ON cu.id = t.client_id
+             LEFT JOIN users au ON au.id = t.assignee_id
+             WHERE t.deleted_at IS NULL AND t.id IN (",
+        );
+        push_ids(&mut q, ticket_ids);
+        if !staff {
+            q.push(" AND t.client_id = ").push_bind(actor.id);
+        }
+        let rows: Vec<TicketRow> = q.build_query_as().fetch_all(&self.db).await?;
+
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT tt.ticket_id, g.id, g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
+             WHERE tt.ticket_id IN (",
+        );
+        push_ids(&mut q, ticket_ids);
+        q.push(" ORDER BY lower(g.name)");
+        let tag_rows: Vec<(i64, i64, String)> = q.build_query_as().fetch_all(&self.db).await?;
+        let mut tags: HashMap<i64, Vec<TagRef>> = HashMap::new();
+        for (ticket, id, name) in tag_rows {
+            tags.entry(ticket).or_default().push(TagRef { id, name });
+        }
+        let mut threads = self.threads(staff, ticket_ids).await?;
+
+        let mut by_id: HashMap<i64, TicketDetail> = HashMap::new();
+        for t in rows {
+            let (messages, loose_attachments) = threads.remove(&t.id).unwrap_or_default();
+            let assignee = match (t.assignee_id, t.assignee_pid, t.assignee_name) {
                 (Some(id), Some(public_id), Some(name)) => Some(PersonRef {
                     id,
                     public_id,
@@ -220,17 +275,83 @@ impl Core {
                     role: role(t.assignee_role.as_deref().unwrap_or("agent")),
                 }),
                 _ => None,
-            },
-            tags,
-            api: t.api,
-            issue_url: t.issue_url,
-            resolution: t.resolution,
-            version: t.version,
-            created_at: t.created_at,
-            updated_at: t.updated_at,
-            resolved_at: t.resolved_at,
-            messages,
-            loose_attachments,
-        })
+            };
+            by_id.insert(
+                t.id,
+                TicketDetail {
+                    id: t.id,
+                    public_id: t.public_id,
+                    number: t.number,
+                    title: t.title,
+                    subject: t.subject,
+                    status: Status::parse(&t.status).unwrap_or(Status::Open),
+                    priority: Priority::parse(&t.priority).unwrap_or_default(),
+                    category_id: t.category_id,
+                    category_slug: t.category_slug,
+                    category_name: t.category_name,
+                    client: PersonRef {
+                        id: t.client_id,
+                        public_id: t.client_pid,
+                        name: t.client_name,
+                        email: t.client_email,
+                        role: role(&t.client_role),
+                    },
+                    assignee,
+                    tags: tags.remove(&t.id).unwrap_or_default(),
+                    api: t.api,
+                    issue_url: t.issue_url,
+                    resolution: t.resolution,
+                    version: t.version,
+                    created_at: t.created_at,
+                    updated_at: t.updated_at,
+                    resolved_at: t.resolved_at,
+                    messages,
+                    loose_attachments,
+                },
+            );
+        }
+        Ok(ticket_ids
+            .iter()
+            .filter_map(|id| by_id.remove(id))
+            .collect())
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct TicketRow {
+    id: i64,
+    public_id: String,
+    number: i64,
+    title: String,
+    subject: Option<String>,
+    status: String,
+    priority: String,
+    category_id: i64,
+    category_slug: String,
+    category_name: String,
+    client_id: i64,
+    client_pid: String,
+    client_name: String,
+    client_email: String,
+    client_role: String,
+    assignee_id: Option<i64>,
+    assignee_pid: Option<String>,
+    assignee_name: Option<String>,
+    assignee_email: Option<String>,
+    assignee_role: Option<String>,
+    api: Option<String>,
+    issue_url: Option<String>,
+    resolution: Option<String>,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+    resolved_at: Option<i64>,
+}
+
+fn push_ids(q: &mut QueryBuilder<Sqlite>, ids: &[i64]) {
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
 }
