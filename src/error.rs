@@ -25,6 +25,8 @@ pub enum WebError {
     TooMany(String),
     #[error("{0}")]
     TooLarge(String),
+    #[error("{0}")]
+    BadGateway(String),
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -39,6 +41,7 @@ impl WebError {
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -77,6 +80,15 @@ impl From<CoreError> for WebError {
             CoreError::Stale => WebError::Conflict(
                 "The ticket changed while you were editing. Reload it and try again.".into(),
             ),
+            CoreError::AlreadyEscalated => {
+                WebError::Conflict("This ticket already has a GitHub issue.".into())
+            }
+            CoreError::NotConfigured => WebError::BadRequest(
+                "GitHub integration is not configured: an admin sets it up in Settings.".into(),
+            ),
+            CoreError::Upstream(e) => WebError::BadGateway(format!(
+                "GitHub did not create the issue ({e}). Nothing was changed; try again later."
+            )),
             CoreError::Db(e) => WebError::Internal(e.into()),
         }
     }

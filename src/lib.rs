@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod github;
 pub mod secure;
 pub mod server;
 pub mod tickets;

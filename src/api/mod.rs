@@ -1,7 +1,12 @@
 //! The JSON faces. Each dialect parses its own request shapes, answers in its own error
 //! shape and calls the ticket core; none holds a business rule.
 
+pub mod docs;
 pub mod epixel;
+pub mod legacy;
+pub mod v2;
+
+use std::collections::HashMap;
 
 use axum::Router;
 use axum::http::{HeaderMap, header};
@@ -11,7 +16,11 @@ use crate::auth::tokens;
 use crate::tickets::Actor;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(epixel::router())
+    Router::new()
+        .merge(v2::router())
+        .merge(legacy::router())
+        .merge(epixel::router())
+        .merge(docs::router())
 }
 
 /// What an `Authorization: Bearer` header says.
@@ -37,4 +46,12 @@ pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Bearer, sql
         Some(actor) => Bearer::User(actor),
         None => Bearer::Invalid,
     })
+}
+
+/// A query string as a map (the last value of a repeated key wins). Parsed by hand so that
+/// a malformed query is the dialect's error to word, never the framework's.
+pub fn query_map(query: Option<&str>) -> HashMap<String, String> {
+    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
 }

@@ -1,5 +1,7 @@
 //! Replies and internal notes, and marking what the other party has seen.
 
+use sqlx::SqliteConnection;
+
 use super::access::visible_ticket;
 use super::attachments::{attach_all, check_attachments};
 use super::events;
@@ -41,6 +43,35 @@ impl NewMessage {
     }
 }
 
+/// Inserts one message inside the caller's transaction; returns its id and public id.
+/// An internal note is born seen: nobody on the other side will ever see it.
+pub(crate) async fn insert_message(
+    tx: &mut SqliteConnection,
+    ticket_id: i64,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+    now: i64,
+) -> CoreResult<(i64, String)> {
+    let pid = public_id();
+    let body = body.trim();
+    let seen_at = internal.then_some(now);
+    let id = sqlx::query_scalar!(
+        r#"INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at, seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        pid,
+        ticket_id,
+        author_id,
+        body,
+        internal,
+        now,
+        seen_at,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok((id, pid))
+}
+
 impl Core {
     /// Adds a message to a ticket the actor may see.
     ///
@@ -67,23 +98,14 @@ impl Core {
             return Err(CoreError::TicketClosed);
         }
         let now = now_ms();
-        let pid = public_id();
-        let body = input.body.trim();
-        // Nobody else has to see an internal note: it is born seen.
-        let seen_at = input.internal.then_some(now);
-        let message_id = sqlx::query_scalar!(
-            r#"INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at,
-                                    seen_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-            pid,
+        let (message_id, pid) = insert_message(
+            &mut tx,
             ticket.id,
             actor.id,
-            body,
+            &input.body,
             input.internal,
             now,
-            seen_at,
         )
-        .fetch_one(&mut *tx)
         .await?;
         attach_all(
             &mut tx,

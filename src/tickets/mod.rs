@@ -4,6 +4,8 @@
 
 mod access;
 mod attachments;
+mod delete;
+mod escalate;
 mod events;
 mod list;
 mod messages;

@@ -3,11 +3,12 @@
 use sqlx::SqliteConnection;
 
 use super::attachments::{attach_all, check_attachments};
+use super::messages::insert_message;
 use super::model::{Actor, Priority, Status};
 use super::rules::{
     CoreError, CoreResult, Field, MESSAGE_MAX, Problem, Problems, TITLE_MAX, clean_tags,
 };
-use super::{Core, LinkAttachment, Upload};
+use super::{Core, LinkAttachment, NewMessage, Upload};
 use crate::clock::now_ms;
 use crate::db::begin_write;
 use crate::secure::public_id;
@@ -64,7 +65,24 @@ impl Core {
     /// Opens a ticket for `actor` (its client). Customers are held to the open-ticket
     /// limit. Nothing is stored unless everything is.
     pub async fn open_ticket(&self, actor: &Actor, input: NewTicket) -> CoreResult<Opened> {
+        self.open_ticket_with(actor, input, Vec::new()).await
+    }
+
+    /// [`Core::open_ticket`] with further messages by the same author after the first (the
+    /// legacy dialect's `threads`), all in the same transaction.
+    pub async fn open_ticket_with(
+        &self,
+        actor: &Actor,
+        input: NewTicket,
+        followups: Vec<NewMessage>,
+    ) -> CoreResult<Opened> {
         let mut problems = input.check();
+        for followup in &followups {
+            problems.0.extend(followup.check().0);
+        }
+        if followups.iter().any(|f| f.internal) && !actor.is_staff() {
+            return Err(CoreError::Forbidden);
+        }
         let title = input.title.trim().to_owned();
         let description = input.description.trim().to_owned();
         let tags = clean_tags(&input.tags);
@@ -121,18 +139,8 @@ impl Core {
         .fetch_one(&mut *tx)
         .await?;
 
-        let message_pid = public_id();
-        let message_id = sqlx::query_scalar!(
-            r#"INSERT INTO messages (public_id, ticket_id, author_id, body, created_at)
-               VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-            message_pid,
-            ticket_id,
-            actor.id,
-            description,
-            now,
-        )
-        .fetch_one(&mut *tx)
-        .await?;
+        let (message_id, _) =
+            insert_message(&mut tx, ticket_id, actor.id, &description, false, now).await?;
 
         set_tags(&mut tx, ticket_id, &tags).await?;
         attach_all(
@@ -145,6 +153,28 @@ impl Core {
             &input.attachment_ids,
         )
         .await?;
+        for followup in followups {
+            let (id, _) = insert_message(
+                &mut tx,
+                ticket_id,
+                actor.id,
+                &followup.body,
+                followup.internal,
+                now,
+            )
+            .await?;
+            let (uploads, links) = (followup.uploads, followup.links);
+            attach_all(
+                &mut tx,
+                actor,
+                ticket_id,
+                id,
+                uploads,
+                links,
+                &followup.attachment_ids,
+            )
+            .await?;
+        }
         super::events::record(&mut tx, ticket_id, actor.id, "created", None, Some(status)).await?;
         tx.commit().await?;
         Ok(Opened {

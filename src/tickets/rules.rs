@@ -119,6 +119,15 @@ pub enum CoreError {
     /// The ticket changed since the caller read it (optimistic concurrency).
     #[error("ticket changed")]
     Stale,
+    /// The ticket already has a GitHub issue.
+    #[error("issue already created")]
+    AlreadyEscalated,
+    /// No GitHub repository or token is configured.
+    #[error("GitHub integration is not configured")]
+    NotConfigured,
+    /// An outside service (GitHub) failed or timed out.
+    #[error("upstream failure: {0}")]
+    Upstream(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }

@@ -180,10 +180,10 @@ impl Core {
             match meta.message_id {
                 // On a message the caller may see (not an internal note hidden from them).
                 Some(m) => {
-                    if let Some((ticket, index)) = where_is.get(&m) {
-                        if let Some(thread) = out.get_mut(ticket) {
-                            thread.0[*index].attachments.push(meta);
-                        }
+                    if let Some((ticket, index)) = where_is.get(&m)
+                        && let Some(thread) = out.get_mut(ticket)
+                    {
+                        thread.0[*index].attachments.push(meta);
                     }
                 }
                 None => out.entry(f.ticket_id).or_default().1.push(meta),

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -468,12 +468,22 @@ async fn set_status(
 
 // ---- downloads ----
 
+/// A download for the logged-in browser, or for an API client's Bearer token (the JSON
+/// dialects link uploaded files here).
 async fn download(
     State(state): State<AppState>,
     v: Visitor,
+    headers: HeaderMap,
     Path((id, _filename)): Path<(String, String)>,
 ) -> WebResult<Response> {
-    let (Some(user), Ok(id)) = (v.user.clone(), id.parse::<i64>()) else {
+    let user = match v.user.clone() {
+        Some(user) => Some(user),
+        None => match crate::api::bearer(&state, &headers).await? {
+            crate::api::Bearer::User(actor) => Some(actor),
+            _ => None,
+        },
+    };
+    let (Some(user), Ok(id)) = (user, id.parse::<i64>()) else {
         return Err(WebError::NotFound);
     };
     let file = state.core.download(&user, id).await?;

@@ -39,6 +39,7 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: Settings) -> Self {
+        helpdesk::github::install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let pool = db::connect(&url).await.expect("database");

@@ -49,6 +49,9 @@ fn ticket_number(errors: &mut Errors, input: &Input, name: &str, not_valid: &str
     }
 }
 
+/// Categories to choose from when creating a ticket (needs only the apikey).
+#[utoipa::path(get, path = "/api/v1/support/get/category-list/", tag = "epixel",
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 401, body = super::docs::EnvelopeDoc)), security(("apikey" = [])))]
 pub async fn categories(State(state): State<AppState>, headers: HeaderMap) -> Answer {
     authenticate(&state, &headers, false).await?;
     let list: Vec<_> = state
@@ -63,6 +66,9 @@ pub async fn categories(State(state): State<AppState>, headers: HeaderMap) -> An
     Ok(Envelope::ok(json!({ "CategoryList": list })))
 }
 
+/// Tags to choose from when updating a ticket (needs only the apikey).
+#[utoipa::path(get, path = "/api/v1/support/get/ticket/tags/", tag = "epixel",
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 401, body = super::docs::EnvelopeDoc)), security(("apikey" = [])))]
 pub async fn tags(State(state): State<AppState>, headers: HeaderMap) -> Answer {
     authenticate(&state, &headers, false).await?;
     let list: Vec<_> = state
@@ -76,6 +82,9 @@ pub async fn tags(State(state): State<AppState>, headers: HeaderMap) -> Answer {
     Ok(Envelope::ok(json!({ "TicketTagList": list })))
 }
 
+/// Creates a support ticket; `data.ticket_id` is its number.
+#[utoipa::path(post, path = "/api/v1/support/create/ticket/", tag = "epixel", request_body(content((super::docs::CreateForm = "multipart/form-data"), (super::docs::CreateForm = "application/x-www-form-urlencoded"))),
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, mut input: Input) -> Answer {
     let actor = authenticate(&state, &headers, true)
         .await?
@@ -148,6 +157,13 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, mut input
     }
 }
 
+/// The caller's tickets, newest first (the last 50 by default).
+#[utoipa::path(get, path = "/api/v1/support/get/ticket/history/", tag = "epixel",
+    params(("offset" = Option<String>, Query), ("limit" = Option<String>, Query),
+           ("subject" = Option<String>, Query, description = "Case-insensitive substring"),
+           ("category" = Option<String>, Query, description = "Category id"),
+           ("status" = Option<String>, Query, description = "1 (Open), 2 (Processing) or 3 (Closed)")),
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn history(State(state): State<AppState>, headers: HeaderMap, input: Input) -> Answer {
     let actor = authenticate(&state, &headers, true)
         .await?
@@ -209,6 +225,9 @@ pub async fn history(State(state): State<AppState>, headers: HeaderMap, input: I
     Ok(Envelope::ok(json!({ "TicketList": list })))
 }
 
+/// Sets a ticket's priority and tags.
+#[utoipa::path(post, path = "/api/v1/support/update/ticket/", tag = "epixel", request_body(content((super::docs::UpdateForm = "multipart/form-data"), (super::docs::UpdateForm = "application/x-www-form-urlencoded"))),
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn update(State(state): State<AppState>, headers: HeaderMap, input: Input) -> Answer {
     let actor = authenticate(&state, &headers, true)
         .await?
@@ -276,6 +295,10 @@ pub async fn update(State(state): State<AppState>, headers: HeaderMap, input: In
     }
 }
 
+/// A ticket with its conversations and attachments (`ticket_id` in the query or as form data).
+#[utoipa::path(get, path = "/api/v1/support/ticket/detailed-view/", tag = "epixel",
+    params(("ticket_id" = Option<String>, Query)),
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn detail(State(state): State<AppState>, headers: HeaderMap, input: Input) -> Answer {
     let actor = authenticate(&state, &headers, true)
         .await?
@@ -332,6 +355,10 @@ pub async fn detail(State(state): State<AppState>, headers: HeaderMap, input: In
     })))
 }
 
+/// The bytes of an attachment.
+#[utoipa::path(get, path = "/api/v1/support/ticket/download/{id}/", tag = "epixel",
+    params(("id" = String, Path, description = "Attachment id")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn download(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -356,6 +383,9 @@ pub async fn download(
     Ok(crate::attachments::download_response(file))
 }
 
+/// Adds a message (a conversation) to a ticket.
+#[utoipa::path(post, path = "/api/v1/support/ticket/conversation/", tag = "epixel", request_body(content((super::docs::ConversationForm = "multipart/form-data"), (super::docs::ConversationForm = "application/x-www-form-urlencoded"))),
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn conversation(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -425,6 +455,9 @@ pub async fn conversation(
     }
 }
 
+/// Closes (3) or reopens (2) a ticket.
+#[utoipa::path(post, path = "/api/v1/support/ticket/status/", tag = "epixel", request_body(content((super::docs::StatusForm = "multipart/form-data"), (super::docs::StatusForm = "application/x-www-form-urlencoded"))),
+    responses((status = 200, description = "Success", body = super::docs::EnvelopeDoc), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn status(State(state): State<AppState>, headers: HeaderMap, input: Input) -> Answer {
     let actor = authenticate(&state, &headers, true)
         .await?

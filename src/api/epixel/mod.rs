@@ -2,7 +2,8 @@
 //! out, numeric ids, and the seed's messages word for word (typos included: clients match
 //! on them).
 
-mod handlers;
+pub mod docs;
+pub mod handlers;
 mod input;
 
 use std::collections::BTreeMap;
@@ -267,6 +268,10 @@ pub fn core_error(e: CoreError) -> Envelope {
             "ticket",
             "Ticket was changed; try again.",
         ),
+        CoreError::AlreadyEscalated | CoreError::NotConfigured => {
+            Envelope::error(StatusCode::BAD_REQUEST, "ticket", e.to_string())
+        }
+        CoreError::Upstream(e) => Envelope::error(StatusCode::BAD_GATEWAY, "detail", e),
         CoreError::Db(e) => server_error(e),
     }
 }

@@ -1,0 +1,1003 @@
+//! The legacy dialect (seed 001): tickets with threads, seen markers and GitHub escalation,
+//! errors as `{"code": "BadRequest|NotFound|...", "message": "..."}`.
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post, put};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::{Bearer, bearer, query_map};
+use crate::AppState;
+use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
+use crate::clock::iso_millis;
+use crate::tickets::{
+    Actor, AttachmentMeta, CategoryRef, CoreError, Field, ListFilter, MessageView, NewMessage,
+    NewTicket, Order, PersonRef, Priority, Problem, Status, TicketDetail, TicketKey, TicketUpdate,
+    UserRef,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/support-tickets", get(list))
+        .route("/support-tickets/insert", post(insert))
+        .route("/support-tickets/bulk", post(bulk_delete))
+        .route("/support-tickets/threads/seen", put(mark_seen))
+        .route(
+            "/support-tickets/{id}",
+            get(show).put(update).delete(remove),
+        )
+        .route("/support-tickets/{id}/thread", post(add_thread))
+        .route("/support-tickets/{id}/github-issue", post(github_issue))
+        .route(
+            "/attachments",
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+}
+
+// ---- shapes ----
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Person {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LegacyAttachment {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub filename: String,
+    pub size: i64,
+    #[serde(rename = "type")]
+    pub content_type: String,
+    pub url: String,
+    #[serde(rename = "createdAt")]
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LegacyThread {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub message: String,
+    #[serde(rename = "seenAt")]
+    pub seen_at: Option<String>,
+    #[serde(rename = "supportTicket")]
+    pub support_ticket: String,
+    pub client: Person,
+    /// The staff author, or null for the client's own messages.
+    #[serde(rename = "superAdmin")]
+    pub super_admin: Option<Person>,
+    pub attachments: Vec<LegacyAttachment>,
+    #[serde(rename = "createdAt")]
+    pub created_at: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "_id": "507f1f77bcf86cd799439011", "title": "API Integration Issue",
+    "subject": "Unable to connect to SmartCheck API", "category": "integration", "status": "pending",
+    "number": 1001, "api": "smartCheck", "issueUrl": null, "assignee": null,
+    "client": {"_id": "507f1f77bcf86cd799439012", "name": "Example Client"},
+    "threads": [{"_id": "507f1f77bcf86cd799439013", "message": "I'm having trouble integrating with the SmartCheck API",
+                 "seenAt": null, "supportTicket": "507f1f77bcf86cd799439011",
+                 "client": {"_id": "507f1f77bcf86cd799439012", "name": "Example Client"}, "superAdmin": null,
+                 "attachments": [], "createdAt": "2024-01-15T10:30:00.000Z", "updatedAt": "2024-01-15T10:30:00.000Z"}],
+    "createdAt": "2024-01-15T10:30:00.000Z", "updatedAt": "2024-01-15T10:30:00.000Z"
+}))]
+pub struct LegacyTicket {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub title: String,
+    pub subject: Option<String>,
+    pub category: String,
+    /// `pending`, `progress`, `resolved` or `cancelled`.
+    pub status: String,
+    pub number: i64,
+    pub api: Option<String>,
+    #[serde(rename = "issueUrl")]
+    pub issue_url: Option<String>,
+    pub assignee: Option<Person>,
+    pub client: Person,
+    pub threads: Vec<LegacyThread>,
+    #[serde(rename = "createdAt")]
+    pub created_at: String,
+    #[serde(rename = "updatedAt")]
+    pub updated_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketData {
+    pub data: LegacyTicket,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThreadData {
+    pub data: LegacyThread,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentData {
+    pub data: LegacyAttachment,
+}
+
+/// Tickets per legacy status over the caller's visible tickets; `open` is pending +
+/// progress, `closed` is resolved + cancelled.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Counts {
+    pub all: i64,
+    pub pending: i64,
+    pub progress: i64,
+    pub resolved: i64,
+    pub cancelled: i64,
+    pub open: i64,
+    pub closed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListData {
+    pub data: Vec<LegacyTicket>,
+    pub limit: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub total: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Counts>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "completed"}))]
+pub struct Completed {
+    pub status: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GithubIssueData {
+    pub data: GithubIssueBody,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GithubIssueBody {
+    #[serde(rename = "githubIssue")]
+    #[schema(value_type = Object)]
+    pub github_issue: Value,
+    #[serde(rename = "issueUrl")]
+    pub issue_url: String,
+}
+
+/// An error of this dialect.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"code": "NotFound", "message": "Support ticket not found"}))]
+pub struct LegacyError {
+    /// BadRequest, Unauthorized, Forbidden, NotFound, TooManyRequests, PayloadTooLarge or BadGateway.
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct InsertRequest {
+    title: String,
+    /// billing, integration, smartCheck, smartScan, smartEnroll, smartAccess, other (or any
+    /// other active category slug).
+    category: String,
+    subject: Option<String>,
+    api: Option<String>,
+    threads: Vec<ThreadInput>,
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ThreadInput {
+    message: String,
+    /// Ids returned by `POST /attachments`.
+    attachments: Option<Vec<String>>,
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct UpdateRequest {
+    title: Option<String>,
+    category: Option<String>,
+    /// pending, progress, resolved or cancelled.
+    status: Option<String>,
+    subject: Option<String>,
+    api: Option<String>,
+    /// A staff member's `_id` (Super Admin only); null unassigns.
+    assignee: Option<String>,
+    /// Super Admin only.
+    #[serde(rename = "issueUrl")]
+    issue_url: Option<String>,
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct IdsRequest {
+    ids: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ThreadIdsRequest {
+    #[serde(rename = "threadIds")]
+    thread_ids: Vec<String>,
+}
+
+// ---- errors ----
+
+pub struct Failure(StatusCode, &'static str, String);
+
+fn fail(status: StatusCode, message: impl Into<String>) -> Failure {
+    let code = match status {
+        StatusCode::NOT_FOUND => "NotFound",
+        StatusCode::FORBIDDEN => "Forbidden",
+        StatusCode::UNAUTHORIZED => "Unauthorized",
+        StatusCode::TOO_MANY_REQUESTS => "TooManyRequests",
+        StatusCode::BAD_GATEWAY => "BadGateway",
+        StatusCode::PAYLOAD_TOO_LARGE => "PayloadTooLarge",
+        StatusCode::INTERNAL_SERVER_ERROR => "InternalServerError",
+        _ => "BadRequest",
+    };
+    Failure(status, code, message.into())
+}
+
+fn bad(message: impl Into<String>) -> Failure {
+    fail(StatusCode::BAD_REQUEST, message)
+}
+
+fn ticket_not_found() -> Failure {
+    fail(StatusCode::NOT_FOUND, "Support ticket not found")
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let Failure(status, code, message) = self;
+        (
+            status,
+            Json(LegacyError {
+                code: code.into(),
+                message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// The core's refusals in this dialect's words.
+fn core_failure(e: CoreError) -> Failure {
+    match e {
+        CoreError::NotFound => ticket_not_found(),
+        CoreError::Forbidden => fail(
+            StatusCode::FORBIDDEN,
+            "You are not authorized to perform this action",
+        ),
+        CoreError::Invalid(list) => bad(list.first().map(field_message).unwrap_or_default()),
+        CoreError::OpenTicketLimit { limit } => fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Open ticket limit of {limit} reached"),
+        ),
+        CoreError::TicketClosed => bad("Support ticket is closed"),
+        CoreError::Stale => fail(
+            StatusCode::CONFLICT,
+            "Support ticket was changed; try again",
+        ),
+        CoreError::AlreadyEscalated => bad("Issue already created"),
+        CoreError::NotConfigured => bad("GitHub integration is not configured"),
+        CoreError::Upstream(e) => fail(
+            StatusCode::BAD_GATEWAY,
+            format!("GitHub request failed: {e}"),
+        ),
+        CoreError::Db(e) => {
+            tracing::error!(error = %e, "legacy request failed");
+            fail(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
+        }
+    }
+}
+
+fn field_message(e: &crate::tickets::FieldError) -> String {
+    let field = match e.field {
+        Field::Description | Field::Message => "message",
+        Field::IssueUrl => "issueUrl",
+        other => other.as_str(),
+    };
+    match &e.problem {
+        Problem::Required => format!("{field} is required"),
+        Problem::TooLong { max } => format!("{field} must be at most {max} characters"),
+        Problem::TooMany { max } => format!("{field} may have at most {max} items"),
+        Problem::FileTooBig { .. } => "file is too large (max 2 MiB)".into(),
+        Problem::Invalid | Problem::Unknown => format!("{field} is invalid"),
+    }
+}
+
+type Answer<T> = Result<Json<T>, Failure>;
+
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Actor, Failure> {
+    match bearer(state, headers).await {
+        Ok(Bearer::User(actor)) => Ok(actor),
+        Ok(_) => Err(fail(StatusCode::UNAUTHORIZED, "Authentication required")),
+        Err(e) => Err(core_failure(e.into())),
+    }
+}
+
+/// The JSON object of a request body, or the dialect's 400.
+fn json_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Value, Failure> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            fail(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
+        } else {
+            bad("Invalid request body")
+        }
+    })?;
+    let json_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.to_ascii_lowercase().starts_with("application/json"));
+    if body.is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    match serde_json::from_slice::<Value>(&body) {
+        Ok(v @ Value::Object(_)) if json_type => Ok(v),
+        _ => Err(bad("Request body must be a JSON object")),
+    }
+}
+
+fn opt_string(body: &Value, name: &str) -> Result<Option<String>, Failure> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(bad(format!("{name} must be a string"))),
+    }
+}
+
+fn string_list(value: Option<&Value>) -> Option<Vec<String>> {
+    match value {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => None,
+    }
+}
+
+// ---- mapping ----
+
+/// Legacy shows open and pending as `pending`, and resolved and closed as `resolved`.
+pub fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Open | Status::Pending => "pending",
+        Status::InProgress => "progress",
+        Status::Resolved | Status::Closed => "resolved",
+        Status::Cancelled => "cancelled",
+    }
+}
+
+fn statuses_for(name: &str) -> Option<Vec<Status>> {
+    Some(match name {
+        "pending" => vec![Status::Open, Status::Pending],
+        "progress" => vec![Status::InProgress],
+        "resolved" => vec![Status::Resolved, Status::Closed],
+        "cancelled" => vec![Status::Cancelled],
+        _ => return None,
+    })
+}
+
+fn person(p: &PersonRef) -> Person {
+    Person {
+        id: p.public_id.clone(),
+        name: p.name.clone(),
+    }
+}
+
+fn attachment_json(a: &AttachmentMeta, base_url: &str) -> LegacyAttachment {
+    LegacyAttachment {
+        id: a.public_id.clone(),
+        filename: a.filename.clone(),
+        size: a.size,
+        content_type: a.content_type.clone(),
+        url: a.url.clone().unwrap_or_else(|| {
+            format!(
+                "{base_url}/attachments/{}/{}",
+                a.id,
+                crate::web::encode_query(&a.filename)
+            )
+        }),
+        created_at: iso_millis(a.created_at),
+    }
+}
+
+fn thread_json(t: &TicketDetail, m: &MessageView, base_url: &str) -> LegacyThread {
+    LegacyThread {
+        id: m.public_id.clone(),
+        message: m.body.clone(),
+        seen_at: m.seen_at.map(iso_millis),
+        support_ticket: t.public_id.clone(),
+        client: person(&t.client),
+        super_admin: m.by_staff().then(|| person(&m.author)),
+        attachments: m
+            .attachments
+            .iter()
+            .map(|a| attachment_json(a, base_url))
+            .collect(),
+        created_at: iso_millis(m.created_at),
+        updated_at: iso_millis(m.created_at),
+    }
+}
+
+pub fn ticket_json(t: &TicketDetail, base_url: &str) -> LegacyTicket {
+    LegacyTicket {
+        id: t.public_id.clone(),
+        title: t.title.clone(),
+        subject: t.subject.clone(),
+        category: t.category_slug.clone(),
+        status: status_name(t.status).to_owned(),
+        number: t.number,
+        api: t.api.clone(),
+        issue_url: t.issue_url.clone(),
+        assignee: t.assignee.as_ref().map(person),
+        client: person(&t.client),
+        threads: t
+            .messages
+            .iter()
+            .filter(|m| !m.internal)
+            .map(|m| thread_json(t, m, base_url))
+            .collect(),
+        created_at: iso_millis(t.created_at),
+        updated_at: iso_millis(t.updated_at),
+    }
+}
+
+fn completed() -> Json<Completed> {
+    Json(Completed {
+        status: "completed".into(),
+    })
+}
+
+// ---- handlers ----
+
+/// Lists support tickets with filters and pagination.
+#[utoipa::path(
+    get, path = "/support-tickets", tag = "legacy",
+    params(
+        ("page" = Option<i64>, Query, description = "Page number (default 1)"),
+        ("limit" = Option<i64>, Query, description = "Items per page (default 10, at most 100)"),
+        ("status" = Option<String>, Query, description = "pending, progress, resolved or cancelled"),
+        ("category" = Option<String>, Query, description = "A category slug"),
+        ("countByStatus" = Option<bool>, Query, description = "Include counts by status"),
+    ),
+    responses(
+        (status = 200, body = ListData),
+        (status = 400, body = LegacyError),
+        (status = 401, body = LegacyError),
+        (status = 404, description = "No ticket matches", body = LegacyError,
+         example = json!({"code": "NotFound", "message": "No support tickets found"})),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Answer<ListData> {
+    let actor = caller(&state, &headers).await?;
+    let q = query_map(query.as_deref());
+    let number = |name: &str, default: i64| {
+        q.get(name)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(default)
+    };
+    let page = number("page", 1).max(1);
+    let limit = number("limit", 10).clamp(1, 100);
+    let mut filter = ListFilter {
+        order: Order::Created,
+        offset: (page - 1).saturating_mul(limit),
+        limit,
+        ..ListFilter::default()
+    };
+    if let Some(s) = q.get("status").filter(|s| !s.is_empty()) {
+        filter.statuses = statuses_for(s).ok_or_else(|| bad("status is invalid"))?;
+    }
+    if let Some(c) = q.get("category").filter(|s| !s.is_empty()) {
+        let all = state.core.categories().await.map_err(core_failure)?;
+        filter.category_id = Some(
+            all.iter()
+                .find(|k| &k.slug == c)
+                .ok_or_else(|| bad("category is invalid"))?
+                .id,
+        );
+    }
+    let result = state
+        .core
+        .list_tickets(&actor, &filter)
+        .await
+        .map_err(core_failure)?;
+    if result.items.is_empty() {
+        return Err(fail(StatusCode::NOT_FOUND, "No support tickets found"));
+    }
+    let ids: Vec<i64> = result.items.iter().map(|t| t.id).collect();
+    let details = state
+        .core
+        .details(&actor, &ids)
+        .await
+        .map_err(core_failure)?;
+    let counts = if q
+        .get("countByStatus")
+        .is_some_and(|v| v == "true" || v == "1")
+    {
+        let c = state
+            .core
+            .count_by_status(&actor, None)
+            .await
+            .map_err(core_failure)?;
+        let pending = c.sum(&[Status::Open, Status::Pending]);
+        let progress = c.get(Status::InProgress);
+        let resolved = c.sum(&[Status::Resolved, Status::Closed]);
+        let cancelled = c.get(Status::Cancelled);
+        Some(Counts {
+            all: c.total(),
+            pending,
+            progress,
+            resolved,
+            cancelled,
+            open: pending + progress,
+            closed: resolved + cancelled,
+        })
+    } else {
+        None
+    };
+    Ok(Json(ListData {
+        data: details
+            .iter()
+            .map(|t| ticket_json(t, &state.site.base_url))
+            .collect(),
+        limit,
+        page,
+        pages: result.pages(),
+        total: result.total,
+        counts,
+    }))
+}
+
+/// One support ticket.
+#[utoipa::path(
+    get, path = "/support-tickets/{id}", tag = "legacy",
+    params(("id" = String, Path, description = "Support ticket ID")),
+    responses(
+        (status = 200, body = TicketData),
+        (status = 401, body = LegacyError),
+        (status = 404, body = LegacyError, example = json!({"code": "NotFound", "message": "Support ticket not found"})),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer<TicketData> {
+    let actor = caller(&state, &headers).await?;
+    let t = state
+        .core
+        .view_ticket(&actor, &TicketKey::PublicId(id), false)
+        .await
+        .map_err(core_failure)?;
+    Ok(Json(TicketData {
+        data: ticket_json(&t, &state.site.base_url),
+    }))
+}
+
+/// Creates a support ticket with its initial thread(s).
+#[utoipa::path(
+    post, path = "/support-tickets/insert", tag = "legacy",
+    request_body(content = InsertRequest, content_type = "application/json",
+        example = json!({"title": "API Integration Issue", "category": "integration",
+                         "threads": [{"message": "I'm having trouble integrating with the SmartCheck API", "attachments": []}]})),
+    responses(
+        (status = 201, body = TicketData),
+        (status = 400, body = LegacyError, example = json!({"code": "BadRequest", "message": "title is required"})),
+        (status = 401, body = LegacyError),
+        (status = 413, body = LegacyError),
+        (status = 429, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn insert(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<TicketData>), Failure> {
+    let actor = caller(&state, &headers).await?;
+    let body = json_body(&headers, body)?;
+    let title = opt_string(&body, "title")?
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| bad("title is required"))?;
+    let category = opt_string(&body, "category")?
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| bad("category is required"))?;
+    let subject = opt_string(&body, "subject")?;
+    let api = opt_string(&body, "api")?;
+    let threads = match body.get("threads") {
+        Some(Value::Array(items)) if !items.is_empty() => items.clone(),
+        _ => return Err(bad("threads is required")),
+    };
+    let mut messages = Vec::with_capacity(threads.len());
+    for thread in &threads {
+        let message = thread
+            .get("message")
+            .and_then(Value::as_str)
+            .filter(|m| !m.trim().is_empty());
+        let message = message
+            .ok_or_else(|| bad("message is required"))?
+            .to_owned();
+        let attachments = match thread.get("attachments") {
+            None | Some(Value::Null) => Vec::new(),
+            other => {
+                string_list(other).ok_or_else(|| bad("attachments must be an array of ids"))?
+            }
+        };
+        messages.push((message, attachments));
+    }
+    let mut messages = messages.into_iter();
+    let (description, attachment_ids) = messages.next().unwrap_or_default();
+    let ticket = NewTicket {
+        title,
+        subject,
+        description,
+        priority: Priority::Medium,
+        category: CategoryRef::Slug(category),
+        tags: Vec::new(),
+        api,
+        uploads: Vec::new(),
+        links: Vec::new(),
+        attachment_ids,
+    };
+    let followups: Vec<NewMessage> = messages
+        .map(|(body, attachment_ids)| NewMessage {
+            body,
+            attachment_ids,
+            ..NewMessage::default()
+        })
+        .collect();
+    let opened = state
+        .core
+        .open_ticket_with(&actor, ticket, followups)
+        .await
+        .map_err(core_failure)?;
+    let t = state
+        .core
+        .view_ticket(&actor, &TicketKey::Number(opened.number), false)
+        .await
+        .map_err(core_failure)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TicketData {
+            data: ticket_json(&t, &state.site.base_url),
+        }),
+    ))
+}
+
+/// Adds a thread message to a support ticket.
+#[utoipa::path(
+    post, path = "/support-tickets/{id}/thread", tag = "legacy",
+    params(("id" = String, Path, description = "Support ticket ID")),
+    request_body(content = ThreadInput, content_type = "application/json",
+        example = json!({"message": "Thank you for the update. I will investigate this issue.", "attachments": []})),
+    responses(
+        (status = 201, body = ThreadData),
+        (status = 400, body = LegacyError),
+        (status = 401, body = LegacyError),
+        (status = 404, body = LegacyError),
+        (status = 413, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn add_thread(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<ThreadData>), Failure> {
+    let actor = caller(&state, &headers).await?;
+    let body = json_body(&headers, body)?;
+    let key = TicketKey::PublicId(id);
+    state
+        .core
+        .ticket_status(&actor, &key)
+        .await
+        .map_err(core_failure)?;
+    let message = opt_string(&body, "message")?
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| bad("message is required"))?;
+    let attachment_ids = match body.get("attachments") {
+        None | Some(Value::Null) => Vec::new(),
+        other => string_list(other).ok_or_else(|| bad("attachments must be an array of ids"))?,
+    };
+    let added = state
+        .core
+        .add_message(
+            &actor,
+            &key,
+            NewMessage {
+                body: message,
+                attachment_ids,
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .map_err(core_failure)?;
+    let t = state
+        .core
+        .view_ticket(&actor, &key, false)
+        .await
+        .map_err(core_failure)?;
+    let m = t
+        .messages
+        .iter()
+        .find(|m| m.id == added.id)
+        .ok_or_else(ticket_not_found)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ThreadData {
+            data: thread_json(&t, m, &state.site.base_url),
+        }),
+    ))
+}
+
+/// Updates a support ticket.
+#[utoipa::path(
+    put, path = "/support-tickets/{id}", tag = "legacy",
+    params(("id" = String, Path, description = "Support ticket ID")),
+    request_body(content = UpdateRequest, content_type = "application/json",
+        example = json!({"status": "progress", "subject": "API Integration Issue - In Progress"})),
+    responses(
+        (status = 200, body = Completed),
+        (status = 400, body = LegacyError),
+        (status = 401, body = LegacyError),
+        (status = 403, description = "assignee or issueUrl by a client, or a status a client may not set", body = LegacyError),
+        (status = 404, body = LegacyError),
+        (status = 429, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer<Completed> {
+    let actor = caller(&state, &headers).await?;
+    let body = json_body(&headers, body)?;
+    let key = TicketKey::PublicId(id);
+    let current = state
+        .core
+        .ticket_status(&actor, &key)
+        .await
+        .map_err(core_failure)?;
+    let mut update = TicketUpdate {
+        title: opt_string(&body, "title")?,
+        subject: opt_string(&body, "subject")?,
+        api: opt_string(&body, "api")?,
+        category: opt_string(&body, "category")?.map(CategoryRef::Slug),
+        ..TicketUpdate::default()
+    };
+    if let Some(status) = opt_string(&body, "status")? {
+        update.status = match status.as_str() {
+            // pending reopens a finished ticket and leaves an open or pending one alone.
+            "pending" if matches!(current, Status::Open | Status::Pending) => None,
+            "pending" => Some(Status::Open),
+            "progress" => Some(Status::InProgress),
+            "resolved" => Some(Status::Resolved),
+            "cancelled" => Some(Status::Cancelled),
+            _ => return Err(bad("status is invalid")),
+        };
+    }
+    if let Some(value) = body.get("assignee") {
+        update.assignee = Some(match value {
+            Value::Null => None,
+            Value::String(s) if s.is_empty() => None,
+            Value::String(s) => Some(UserRef::PublicId(s.clone())),
+            _ => return Err(bad("assignee is invalid")),
+        });
+    }
+    if let Some(value) = body.get("issueUrl") {
+        update.issue_url = Some(match value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            _ => return Err(bad("issueUrl is invalid")),
+        });
+    }
+    match state.core.update_ticket(&actor, &key, update).await {
+        Ok(_) => Ok(completed()),
+        Err(CoreError::Forbidden) => Err(fail(
+            StatusCode::FORBIDDEN,
+            "Only Super Admin can make this change",
+        )),
+        Err(e) => Err(core_failure(e)),
+    }
+}
+
+/// Deletes a support ticket (clients their own; admins any).
+#[utoipa::path(
+    delete, path = "/support-tickets/{id}", tag = "legacy",
+    params(("id" = String, Path, description = "Support ticket ID")),
+    responses(
+        (status = 200, body = Completed),
+        (status = 401, body = LegacyError),
+        (status = 403, body = LegacyError),
+        (status = 404, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn remove(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer<Completed> {
+    let actor = caller(&state, &headers).await?;
+    state
+        .core
+        .delete_tickets(&actor, &[TicketKey::PublicId(id)])
+        .await
+        .map_err(core_failure)?;
+    Ok(completed())
+}
+
+/// Deletes several support tickets, all or nothing.
+#[utoipa::path(
+    post, path = "/support-tickets/bulk", tag = "legacy",
+    request_body(content = IdsRequest, content_type = "application/json",
+        example = json!({"ids": ["507f1f77bcf86cd799439011", "507f1f77bcf86cd799439012"]})),
+    responses(
+        (status = 200, body = Completed),
+        (status = 400, body = LegacyError, example = json!({"code": "BadRequest", "message": "ids is required"})),
+        (status = 401, body = LegacyError),
+        (status = 403, body = LegacyError),
+        (status = 404, body = LegacyError),
+        (status = 413, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn bulk_delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer<Completed> {
+    let actor = caller(&state, &headers).await?;
+    let body = json_body(&headers, body)?;
+    let ids = string_list(body.get("ids"))
+        .filter(|ids| !ids.is_empty())
+        .ok_or_else(|| bad("ids is required"))?;
+    let keys: Vec<TicketKey> = ids.into_iter().map(TicketKey::PublicId).collect();
+    state
+        .core
+        .delete_tickets(&actor, &keys)
+        .await
+        .map_err(core_failure)?;
+    Ok(completed())
+}
+
+/// Marks threads as seen, all or nothing.
+#[utoipa::path(
+    put, path = "/support-tickets/threads/seen", tag = "legacy",
+    request_body(content = ThreadIdsRequest, content_type = "application/json",
+        example = json!({"threadIds": ["507f1f77bcf86cd799439013", "507f1f77bcf86cd799439014"]})),
+    responses(
+        (status = 200, body = Completed),
+        (status = 400, body = LegacyError, example = json!({"code": "BadRequest", "message": "threadIds is required"})),
+        (status = 401, body = LegacyError),
+        (status = 404, body = LegacyError),
+        (status = 413, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn mark_seen(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer<Completed> {
+    let actor = caller(&state, &headers).await?;
+    let body = json_body(&headers, body)?;
+    let ids = string_list(body.get("threadIds"))
+        .filter(|ids| !ids.is_empty())
+        .ok_or_else(|| bad("threadIds is required"))?;
+    match state.core.mark_messages_seen(&actor, &ids).await {
+        Ok(()) => Ok(completed()),
+        Err(CoreError::NotFound) => Err(fail(StatusCode::NOT_FOUND, "Thread not found")),
+        Err(e) => Err(core_failure(e)),
+    }
+}
+
+/// Creates a GitHub issue from a support ticket (Super Admin only).
+#[utoipa::path(
+    post, path = "/support-tickets/{id}/github-issue", tag = "legacy",
+    params(("id" = String, Path, description = "Support ticket ID")),
+    responses(
+        (status = 200, body = GithubIssueData),
+        (status = 400, body = LegacyError, example = json!({"code": "BadRequest", "message": "Issue already created"})),
+        (status = 401, body = LegacyError),
+        (status = 403, body = LegacyError,
+         example = json!({"code": "Forbidden", "message": "You are not authorized to create a GitHub issue"})),
+        (status = 404, body = LegacyError),
+        (status = 502, description = "GitHub failed; nothing was stored", body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn github_issue(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Answer<GithubIssueData> {
+    let actor = caller(&state, &headers).await?;
+    match state
+        .core
+        .create_github_issue(&actor, &TicketKey::PublicId(id), &state.site.base_url)
+        .await
+    {
+        Ok(issue) => {
+            let issue_url = issue.html_url.clone();
+            let github_issue = serde_json::to_value(&issue).unwrap_or_default();
+            Ok(Json(GithubIssueData {
+                data: GithubIssueBody {
+                    github_issue,
+                    issue_url,
+                },
+            }))
+        }
+        Err(CoreError::Forbidden) => Err(fail(
+            StatusCode::FORBIDDEN,
+            "You are not authorized to create a GitHub issue",
+        )),
+        Err(e) => Err(core_failure(e)),
+    }
+}
+
+/// Uploads a file (field `file`, at most 2 MiB) for a later thread to reference by `_id`.
+#[utoipa::path(
+    post, path = "/attachments", tag = "legacy",
+    request_body(content_type = "multipart/form-data", description = "A `file` part of at most 2 MiB"),
+    responses(
+        (status = 201, body = AttachmentData),
+        (status = 400, body = LegacyError),
+        (status = 401, body = LegacyError),
+        (status = 413, body = LegacyError),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<AttachmentData>), Failure> {
+    let actor = caller(&state, &headers).await?;
+    let multipart =
+        multipart.map_err(|_| bad("Request must be multipart/form-data with a file field"))?;
+    let mut form = read_form(multipart)
+        .await
+        .map_err(|e| fail(e.status(), e.to_string()))?;
+    if form.too_big.iter().any(|(name, _)| name == "file") {
+        return Err(bad("file is too large (max 2 MiB)"));
+    }
+    let file = form
+        .take_files("file")
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad("file is required"))?;
+    let meta = state
+        .core
+        .upload_unattached(&actor, file)
+        .await
+        .map_err(core_failure)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentData {
+            data: attachment_json(&meta, &state.site.base_url),
+        }),
+    ))
+}

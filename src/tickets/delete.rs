@@ -1,0 +1,41 @@
+//! Soft deletion: a deleted ticket disappears from every list, page and API until an admin
+//! restores or purges it.
+
+use super::Core;
+use super::access::visible_ticket;
+use super::events;
+use super::model::{Actor, Role, TicketKey};
+use super::rules::{CoreError, CoreResult};
+use crate::clock::now_ms;
+use crate::db::begin_write;
+
+impl Core {
+    /// Deletes tickets, all or nothing: customers their own, admins any; agents may not
+    /// (`Forbidden`). One missing or invisible ticket (`NotFound`) changes nothing.
+    pub async fn delete_tickets(&self, actor: &Actor, keys: &[TicketKey]) -> CoreResult<usize> {
+        if actor.role == Role::Agent {
+            return Err(CoreError::Forbidden);
+        }
+        let now = now_ms();
+        let mut tx = begin_write(&self.db).await?;
+        let mut done = Vec::with_capacity(keys.len());
+        for key in keys {
+            let ticket = visible_ticket(&mut *tx, actor, key).await?;
+            if done.contains(&ticket.id) {
+                continue;
+            }
+            sqlx::query!(
+                "UPDATE tickets SET deleted_at = ?, deleted_by = ?, version = version + 1 WHERE id = ?",
+                now,
+                actor.id,
+                ticket.id
+            )
+            .execute(&mut *tx)
+            .await?;
+            events::record(&mut tx, ticket.id, actor.id, "deleted", None, None).await?;
+            done.push(ticket.id);
+        }
+        tx.commit().await?;
+        Ok(done.len())
+    }
+}
