@@ -6,9 +6,11 @@ mod browser;
 mod cli;
 mod core_rules;
 mod epixel;
+mod legacy;
 mod migrations;
 mod serving;
 mod tickets;
+mod v2;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
