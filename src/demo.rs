@@ -9,7 +9,7 @@ use std::time::Instant;
 use rand::rngs::SmallRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore, SeedableRng};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Connection, QueryBuilder, Sqlite};
 
 use crate::auth::password;
 use crate::clock::now_ms;
@@ -142,12 +142,21 @@ pub async fn run(db: &Db, tickets: u64) -> anyhow::Result<()> {
         tag_ids.len()
     );
 
+    // One connection with a large page cache: index pages stay in memory while millions
+    // of rows go in.
+    let mut conn = db.acquire().await?;
+    let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query("PRAGMA cache_size = -1000000")
+        .execute(&mut *conn)
+        .await?;
     let now = now_ms();
     let two_years = 2 * 365 * 24 * 3600 * 1000_i64;
     let mut done = 0;
     while done < tickets {
         let n = BATCH.min(tickets - done);
-        let mut tx = begin_write(db).await?;
+        let mut tx = Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
         let first_number = sqlx::query_scalar!(
             "UPDATE counters SET value = value + ? WHERE name = 'ticket_number' RETURNING value",
             n as i64
@@ -327,6 +336,11 @@ pub async fn run(db: &Db, tickets: u64) -> anyhow::Result<()> {
         let rate = done as f64 / started.elapsed().as_secs_f64();
         eprintln!("demo: {done}/{tickets} tickets ({rate:.0} tickets/s)");
     }
+    let restore = format!("PRAGMA cache_size = {cache}");
+    sqlx::query(sqlx::AssertSqlSafe(restore))
+        .execute(&mut *conn)
+        .await?;
+    drop(conn);
     sqlx::query("ANALYZE").execute(db).await?;
     eprintln!(
         "demo: done in {:.1}s. Log in as admin@example.com, agent1@example.com or customer1@example.com with the password {DEMO_PASSWORD:?}",
@@ -388,9 +402,9 @@ impl MessageRow {
 }
 
 fn hex_id(rng: &mut SmallRng) -> String {
-    let mut bytes = [0u8; 12];
+    let mut bytes = [0u8; 8];
     rng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    crate::secure::object_id(&bytes)
 }
 
 fn pick_status(rng: &mut SmallRng) -> Status {

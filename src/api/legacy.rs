@@ -534,7 +534,7 @@ pub async fn list(
     {
         let c = state
             .core
-            .count_by_status(&actor, None)
+            .count_by_status(&actor, &ListFilter::default())
             .await
             .map_err(core_failure)?;
         let pending = c.sum(&[Status::Open, Status::Pending]);

@@ -17,7 +17,13 @@ pub struct ListFilter {
     pub priority: Option<Priority>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
+    pub assignee: Option<AssigneeFilter>,
+    pub tag_id: Option<i64>,
+    /// Full-text search over titles and messages (internal notes only for staff).
+    pub search: Option<String>,
     pub order: Order,
+    /// Keyset pagination: rows strictly after this one in the list's order.
+    pub after: Option<Cursor>,
     pub offset: i64,
     /// At most [`LIST_MAX`].
     pub limit: i64,
@@ -25,6 +31,55 @@ pub struct ListFilter {
 
 /// The most rows one list answers.
 pub const LIST_MAX: i64 = 500;
+/// A search considers the most recent matches only, so that a common word stays fast.
+pub const SEARCH_HITS_MAX: i64 = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Unassigned,
+    User(i64),
+}
+
+/// The position of a row in a list: its sort key (a timestamp) and id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub key: i64,
+    pub id: i64,
+}
+
+impl Cursor {
+    /// `"<key>.<id>"`, as links carry it.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (key, id) = text.split_once('.')?;
+        Some(Cursor {
+            key: key.parse().ok()?,
+            id: id.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.key, self.id)
+    }
+}
+
+/// Turns what a person typed into an FTS5 query: every word must appear (prefix match on
+/// the last one), and no character of theirs is FTS syntax.
+pub fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(10)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut query = words.join(" ");
+    query.push('*');
+    Some(query)
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Order {
@@ -33,6 +88,9 @@ pub enum Order {
     Updated,
     /// Newest first by creation (API histories).
     Created,
+    /// Most urgent first, then newest activity. Sorted per page of the filtered set, not
+    /// from an index: meant for filtered views; keyset cursors do not apply.
+    Priority,
 }
 
 /// One row of a ticket list.
@@ -100,6 +158,26 @@ impl StatusCounts {
     pub fn sum(&self, statuses: &[Status]) -> i64 {
         statuses.iter().map(|s| self.get(*s)).sum()
     }
+    /// The sum over `statuses`, or over every status when there are none.
+    pub fn sum_or_total(&self, statuses: &[Status]) -> i64 {
+        if statuses.is_empty() {
+            self.total()
+        } else {
+            self.sum(statuses)
+        }
+    }
+}
+
+/// Whether the maintained per-status counts answer this filter: staff, filtering on
+/// status at most.
+fn maintained(actor: &Actor, f: &ListFilter) -> bool {
+    actor.is_staff()
+        && f.category_id.is_none()
+        && f.priority.is_none()
+        && f.title_contains.is_none()
+        && f.assignee.is_none()
+        && f.tag_id.is_none()
+        && f.search.as_deref().and_then(fts_query).is_none()
 }
 
 fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter) {
@@ -120,6 +198,35 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
     }
     if let Some(priority) = filter.priority {
         q.push(" AND t.priority = ").push_bind(priority.as_str());
+    }
+    match filter.assignee {
+        Some(AssigneeFilter::Unassigned) => {
+            q.push(" AND t.assignee_id IS NULL");
+        }
+        Some(AssigneeFilter::User(id)) => {
+            q.push(" AND t.assignee_id = ").push_bind(id);
+        }
+        None => {}
+    }
+    if let Some(tag) = filter.tag_id {
+        q.push(" AND t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag_id = ")
+            .push_bind(tag)
+            .push(")");
+    }
+    if let Some(query) = filter.search.as_deref().and_then(fts_query) {
+        // The most recent matching messages and titles, mapped to their tickets.
+        q.push(
+            " AND t.id IN (SELECT CASE WHEN h.rowid < 0 THEN -h.rowid ELSE m.ticket_id END
+                           FROM (SELECT rowid FROM search WHERE search MATCH ",
+        )
+        .push_bind(query)
+        .push(" ORDER BY rowid DESC LIMIT ")
+        .push_bind(SEARCH_HITS_MAX)
+        .push(") h LEFT JOIN messages m ON m.id = h.rowid WHERE h.rowid < 0 OR m.id IS NOT NULL");
+        if !actor.is_staff() {
+            q.push(" AND COALESCE(m.internal, 0) = 0");
+        }
+        q.push(")");
     }
     if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
         let escaped = text
@@ -156,9 +263,30 @@ impl Core {
              LEFT JOIN users a ON a.id = t.assignee_id"
         ));
         push_filters(&mut q, actor, filter);
+        if let Some(after) = filter.after {
+            match filter.order {
+                Order::Updated => {
+                    q.push(" AND (t.updated_at < ")
+                        .push_bind(after.key)
+                        .push(" OR (t.updated_at = ")
+                        .push_bind(after.key)
+                        .push(" AND t.id < ")
+                        .push_bind(after.id)
+                        .push("))");
+                }
+                Order::Created => {
+                    q.push(" AND t.id < ").push_bind(after.id);
+                }
+                Order::Priority => {}
+            }
+        }
         q.push(match filter.order {
             Order::Updated => " ORDER BY t.updated_at DESC, t.id DESC",
             Order::Created => " ORDER BY t.id DESC",
+            Order::Priority => {
+                " ORDER BY CASE t.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3
+                     WHEN 'medium' THEN 2 ELSE 1 END DESC, t.updated_at DESC, t.id DESC"
+            }
         });
         q.push(" LIMIT ")
             .push_bind(limit)
@@ -169,9 +297,15 @@ impl Core {
             .fetch_all(&self.db)
             .await?;
 
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t");
-        push_filters(&mut count, actor, filter);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.db).await?;
+        let total = if maintained(actor, filter) {
+            self.count_by_status(actor, filter)
+                .await?
+                .sum_or_total(&filter.statuses)
+        } else {
+            let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t");
+            push_filters(&mut count, actor, filter);
+            count.build_query_scalar().fetch_one(&self.db).await?
+        };
         Ok(Page {
             items,
             offset,
@@ -198,20 +332,28 @@ impl Core {
         Ok(rows.into_iter().collect())
     }
 
-    /// How many tickets the actor may see in each status (with the same category filter).
+    /// How many tickets the actor may see in each status, under the filter's other
+    /// conditions (its statuses are ignored: these are the counts of the status tabs).
+    /// Staff without other filters read the maintained `ticket_counts` (no scan at any size).
     pub async fn count_by_status(
         &self,
         actor: &Actor,
-        category_id: Option<i64>,
+        filter: &ListFilter,
     ) -> CoreResult<StatusCounts> {
-        let filter = ListFilter {
-            category_id,
-            ..ListFilter::default()
+        let rows: Vec<(String, i64)> = if maintained(actor, filter) {
+            sqlx::query_as("SELECT status, n FROM ticket_counts")
+                .fetch_all(&self.db)
+                .await?
+        } else {
+            let filter = ListFilter {
+                statuses: Vec::new(),
+                ..filter.clone()
+            };
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT t.status, COUNT(*) FROM tickets t");
+            push_filters(&mut q, actor, &filter);
+            q.push(" GROUP BY t.status");
+            q.build_query_as().fetch_all(&self.db).await?
         };
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT t.status, COUNT(*) FROM tickets t");
-        push_filters(&mut q, actor, &filter);
-        q.push(" GROUP BY t.status");
-        let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&self.db).await?;
         Ok(StatusCounts(
             rows.into_iter()
                 .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))

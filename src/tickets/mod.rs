@@ -17,7 +17,10 @@ mod update;
 mod view;
 
 pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
-pub use list::{LIST_MAX, ListFilter, Order, Page, StatusCounts, TicketSummary};
+pub use list::{
+    AssigneeFilter, Cursor, LIST_MAX, ListFilter, Order, Page, StatusCounts, TicketSummary,
+    fts_query,
+};
 pub use messages::{MessageRef, NewMessage};
 pub use model::{Actor, Category, Priority, Role, Status, Tag, TicketKey};
 pub use open::{CategoryRef, NewTicket, Opened};
@@ -50,6 +53,16 @@ impl Core {
         Ok(saved
             .and_then(|v| v.parse().ok())
             .unwrap_or(self.defaults.open_ticket_limit))
+    }
+
+    /// Active agents and admins, by name: who a ticket can be assigned to.
+    pub async fn staff_members(&self) -> CoreResult<Vec<(i64, String)>> {
+        let rows = sqlx::query!(
+            "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND active = 1 ORDER BY name"
+        )
+        .fetch_all(&self.db)
+        .await?;
+        Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
     }
 
     /// Every tag, by name.

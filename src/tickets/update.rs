@@ -89,6 +89,41 @@ impl Core {
         key: &TicketKey,
         update: TicketUpdate,
     ) -> CoreResult<usize> {
+        let limit = self.open_ticket_limit().await?;
+        let mut tx = begin_write(&self.db).await?;
+        let changed = apply_update(&mut tx, actor, key, update, limit).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Applies one update to many tickets, all or nothing: one ticket the actor may not
+    /// see or change, or one invalid value, changes none. One event per change per ticket.
+    pub async fn bulk_update(
+        &self,
+        actor: &Actor,
+        keys: &[TicketKey],
+        update: TicketUpdate,
+    ) -> CoreResult<usize> {
+        let limit = self.open_ticket_limit().await?;
+        let mut tx = begin_write(&self.db).await?;
+        let mut changed = 0;
+        for key in keys {
+            changed += apply_update(&mut tx, actor, key, update.clone(), limit).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+}
+
+/// [`Core::update_ticket`] inside the caller's transaction.
+async fn apply_update(
+    tx: &mut SqliteConnection,
+    actor: &Actor,
+    key: &TicketKey,
+    update: TicketUpdate,
+    limit: i64,
+) -> CoreResult<usize> {
+    {
         let mut problems = Problems::default();
         let title = update
             .title
@@ -120,7 +155,6 @@ impl Core {
             );
         }
 
-        let mut tx = begin_write(&self.db).await?;
         let ticket = visible_ticket(&mut *tx, actor, key).await?;
         if update.staff_only() && !actor.is_staff() {
             return Err(CoreError::Forbidden);
@@ -128,11 +162,11 @@ impl Core {
         if update.expected_version.is_some_and(|v| v != ticket.version) {
             return Err(CoreError::Stale);
         }
-        let current = load(&mut tx, ticket.id).await?;
+        let current = load(&mut *tx, ticket.id).await?;
 
         let category_id = match &update.category {
             Some(c) => {
-                let id = resolve_category(&mut tx, c).await?;
+                let id = resolve_category(&mut *tx, c).await?;
                 if id.is_none() {
                     problems.add(Field::Category, Problem::Invalid);
                 }
@@ -142,7 +176,7 @@ impl Core {
         };
         let assignee_id = match &update.assignee {
             Some(Some(user)) => {
-                let id = staff_user(&mut tx, user).await?;
+                let id = staff_user(&mut *tx, user).await?;
                 if id.is_none() {
                     problems.add(Field::Assignee, Problem::Invalid);
                 }
@@ -153,7 +187,7 @@ impl Core {
         };
         let tag_names = match &update.tags {
             Some(TagSet::Names(names)) => Some(clean_tags(names)),
-            Some(TagSet::Ids(ids)) => match tag_names_for(&mut tx, ids).await? {
+            Some(TagSet::Ids(ids)) => match tag_names_for(&mut *tx, ids).await? {
                 Some(names) => Some(names),
                 None => {
                     problems.add(Field::Tags, Problem::Unknown);
@@ -238,25 +272,21 @@ impl Core {
             ));
         }
         if let Some(names) = &tag_names {
-            let before = current_tags(&mut tx, ticket.id).await?;
+            let before = current_tags(&mut *tx, ticket.id).await?;
             let mut sorted = names.clone();
             sorted.sort_by_key(|n| n.to_lowercase());
             if before != sorted {
-                set_tags(&mut tx, ticket.id, names).await?;
+                set_tags(&mut *tx, ticket.id, names).await?;
                 changes.push(("tags", Some(before.join(", ")), Some(sorted.join(", "))));
             }
         }
         let status_changed = match update.status {
-            Some(to) => {
-                let limit = self.open_ticket_limit().await?;
-                apply_status(&mut tx, actor, &ticket, to, limit)
-                    .await?
-                    .changed()
-            }
+            Some(to) => apply_status(&mut *tx, actor, &ticket, to, limit)
+                .await?
+                .changed(),
             None => false,
         };
         if changes.is_empty() {
-            tx.commit().await?;
             return Ok(usize::from(status_changed));
         }
         let now = now_ms();
@@ -280,7 +310,7 @@ impl Core {
         .await?;
         for (kind, from, to) in &changes {
             events::record(
-                &mut tx,
+                &mut *tx,
                 ticket.id,
                 actor.id,
                 kind,
@@ -289,7 +319,6 @@ impl Core {
             )
             .await?;
         }
-        tx.commit().await?;
         Ok(changes.len() + usize::from(status_changed))
     }
 }

@@ -223,9 +223,9 @@ where
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &S) -> WebResult<Self> {
-        axum::Form::<T>::from_request(req, state)
+        axum_extra::extract::Form::<T>::from_request(req, state)
             .await
-            .map(|axum::Form(v)| WebForm(v))
+            .map(|axum_extra::extract::Form(v)| WebForm(v))
             .map_err(|e| {
                 WebError::BadRequest(format!("The form could not be read: {}", e.body_text()))
             })

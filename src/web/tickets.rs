@@ -16,8 +16,9 @@ use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
-    Category, CategoryRef, CoreError, Field, FieldError, ListFilter, NewMessage, NewTicket, Page,
-    Priority, Problem, Status, StatusCounts, TicketDetail, TicketKey, TicketSummary,
+    AssigneeFilter, Category, CategoryRef, CoreError, Cursor, Field, FieldError, ListFilter,
+    NewMessage, NewTicket, Order, Priority, Problem, Status, StatusCounts, TicketDetail, TicketKey,
+    TicketSummary, TicketUpdate, UserRef,
 };
 
 const PER_PAGE: i64 = 25;
@@ -25,6 +26,7 @@ const PER_PAGE: i64 = 25;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(list))
+        .route("/tickets/bulk", post(bulk))
         .route(
             "/tickets/new",
             get(new_page)
@@ -84,13 +86,19 @@ fn too_big_errors(form: &UploadForm) -> Vec<FieldError> {
         .collect()
 }
 
-// ---- the list ----
+// ---- the list (customers: their tickets; staff: the queue) ----
 
 #[derive(Deserialize, Default)]
 struct ListQuery {
     status: Option<String>,
     category: Option<String>,
+    priority: Option<String>,
+    assignee: Option<String>,
+    tag: Option<String>,
+    q: Option<String>,
+    sort: Option<String>,
     page: Option<String>,
+    after: Option<String>,
 }
 
 struct Tab {
@@ -104,30 +112,78 @@ struct Tab {
 #[template(path = "tickets/list.html")]
 struct ListPage {
     layout: Layout,
+    staff: bool,
     tabs: Vec<Tab>,
     categories: Vec<Category>,
-    category: Option<i64>,
-    status: String,
+    tags: Vec<crate::tickets::Tag>,
+    agents: Vec<(i64, String)>,
+    priorities: [Priority; 4],
+    statuses: [Status; 6],
+    /// The filters as given, echoed into the form and links.
+    q: ListQuery,
     rows: Vec<TicketSummary>,
-    page: Page<()>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    next: Option<String>,
 }
 
 impl ListPage {
-    fn selected(&self, id: &i64) -> bool {
-        self.category == Some(*id)
+    /// This list's URL with `extra` query pairs replacing the paging ones.
+    fn link(&self, extra: &str) -> String {
+        let mut pairs = Vec::new();
+        let fields = [
+            ("status", &self.q.status),
+            ("category", &self.q.category),
+            ("priority", &self.q.priority),
+            ("assignee", &self.q.assignee),
+            ("tag", &self.q.tag),
+            ("q", &self.q.q),
+            ("sort", &self.q.sort),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                pairs.push(format!("{name}={}", encode_query(v)));
+            }
+        }
+        if !extra.is_empty() {
+            pairs.push(extra.to_owned());
+        }
+        format!("/tickets?{}", pairs.join("&"))
+    }
+    fn tab_link(&self, status: &str) -> String {
+        let mut q = self.link("");
+        q = q.replace(
+            &format!(
+                "status={}",
+                self.q
+                    .status
+                    .as_deref()
+                    .map(encode_query)
+                    .unwrap_or_default()
+            ),
+            "",
+        );
+        format!("{q}&status={status}")
+            .replace("?&", "?")
+            .replace("&&", "&")
+    }
+    fn is(&self, value: &Option<String>, option: &str) -> bool {
+        value.as_deref() == Some(option)
+    }
+    fn is_id(&self, value: &Option<String>, id: &i64) -> bool {
+        value.as_deref() == Some(id.to_string().as_str())
     }
     fn when(&self, ms: &i64) -> String {
         clock::display(*ms)
     }
-    fn link(&self, page: i64) -> String {
-        let mut url = format!("/tickets?page={page}");
-        if !self.status.is_empty() {
-            url.push_str(&format!("&status={}", encode_query(&self.status)));
-        }
-        if let Some(c) = self.category {
-            url.push_str(&format!("&category={c}"));
-        }
-        url
+}
+
+fn parse_sort(q: &ListQuery) -> Order {
+    match q.sort.as_deref() {
+        Some("created") => Order::Created,
+        Some("priority") => Order::Priority,
+        _ => Order::Updated,
     }
 }
 
@@ -138,23 +194,52 @@ async fn list(
 ) -> WebResult<Response> {
     let user = v.require("/tickets")?;
     let core = &state.core;
+    let staff = user.is_staff();
+    // A ticket number typed in the search box jumps to the ticket.
+    if let Some(n) =
+        q.q.as_deref()
+            .map(str::trim)
+            .map(|t| t.trim_start_matches('#'))
+        && !n.is_empty()
+        && n.len() <= 18
+        && n.chars().all(|c| c.is_ascii_digit())
+    {
+        return Ok(v.redirect(&format!("/tickets/{n}"), None));
+    }
+    let id = |text: &Option<String>| text.as_deref().and_then(|c| c.parse::<i64>().ok());
     let status = q.status.as_deref().and_then(Status::parse);
-    let category = q.category.as_deref().and_then(|c| c.parse::<i64>().ok());
     let page = q
         .page
         .as_deref()
         .and_then(|p| p.parse::<i64>().ok())
         .unwrap_or(1)
-        .max(1);
+        .clamp(1, 100_000);
+    let after = q.after.as_deref().and_then(Cursor::parse);
+    let order = parse_sort(&q);
     let filter = ListFilter {
         statuses: status.into_iter().collect(),
-        category_id: category,
-        offset: (page - 1) * PER_PAGE,
+        category_id: id(&q.category),
+        priority: q.priority.as_deref().and_then(Priority::parse),
+        assignee: match q.assignee.as_deref() {
+            Some("me") if staff => Some(AssigneeFilter::User(user.id)),
+            Some("none") if staff => Some(AssigneeFilter::Unassigned),
+            Some(other) if staff => other.parse().ok().map(AssigneeFilter::User),
+            _ => None,
+        },
+        tag_id: if staff { id(&q.tag) } else { None },
+        search: q.q.clone().filter(|_| staff),
+        order,
+        after: after.filter(|_| order != Order::Priority),
+        offset: if after.is_some() {
+            0
+        } else {
+            (page - 1) * PER_PAGE
+        },
         limit: PER_PAGE,
         ..ListFilter::default()
     };
     let result = core.list_tickets(&user, &filter).await?;
-    let counts: StatusCounts = core.count_by_status(&user, category).await?;
+    let counts: StatusCounts = core.count_by_status(&user, &filter).await?;
     let mut tabs = vec![Tab {
         label: "All",
         value: "",
@@ -167,27 +252,96 @@ async fn list(
         count: counts.get(s),
         current: status == Some(s),
     }));
-    let page = Page {
-        items: Vec::new(),
-        offset: result.offset,
-        limit: result.limit,
-        total: result.total,
-    };
-    let layout = v.layout(if user.is_staff() {
-        "All tickets"
+    let full = result.items.len() as i64 == PER_PAGE;
+    let next = result
+        .items
+        .last()
+        .filter(|_| full && order != Order::Priority)
+        .map(|t| {
+            let key = if order == Order::Created {
+                t.created_at
+            } else {
+                t.updated_at
+            };
+            Cursor { key, id: t.id }.to_string()
+        });
+    let (tags, agents) = if staff {
+        (core.tags().await?, core.staff_members().await?)
     } else {
-        "My tickets"
-    });
+        (Vec::new(), Vec::new())
+    };
+    let layout = v.layout(if staff { "Ticket queue" } else { "My tickets" });
     let list_page = ListPage {
         layout,
+        staff,
         tabs,
         categories: core.categories().await?,
-        category,
-        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        tags,
+        agents,
+        priorities: Priority::ALL,
+        statuses: Status::ALL,
+        total: result.total,
+        page: result.page(),
+        pages: result.pages(),
+        next,
         rows: result.items,
-        page,
+        q,
     };
     v.page(StatusCode::OK, list_page)
+}
+
+#[derive(Deserialize)]
+struct BulkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    ids: Vec<i64>,
+    action: String,
+    #[serde(default)]
+    value: String,
+}
+
+/// Bulk actions on selected rows of the queue: assign, status, priority, delete (admins).
+/// All or nothing, one event per ticket.
+async fn bulk(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(form): WebForm<BulkForm>,
+) -> WebResult<Response> {
+    let user = v.require_staff("/tickets")?;
+    v.check_csrf(&form.csrf)?;
+    if form.ids.is_empty() {
+        return Ok(v.redirect("/tickets", Some("Select at least one ticket.")));
+    }
+    let keys: Vec<TicketKey> = form.ids.iter().map(|n| TicketKey::Number(*n)).collect();
+    let invalid = || WebError::BadRequest("Choose a valid value for the bulk action.".into());
+    let update = match form.action.as_str() {
+        "assign" => TicketUpdate {
+            assignee: Some(match form.value.as_str() {
+                "none" => None,
+                id => Some(UserRef::Id(id.parse().map_err(|_| invalid())?)),
+            }),
+            ..TicketUpdate::default()
+        },
+        "status" => TicketUpdate {
+            status: Some(Status::parse(&form.value).ok_or_else(invalid)?),
+            ..TicketUpdate::default()
+        },
+        "priority" => TicketUpdate {
+            priority: Some(Priority::parse(&form.value).ok_or_else(invalid)?),
+            ..TicketUpdate::default()
+        },
+        "delete" => {
+            let n = state.core.delete_tickets(&user, &keys).await?;
+            return Ok(v.redirect("/tickets", Some(&format!("Deleted {n} tickets."))));
+        }
+        _ => return Err(invalid()),
+    };
+    state.core.bulk_update(&user, &keys, update).await?;
+    Ok(v.redirect(
+        "/tickets",
+        Some(&format!("Updated {} tickets.", keys.len())),
+    ))
 }
 
 // ---- a new ticket ----
