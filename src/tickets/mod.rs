@@ -7,6 +7,7 @@ mod attachments;
 mod delete;
 mod escalate;
 mod events;
+mod history;
 mod list;
 mod messages;
 pub mod model;
@@ -17,6 +18,7 @@ mod update;
 mod view;
 
 pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
+pub use history::Event;
 pub use list::{
     AssigneeFilter, Cursor, LIST_MAX, ListFilter, Order, Page, StatusCounts, TicketSummary,
     fts_query,

@@ -2,6 +2,7 @@
 
 mod account;
 mod assets;
+mod ticket;
 mod tickets;
 
 use askama::Template;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(assets::router())
         .merge(account::router())
         .merge(tickets::router())
+        .merge(ticket::router())
         .fallback(|| async { WebError::NotFound })
         .layer(axum::middleware::from_fn(csrf::origin_guard))
 }

@@ -17,8 +17,8 @@ use crate::error::{WebError, WebResult};
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
     AssigneeFilter, Category, CategoryRef, CoreError, Cursor, Field, FieldError, ListFilter,
-    NewMessage, NewTicket, Order, Priority, Problem, Status, StatusCounts, TicketDetail, TicketKey,
-    TicketSummary, TicketUpdate, UserRef,
+    NewTicket, Order, Priority, Problem, Status, StatusCounts, TicketKey, TicketSummary,
+    TicketUpdate, UserRef,
 };
 
 const PER_PAGE: i64 = 25;
@@ -33,18 +33,12 @@ pub fn router() -> Router<AppState> {
                 .post(create)
                 .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
-        .route("/tickets/{number}", get(show))
-        .route(
-            "/tickets/{number}/reply",
-            post(reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
-        )
-        .route("/tickets/{number}/status", post(set_status))
         .route("/attachments/{id}/{filename}", get(download))
 }
 
 /// Field errors of a ticket form, looked up by field name in templates.
 #[derive(Default)]
-pub struct FormErrors(Vec<FieldError>);
+pub struct FormErrors(pub Vec<FieldError>);
 
 impl FormErrors {
     pub fn get(&self, field: &str) -> Option<String> {
@@ -59,7 +53,7 @@ impl FormErrors {
     pub fn any(&self) -> bool {
         !self.0.is_empty()
     }
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         if self
             .0
             .iter()
@@ -72,7 +66,7 @@ impl FormErrors {
     }
 }
 
-fn too_big_errors(form: &UploadForm) -> Vec<FieldError> {
+pub(super) fn too_big_errors(form: &UploadForm) -> Vec<FieldError> {
     form.too_big
         .iter()
         .map(|(_, filename)| {
@@ -467,157 +461,12 @@ async fn create(
     v.page(status, page)
 }
 
-fn upload_error(e: crate::attachments::UploadError) -> WebError {
+pub(super) fn upload_error(e: crate::attachments::UploadError) -> WebError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         WebError::TooLarge("The upload is too large: each file may be at most 2 MiB, and at most 10 files at once.".into())
     } else {
         WebError::BadRequest(e.to_string())
     }
-}
-
-// ---- a ticket ----
-
-#[derive(Template)]
-#[template(path = "tickets/show.html")]
-struct ShowPage {
-    layout: Layout,
-    t: TicketDetail,
-    message: String,
-    errors: FormErrors,
-    general: Option<String>,
-}
-
-impl ShowPage {
-    fn when(&self, ms: &i64) -> String {
-        clock::display(*ms)
-    }
-    /// A message from the other side that was not seen before this visit.
-    fn is_new(&self, m: &crate::tickets::MessageView) -> bool {
-        let mine = self
-            .layout
-            .user
-            .as_ref()
-            .is_some_and(|u| u.id == m.author.id);
-        m.seen_at.is_none() && !m.internal && !mine
-    }
-    /// Customers cannot write to a closed or cancelled ticket; staff always can.
-    fn can_reply(&self) -> bool {
-        self.layout.user.as_ref().is_some_and(|u| u.is_staff())
-            || !matches!(self.t.status, Status::Closed | Status::Cancelled)
-    }
-}
-
-fn ticket_path(number: i64) -> String {
-    format!("/tickets/{number}")
-}
-
-/// Ticket numbers in paths are plain integers; anything else is a missing ticket.
-fn parse_number(raw: &str) -> WebResult<i64> {
-    raw.parse::<i64>().map_err(|_| WebError::NotFound)
-}
-
-async fn show(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(raw): Path<String>,
-) -> WebResult<Response> {
-    let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
-    let t = state
-        .core
-        .view_ticket(&user, &TicketKey::Number(number), true)
-        .await?;
-    let layout = v.layout(format!("#{} {}", t.number, t.title));
-    let page = ShowPage {
-        layout,
-        t,
-        message: String::new(),
-        errors: FormErrors::default(),
-        general: None,
-    };
-    v.page(StatusCode::OK, page)
-}
-
-async fn reply(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(raw): Path<String>,
-    multipart: Multipart,
-) -> WebResult<Response> {
-    let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
-    let mut form = read_form(multipart).await.map_err(upload_error)?;
-    v.check_csrf(form.text("csrf").unwrap_or_default())?;
-    let body = form.text("message").unwrap_or_default().to_owned();
-    let input = NewMessage {
-        body: body.clone(),
-        internal: form.text("internal") == Some("on"),
-        uploads: form.take_files("attachments"),
-        expected_version: None,
-        ..NewMessage::default()
-    };
-    let mut errors = too_big_errors(&form);
-    errors.extend(input.check().0);
-    let key = TicketKey::Number(number);
-    let mut general = None;
-    if errors.is_empty() {
-        match state.core.add_message(&user, &key, input).await {
-            Ok(_) => return Ok(v.redirect(&ticket_path(number), Some("Your message was added."))),
-            Err(CoreError::Invalid(list)) => errors = list,
-            Err(e @ CoreError::TicketClosed) => general = Some(WebError::from(e).to_string()),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let errors = FormErrors(errors);
-    let status = if general.is_some() {
-        StatusCode::CONFLICT
-    } else {
-        errors.status()
-    };
-    let t = state.core.view_ticket(&user, &key, false).await?;
-    let layout = v.layout(format!("#{} {}", t.number, t.title));
-    v.page(
-        status,
-        ShowPage {
-            layout,
-            t,
-            message: body,
-            errors,
-            general,
-        },
-    )
-}
-
-#[derive(Deserialize)]
-struct StatusForm {
-    #[serde(default)]
-    csrf: String,
-    status: String,
-}
-
-async fn set_status(
-    State(state): State<AppState>,
-    v: Visitor,
-    Path(raw): Path<String>,
-    WebForm(form): WebForm<StatusForm>,
-) -> WebResult<Response> {
-    let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
-    v.check_csrf(&form.csrf)?;
-    let to = Status::parse(&form.status)
-        .ok_or_else(|| WebError::BadRequest("Choose a valid status.".into()))?;
-    let change = state
-        .core
-        .change_status(&user, &TicketKey::Number(number), to, None)
-        .await?;
-    let flash = if !change.changed() {
-        format!("The ticket is already {}.", to.label().to_lowercase())
-    } else if to == Status::Open {
-        "The ticket was reopened.".to_owned()
-    } else {
-        format!("The ticket is now {}.", to.label().to_lowercase())
-    };
-    Ok(v.redirect(&ticket_path(number), Some(&flash)))
 }
 
 // ---- downloads ----

@@ -9,6 +9,7 @@ mod epixel;
 mod legacy;
 mod migrations;
 mod serving;
+mod staff;
 mod tickets;
 mod v2;
 

@@ -1,0 +1,58 @@
+//! A ticket's change history, for staff.
+
+use super::Core;
+use super::access::visible_ticket;
+use super::model::{Actor, TicketKey};
+use super::rules::{CoreError, CoreResult};
+
+/// One recorded change, with names resolved for assignees and categories.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub actor: String,
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub at: i64,
+}
+
+impl Core {
+    /// The ticket's events, oldest first (staff only), and only those after `since` (ms)
+    /// when given.
+    pub async fn history(
+        &self,
+        actor: &Actor,
+        key: &TicketKey,
+        since: Option<i64>,
+    ) -> CoreResult<Vec<Event>> {
+        if !actor.is_staff() {
+            return Err(CoreError::Forbidden);
+        }
+        let ticket = visible_ticket(&self.db, actor, key).await?;
+        let since = since.unwrap_or(i64::MIN);
+        let rows = sqlx::query!(
+            r#"SELECT COALESCE(u.name, 'system') AS "actor!: String", e.kind, e.created_at,
+                      CASE e.kind WHEN 'assignee' THEN (SELECT name FROM users WHERE id = CAST(e.from_value AS INTEGER))
+                                  WHEN 'category' THEN (SELECT name FROM categories WHERE id = CAST(e.from_value AS INTEGER))
+                                  ELSE e.from_value END AS "from_value?: String",
+                      CASE e.kind WHEN 'assignee' THEN (SELECT name FROM users WHERE id = CAST(e.to_value AS INTEGER))
+                                  WHEN 'category' THEN (SELECT name FROM categories WHERE id = CAST(e.to_value AS INTEGER))
+                                  ELSE e.to_value END AS "to_value?: String"
+               FROM events e LEFT JOIN users u ON u.id = e.actor_id
+               WHERE e.ticket_id = ? AND e.created_at > ? ORDER BY e.id"#,
+            ticket.id,
+            since
+        )
+        .fetch_all(&self.db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Event {
+                actor: r.actor,
+                kind: r.kind,
+                from: r.from_value,
+                to: r.to_value,
+                at: r.created_at,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,443 @@
+//! One ticket's page: the thread, the reply form, closing and reopening, and for staff the
+//! side panel (status, priority, category, tags, assignee, resolution), the history and
+//! GitHub escalation. Changes made on a stale page are not applied silently.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::tickets::{FormErrors, too_big_errors, upload_error};
+use super::{Layout, Visitor, WebForm};
+use crate::AppState;
+use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
+use crate::clock::{self, now_ms};
+use crate::error::{WebError, WebResult};
+use crate::tickets::rules::split_tags;
+use crate::tickets::{
+    Actor, Category, CategoryRef, CoreError, Event, MessageView, NewMessage, Priority, Status,
+    TagSet, TicketDetail, TicketKey, TicketUpdate, UserRef,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tickets/{number}", get(show))
+        .route(
+            "/tickets/{number}/reply",
+            post(reply).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/tickets/{number}/status", post(set_status))
+        .route("/tickets/{number}/update", post(update))
+        .route("/tickets/{number}/github", post(github))
+}
+
+/// The staff side panel: the values its form shows, the choices, and the history.
+pub struct Panel {
+    categories: Vec<Category>,
+    agents: Vec<(i64, String)>,
+    history: Vec<Event>,
+    status: String,
+    priority: String,
+    category: i64,
+    tags: String,
+    assignee: Option<i64>,
+    resolution: String,
+}
+
+impl Panel {
+    fn priorities(&self) -> [Priority; 4] {
+        Priority::ALL
+    }
+    fn statuses(&self) -> [Status; 6] {
+        Status::ALL
+    }
+    fn is_assignee(&self, id: &i64) -> bool {
+        self.assignee == Some(*id)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tickets/show.html")]
+struct ShowPage {
+    layout: Layout,
+    t: TicketDetail,
+    message: String,
+    internal: bool,
+    errors: FormErrors,
+    general: Option<String>,
+    /// What changed since the page the staff member submitted from was loaded.
+    stale: Vec<String>,
+    panel: Option<Panel>,
+    loaded_at: i64,
+}
+
+impl ShowPage {
+    fn when(&self, ms: &i64) -> String {
+        clock::display(*ms)
+    }
+    /// A message from the other side that was not seen before this visit.
+    fn is_new(&self, m: &MessageView) -> bool {
+        let mine = self
+            .layout
+            .user
+            .as_ref()
+            .is_some_and(|u| u.id == m.author.id);
+        m.seen_at.is_none() && !m.internal && !mine
+    }
+    /// Customers cannot write to a closed or cancelled ticket; staff always can.
+    fn can_reply(&self) -> bool {
+        self.layout.user.as_ref().is_some_and(Actor::is_staff)
+            || !matches!(self.t.status, Status::Closed | Status::Cancelled)
+    }
+}
+
+fn ticket_path(number: i64) -> String {
+    format!("/tickets/{number}")
+}
+
+/// Ticket numbers in paths are plain integers; anything else is a missing ticket.
+fn parse_number(raw: &str) -> WebResult<i64> {
+    raw.parse::<i64>().map_err(|_| WebError::NotFound)
+}
+
+/// Everything the page needs beyond the ticket itself.
+#[derive(Default)]
+struct Extras {
+    message: String,
+    internal: bool,
+    errors: FormErrors,
+    general: Option<String>,
+    stale: Vec<String>,
+    /// Values the staff member submitted, shown again instead of the ticket's.
+    submitted: Option<PanelForm>,
+}
+
+async fn render(
+    state: &AppState,
+    v: Visitor,
+    user: &Actor,
+    number: i64,
+    mark_seen: bool,
+    status: StatusCode,
+    extras: Extras,
+) -> WebResult<Response> {
+    let key = TicketKey::Number(number);
+    let t = state.core.view_ticket(user, &key, mark_seen).await?;
+    let panel = if user.is_staff() {
+        let mut panel = Panel {
+            categories: state.core.categories().await?,
+            agents: state.core.staff_members().await?,
+            history: state.core.history(user, &key, None).await?,
+            status: t.status.as_str().to_owned(),
+            priority: t.priority.as_str().to_owned(),
+            category: t.category_id,
+            tags: t
+                .tags
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            assignee: t.assignee.as_ref().map(|a| a.id),
+            resolution: t.resolution.clone().unwrap_or_default(),
+        };
+        if let Some(f) = extras.submitted {
+            panel.status = f.status;
+            panel.priority = f.priority;
+            panel.category = f.category.parse().unwrap_or(panel.category);
+            panel.tags = f.tags;
+            panel.assignee = f.assignee.parse().ok();
+            panel.resolution = f.resolution;
+        }
+        Some(panel)
+    } else {
+        None
+    };
+    let layout = v.layout(format!("#{} {}", t.number, t.title));
+    let page = ShowPage {
+        layout,
+        t,
+        message: extras.message,
+        internal: extras.internal,
+        errors: extras.errors,
+        general: extras.general,
+        stale: extras.stale,
+        panel,
+        loaded_at: now_ms(),
+    };
+    v.page(status, page)
+}
+
+/// What changed on a ticket since `since`, in words, for a staff member whose page was stale.
+async fn changes_since(
+    state: &AppState,
+    user: &Actor,
+    number: i64,
+    since: i64,
+) -> WebResult<Vec<String>> {
+    let key = TicketKey::Number(number);
+    let mut lines: Vec<String> = state
+        .core
+        .history(user, &key, Some(since))
+        .await?
+        .into_iter()
+        .map(|e| match (e.from, e.to) {
+            (Some(from), Some(to)) => {
+                format!("{} changed {} from “{from}” to “{to}”.", e.actor, e.kind)
+            }
+            (None, Some(to)) => format!("{} set {} to “{to}”.", e.actor, e.kind),
+            (Some(from), None) => format!("{} cleared {} (was “{from}”).", e.actor, e.kind),
+            (None, None) => format!("{}: {}.", e.actor, e.kind),
+        })
+        .collect();
+    let t = state.core.view_ticket(user, &key, false).await?;
+    for m in t.messages.iter().filter(|m| m.created_at > since) {
+        let what = if m.internal {
+            "an internal note"
+        } else {
+            "a message"
+        };
+        lines.push(format!("{} added {what}.", m.author.name));
+    }
+    if lines.is_empty() {
+        lines.push("The ticket was changed by someone else.".into());
+    }
+    Ok(lines)
+}
+
+async fn show(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    render(
+        &state,
+        v,
+        &user,
+        number,
+        true,
+        StatusCode::OK,
+        Extras::default(),
+    )
+    .await
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    let mut form = read_form(multipart).await.map_err(upload_error)?;
+    v.check_csrf(form.text("csrf").unwrap_or_default())?;
+    let body = form.text("message").unwrap_or_default().to_owned();
+    let internal = form.text("internal") == Some("on");
+    let loaded_at = form.text("loaded_at").and_then(|t| t.parse::<i64>().ok());
+    let input = NewMessage {
+        body: body.clone(),
+        internal,
+        uploads: form.take_files("attachments"),
+        // Staff pages carry the version they showed; a newer ticket is not answered blindly.
+        expected_version: form
+            .text("version")
+            .and_then(|t| t.parse().ok())
+            .filter(|_| user.is_staff()),
+        ..NewMessage::default()
+    };
+    let mut errors = too_big_errors(&form);
+    errors.extend(input.check().0);
+    let key = TicketKey::Number(number);
+    let mut extras = Extras {
+        message: body,
+        internal,
+        ..Extras::default()
+    };
+    let mut status = StatusCode::CONFLICT;
+    if errors.is_empty() {
+        match state.core.add_message(&user, &key, input).await {
+            Ok(_) => {
+                let flash = if internal {
+                    "Your internal note was added."
+                } else {
+                    "Your message was added."
+                };
+                return Ok(v.redirect(&ticket_path(number), Some(flash)));
+            }
+            Err(CoreError::Invalid(list)) => errors = list,
+            Err(e @ CoreError::TicketClosed) => {
+                extras.general = Some(WebError::from(e).to_string())
+            }
+            Err(CoreError::Stale) => {
+                extras.stale = changes_since(&state, &user, number, loaded_at.unwrap_or(0)).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !errors.is_empty() {
+        extras.errors = FormErrors(errors);
+        status = extras.errors.status();
+    }
+    render(&state, v, &user, number, false, status, extras).await
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    status: String,
+}
+
+/// The Close and Reopen buttons.
+async fn set_status(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(form): WebForm<StatusForm>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    v.check_csrf(&form.csrf)?;
+    let to = Status::parse(&form.status)
+        .ok_or_else(|| WebError::BadRequest("Choose a valid status.".into()))?;
+    let change = state
+        .core
+        .change_status(&user, &TicketKey::Number(number), to, None)
+        .await?;
+    let flash = if !change.changed() {
+        format!("The ticket is already {}.", to.label().to_lowercase())
+    } else if to == Status::Open {
+        "The ticket was reopened.".to_owned()
+    } else {
+        format!("The ticket is now {}.", to.label().to_lowercase())
+    };
+    Ok(v.redirect(&ticket_path(number), Some(&flash)))
+}
+
+#[derive(Deserialize, Default)]
+struct PanelForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    loaded_at: String,
+    status: String,
+    priority: String,
+    category: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    resolution: String,
+}
+
+/// The staff side panel's Save.
+async fn update(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(form): WebForm<PanelForm>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require_staff(&ticket_path(number))?;
+    v.check_csrf(&form.csrf)?;
+    let invalid = |what: &str| WebError::BadRequest(format!("Choose a valid {what}."));
+    let update = TicketUpdate {
+        status: Some(Status::parse(&form.status).ok_or_else(|| invalid("status"))?),
+        priority: Some(Priority::parse(&form.priority).ok_or_else(|| invalid("priority"))?),
+        category: Some(CategoryRef::Id(
+            form.category.parse().map_err(|_| invalid("category"))?,
+        )),
+        tags: Some(TagSet::Names(split_tags(&form.tags))),
+        assignee: Some(match form.assignee.as_str() {
+            "" | "none" => None,
+            id => Some(UserRef::Id(id.parse().map_err(|_| invalid("assignee"))?)),
+        }),
+        resolution: Some(Some(form.resolution.clone())),
+        expected_version: Some(form.version.parse().map_err(|_| invalid("version"))?),
+        ..TicketUpdate::default()
+    };
+    match state
+        .core
+        .update_ticket(&user, &TicketKey::Number(number), update)
+        .await
+    {
+        Ok(0) => Ok(v.redirect(&ticket_path(number), Some("Nothing to change."))),
+        Ok(_) => Ok(v.redirect(&ticket_path(number), Some("The ticket was updated."))),
+        Err(CoreError::Stale) => {
+            let since = form.loaded_at.parse().unwrap_or(0);
+            let stale = changes_since(&state, &user, number, since).await?;
+            let extras = Extras {
+                stale,
+                submitted: Some(form),
+                ..Extras::default()
+            };
+            render(
+                &state,
+                v,
+                &user,
+                number,
+                false,
+                StatusCode::CONFLICT,
+                extras,
+            )
+            .await
+        }
+        Err(CoreError::Invalid(list)) => {
+            let errors = FormErrors(list);
+            let message = errors
+                .0
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let extras = Extras {
+                general: Some(message),
+                submitted: Some(form),
+                ..Extras::default()
+            };
+            render(
+                &state,
+                v,
+                &user,
+                number,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extras,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// "Create GitHub issue": the same core function as the legacy JSON API.
+async fn github(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(form): WebForm<CsrfForm>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require_staff(&ticket_path(number))?;
+    v.check_csrf(&form.csrf)?;
+    let issue = state
+        .core
+        .create_github_issue(&user, &TicketKey::Number(number), &state.site.base_url)
+        .await?;
+    let flash = format!("GitHub issue #{} was created.", issue.number);
+    Ok(v.redirect(&ticket_path(number), Some(&flash)))
+}

@@ -1,0 +1,446 @@
+//! The agent console: the queue's filters, search, counts and bulk actions; the ticket
+//! page's panel, history, internal notes and the stale-page guard.
+
+use helpdesk::tickets::{
+    CategoryRef, NewMessage, Priority, Role, Status, TicketKey, TicketUpdate, UserRef,
+};
+use reqwest::StatusCode;
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::{TestApp, location, new_ticket, select};
+
+fn numbers(html: &str) -> Vec<String> {
+    select(html, "table.tickets tbody tr td:nth-child(2)")
+}
+
+#[tokio::test]
+async fn the_queue_shows_every_ticket_with_combinable_filters() {
+    let app = TestApp::spawn().await;
+    let (c, agent) = app.logged_in("agent@example.com", Role::Agent).await;
+    let other = app.user("other@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    let bob = app.user("bob@example.com", Role::Customer).await;
+    let mut t = new_ticket("Printer jam", "The printer on floor 2 jams.");
+    t.priority = Priority::Urgent;
+    t.tags = vec!["hardware".into()];
+    app.core.open_ticket(&ann, t).await.unwrap(); // 1001
+    let mut t = new_ticket("Refund please", "Charged twice.");
+    t.category = CategoryRef::Slug("billing".into());
+    app.core.open_ticket(&bob, t).await.unwrap(); // 1002
+    app.core
+        .open_ticket(&bob, new_ticket("Login loop", "SSO keeps redirecting."))
+        .await
+        .unwrap(); // 1003
+    let assign = |who: i64| TicketUpdate {
+        assignee: Some(Some(UserRef::Id(who))),
+        ..TicketUpdate::default()
+    };
+    app.core
+        .update_ticket(&agent, &TicketKey::Number(1001), assign(agent.id))
+        .await
+        .unwrap();
+    app.core
+        .update_ticket(&agent, &TicketKey::Number(1002), assign(other.id))
+        .await
+        .unwrap();
+    app.core
+        .change_status(&agent, &TicketKey::Number(1002), Status::Pending, None)
+        .await
+        .unwrap();
+
+    let (status, html) = c.text("/tickets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&html, "h1"), ["Ticket queue"]);
+    assert_eq!(
+        numbers(&html),
+        ["1002", "1001", "1003"],
+        "newest activity first"
+    );
+    assert!(select(&html, ".tabs a").contains(&"All 3".to_string()));
+    assert!(select(&html, ".tabs a").contains(&"Open 2".to_string()));
+
+    let (_, mine) = c.text("/tickets?assignee=me").await;
+    assert_eq!(numbers(&mine), ["1001"]);
+    let (_, none) = c.text("/tickets?assignee=none").await;
+    assert_eq!(numbers(&none), ["1003"]);
+    let (_, named) = c.text(&format!("/tickets?assignee={}", other.id)).await;
+    assert_eq!(numbers(&named), ["1002"]);
+    let (_, urgent) = c.text("/tickets?priority=urgent&status=open").await;
+    assert_eq!(numbers(&urgent), ["1001"]);
+    let (_, billing) = c.text("/tickets?category=2").await;
+    assert_eq!(numbers(&billing), ["1002"]);
+    assert!(
+        select(&billing, ".tabs a").contains(&"All 1".to_string()),
+        "counts follow the filters"
+    );
+    let tag_id: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE name = 'hardware'")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    let (_, tagged) = c.text(&format!("/tickets?tag={tag_id}")).await;
+    assert_eq!(numbers(&tagged), ["1001"]);
+    let (_, by_created) = c.text("/tickets?sort=created").await;
+    assert_eq!(numbers(&by_created), ["1003", "1002", "1001"]);
+    let (_, by_priority) = c.text("/tickets?sort=priority").await;
+    assert_eq!(numbers(&by_priority)[0], "1001");
+    let (_, nothing) = c.text("/tickets?priority=low&assignee=me").await;
+    assert!(numbers(&nothing).is_empty());
+}
+
+#[tokio::test]
+async fn search_finds_titles_and_a_reply_written_a_moment_ago() {
+    let app = TestApp::spawn().await;
+    let (c, agent) = app.logged_in("agent@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    app.core
+        .open_ticket(&ann, new_ticket("Printer jam", "Paper stuck."))
+        .await
+        .unwrap();
+    app.core
+        .open_ticket(&ann, new_ticket("Invoice", "Wrong amount."))
+        .await
+        .unwrap();
+    let (_, html) = c.text("/tickets?q=printer").await;
+    assert_eq!(numbers(&html), ["1001"]);
+    let (_, html) = c.text("/tickets?q=amount").await;
+    assert_eq!(numbers(&html), ["1002"], "message bodies are searched");
+    app.core
+        .add_message(
+            &ann,
+            &TicketKey::Number(1002),
+            NewMessage {
+                body: "The fjord-blue invoice".into(),
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (_, html) = c.text("/tickets?q=fjord").await;
+    assert_eq!(
+        numbers(&html),
+        ["1002"],
+        "findable as soon as it is written"
+    );
+    let (_, html) = c.text("/tickets?q=%22%29%28*%20OR").await;
+    assert!(numbers(&html).is_empty(), "FTS syntax is not interpreted");
+    let r = c.get("/tickets?q=%231002").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&r),
+        "/tickets/1002",
+        "a number jumps to the ticket"
+    );
+    let _ = agent;
+}
+
+#[tokio::test]
+async fn bulk_actions_are_all_or_nothing_with_one_event_per_ticket() {
+    let app = TestApp::spawn().await;
+    let (c, agent) = app.logged_in("agent@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    for i in 0..3 {
+        app.ticket(&ann, &format!("t{i}")).await;
+    }
+    let agent_id = agent.id.to_string();
+    let r = c
+        .post(
+            "/tickets/bulk",
+            &[
+                ("ids", "1001"),
+                ("ids", "1002"),
+                ("action", "assign"),
+                ("value", &agent_id),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE assignee_id IS NOT NULL")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM events WHERE kind = 'assignee'")
+            .await,
+        2
+    );
+    let r = c
+        .post(
+            "/tickets/bulk",
+            &[
+                ("ids", "1001"),
+                ("ids", "999999"),
+                ("action", "status"),
+                ("value", "resolved"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE status = 'resolved'")
+            .await,
+        0,
+        "nothing changed"
+    );
+    let r = c
+        .post(
+            "/tickets/bulk",
+            &[
+                ("ids", "1001"),
+                ("ids", "1003"),
+                ("action", "priority"),
+                ("value", "urgent"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE priority = 'urgent'")
+            .await,
+        2
+    );
+    let r = c
+        .post(
+            "/tickets/bulk",
+            &[("ids", "1001"), ("action", "delete"), ("value", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "agents do not delete");
+    let (admin, _) = app.logged_in("admin@example.com", Role::Admin).await;
+    let r = admin
+        .post(
+            "/tickets/bulk",
+            &[
+                ("ids", "1001"),
+                ("ids", "1002"),
+                ("action", "delete"),
+                ("value", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT n FROM ticket_counts WHERE status = 'open'")
+            .await,
+        1,
+        "maintained counts follow"
+    );
+    let (customer, _) = app.logged_in("cust@example.com", Role::Customer).await;
+    let r = customer
+        .post(
+            "/tickets/bulk",
+            &[("ids", "1003"), ("action", "priority"), ("value", "low")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_panel_changes_fields_records_history_and_refuses_stale_pages() {
+    let app = TestApp::spawn().await;
+    let (c, agent) = app.logged_in("agent@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    let n = app.ticket(&ann, "Scanner").await;
+    let (_, page) = c.text(&format!("/tickets/{n}")).await;
+    let doc = scraper::Html::parse_document(&page);
+    let value = |sel: &str| {
+        let s = scraper::Selector::parse(sel).unwrap();
+        doc.select(&s)
+            .next()
+            .unwrap()
+            .value()
+            .attr("value")
+            .unwrap()
+            .to_owned()
+    };
+    let (version, loaded_at) = (
+        value("form[action$='/update'] input[name=version]"),
+        value("form[action$='/update'] input[name=loaded_at]"),
+    );
+    let agent_id = agent.id.to_string();
+    let fields = |version: &str, loaded: &str, status: &str| {
+        vec![
+            ("version", version.to_owned()),
+            ("loaded_at", loaded.to_owned()),
+            ("status", status.to_owned()),
+            ("priority", "high".to_owned()),
+            ("category", "8".to_owned()),
+            ("tags", "scanner, urgent".to_owned()),
+            ("assignee", agent_id.clone()),
+            ("resolution", "".to_owned()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| {
+        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
+    };
+    let post = |v: Vec<(&'static str, String)>| {
+        let c = &c;
+        async move {
+            let pairs: Vec<(&str, &str)> = v.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post(&format!("/tickets/{n}/update"), &pairs).await
+        }
+    };
+    // Someone else changes the ticket after the page was loaded.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    app.core
+        .add_message(
+            &ann,
+            &TicketKey::Number(n),
+            NewMessage {
+                body: "Any news?".into(),
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    let r = post(as_refs(&fields(&version, &loaded_at, "in_progress"))).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This ticket changed since you opened it"));
+    assert!(html.contains("ann added a message."), "says what changed");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE priority = 'high'")
+            .await,
+        0,
+        "not applied silently"
+    );
+    // Re-submitting from the refreshed page works.
+    let doc = scraper::Html::parse_document(&html);
+    let sel = scraper::Selector::parse("form[action$='/update'] input[name=version]").unwrap();
+    let fresh = doc
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    let r = post(as_refs(&fields(&fresh, "0", "in_progress"))).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let t = app
+        .core
+        .view_ticket(&agent, &TicketKey::Number(n), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        (t.status, t.priority, t.category_slug.as_str()),
+        (Status::InProgress, Priority::High, "smartScan")
+    );
+    assert_eq!(t.assignee.map(|a| a.id), Some(agent.id));
+    let (_, page) = c.text(&format!("/tickets/{n}")).await;
+    let history = select(&page, ".history li");
+    for kind in ["status", "priority", "category", "tags", "assignee"] {
+        assert!(
+            history.iter().any(|h| h.contains(&format!("agent {kind}"))),
+            "{kind} in {history:?}"
+        );
+    }
+    assert!(
+        history
+            .iter()
+            .any(|h| h.contains("from “Technical” to “SmartScan”")),
+        "names, not ids"
+    );
+}
+
+#[tokio::test]
+async fn internal_notes_stay_with_staff_everywhere() {
+    let app = TestApp::spawn().await;
+    let (agent_c, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let (cust, ann) = app.logged_in("ann@example.com", Role::Customer).await;
+    let n = app.ticket(&ann, "Help").await;
+    let r = agent_c
+        .post_multipart(
+            &format!("/tickets/{n}/reply"),
+            &[("message", "zebra-secret note"), ("internal", "on")],
+            &[("attachments", "note.txt", b"internal file".to_vec())],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, staff_page) = agent_c.text(&format!("/tickets/{n}")).await;
+    assert!(staff_page.contains("zebra-secret note") && staff_page.contains("Internal note"));
+    let file_id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+
+    let (_, page) = cust.text(&format!("/tickets/{n}")).await;
+    assert!(!page.contains("zebra-secret") && !page.contains("note.txt"));
+    let (_, list) = cust.text("/tickets").await;
+    assert!(
+        select(&list, "tr.unseen").is_empty(),
+        "a note is not a new reply"
+    );
+    assert_eq!(
+        cust.get(&format!("/attachments/{file_id}/note.txt"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let token = app.api_token(&ann).await;
+    let http = reqwest::Client::new();
+    for path in [format!("/v2/support-tickets"), format!("/support-tickets")] {
+        let body = http
+            .get(app.url(&path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!body.contains("zebra-secret"), "{path}");
+    }
+    let key = app.apikey().await;
+    let detail = http
+        .get(app.url(&format!(
+            "/api/v1/support/ticket/detailed-view/?ticket_id={n}"
+        )))
+        .header("apikey", key)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !detail.contains("zebra-secret") && detail.contains("\"attachments\":[]"),
+        "{detail}"
+    );
+    let (_, agent_search) = agent_c.text("/tickets?q=zebra").await;
+    assert_eq!(numbers(&agent_search), [n.to_string()], "staff find notes");
+}
+
+#[tokio::test]
+async fn the_github_button_uses_the_same_core_function() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+            "id": 1, "number": 77, "title": "t", "html_url": "https://github.com/acme/x/issues/77"
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let settings = helpdesk::config::Settings {
+        github_api_url: server.uri(),
+        github_repo: Some("acme/x".into()),
+        github_token: Some("t".into()),
+        ..Default::default()
+    };
+    let app = TestApp::with_settings(settings).await;
+    let (c, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    let n = app.ticket(&ann, "Escalate me").await;
+    let r = c.post(&format!("/tickets/{n}/github"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = c.text(&format!("/tickets/{n}")).await;
+    assert!(
+        page.contains("GitHub issue #77 was created.")
+            && page.contains("https://github.com/acme/x/issues/77")
+    );
+    let r = c.post(&format!("/tickets/{n}/github"), &[]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "already created");
+}
