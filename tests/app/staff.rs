@@ -381,7 +381,7 @@ async fn internal_notes_stay_with_staff_everywhere() {
     );
     let token = app.api_token(&ann).await;
     let http = reqwest::Client::new();
-    for path in [format!("/v2/support-tickets"), format!("/support-tickets")] {
+    for path in ["/v2/support-tickets", "/support-tickets"] {
         let body = http
             .get(app.url(&path))
             .bearer_auth(&token)
