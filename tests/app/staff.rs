@@ -383,7 +383,7 @@ async fn internal_notes_stay_with_staff_everywhere() {
     let http = reqwest::Client::new();
     for path in ["/v2/support-tickets", "/support-tickets"] {
         let body = http
-            .get(app.url(&path))
+            .get(app.url(path))
             .bearer_auth(&token)
             .send()
             .await
