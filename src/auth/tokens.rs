@@ -209,3 +209,40 @@ pub async fn consume_setup_token(
     tx.commit().await?;
     Ok(Some(id))
 }
+
+#[derive(Debug, Clone)]
+pub struct KeyInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// Live integration keys, newest first.
+pub async fn list_integration_keys(db: &Db) -> sqlx::Result<Vec<KeyInfo>> {
+    let rows = sqlx::query!(
+        "SELECT id, name, created_at FROM integration_keys WHERE revoked_at IS NULL ORDER BY id DESC"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| KeyInfo {
+            id: r.id,
+            name: r.name,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Revokes an integration key; false if there was no such live key.
+pub async fn revoke_integration_key(db: &Db, id: i64) -> sqlx::Result<bool> {
+    let now = now_ms();
+    let done = sqlx::query!(
+        "UPDATE integration_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        now,
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

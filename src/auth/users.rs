@@ -202,3 +202,89 @@ pub async fn admin_exists(db: &Db) -> sqlx::Result<bool> {
     .fetch_one(db)
     .await
 }
+
+/// A user as the admin list shows it.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+/// Users whose name or email contains `search` (all when empty), newest first, at most 200.
+pub async fn list(db: &Db, search: &str) -> sqlx::Result<Vec<UserRow>> {
+    let pattern = format!(
+        "%{}%",
+        search
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows = sqlx::query!(
+        r#"SELECT id, name, email, role, active, created_at FROM users
+           WHERE name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\'
+           ORDER BY id DESC LIMIT 200"#,
+        pattern
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UserRow {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            role: r.role,
+            active: r.active != 0,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Changes a user's role; false if there is no such user.
+pub async fn set_role(db: &Db, user_id: i64, role: Role) -> sqlx::Result<bool> {
+    let role = role.as_str();
+    let now = now_ms();
+    let done = sqlx::query!(
+        "UPDATE users SET role = ?, updated_at = ? WHERE id = ?",
+        role,
+        now,
+        user_id
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deactivates (ending every session and revoking every API token at once) or
+/// reactivates a user; false if there is no such user.
+pub async fn set_active(db: &Db, user_id: i64, active: bool) -> sqlx::Result<bool> {
+    let now = now_ms();
+    let mut tx = crate::db::begin_write(db).await?;
+    let done = sqlx::query!(
+        "UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
+        active,
+        now,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if !active {
+        sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            now,
+            user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}

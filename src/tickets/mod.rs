@@ -3,6 +3,7 @@
 //! translates their results; no face writes its own SQL for tickets.
 
 mod access;
+mod admin;
 mod attachments;
 mod delete;
 mod escalate;
@@ -17,6 +18,7 @@ mod status;
 mod update;
 mod view;
 
+pub use admin::Trashed;
 pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
 pub use history::Event;
 pub use list::{
@@ -69,9 +71,11 @@ impl Core {
 
     /// Every tag, by name.
     pub async fn tags(&self) -> CoreResult<Vec<Tag>> {
-        let rows = sqlx::query!(r#"SELECT id AS "id!", name, keyword FROM tags ORDER BY name"#)
-            .fetch_all(&self.db)
-            .await?;
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", name, keyword FROM tags WHERE active = 1 ORDER BY name"#
+        )
+        .fetch_all(&self.db)
+        .await?;
         Ok(rows
             .into_iter()
             .map(|r| Tag {

@@ -1,6 +1,7 @@
 //! The HTML face: server-rendered pages that work without JavaScript.
 
 mod account;
+mod admin;
 mod assets;
 mod ticket;
 mod tickets;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(tickets::router())
         .merge(ticket::router())
+        .merge(admin::router())
         .fallback(|| async { WebError::NotFound })
         .layer(axum::middleware::from_fn(csrf::origin_guard))
 }

@@ -2,6 +2,7 @@
 //! accept loop on a random port, against its own fresh SQLite database.
 
 mod accounts;
+mod admin;
 mod browser;
 mod cli;
 mod core_rules;

@@ -11,6 +11,10 @@ const LANDED: &[(&str, &str)] = &[
         "0002_search_and_counts.sql",
         "8b699c4921b079046ae75119e79cf986c12c8f18b7fc355364efe520c5c68e0e",
     ),
+    (
+        "0003_tag_active.sql",
+        "6bb1e6428bf91fa663cbeb0fb74b02147a7b4bc57c2258ee57a647de1ba4ba9c",
+    ),
 ];
 
 #[test]

@@ -1,0 +1,563 @@
+//! The admin pages (`/admin/...`): users and roles, categories, tags, integration keys,
+//! settings and the trash. Admins only: agents and customers get 403.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Layout, Visitor, WebForm};
+use crate::AppState;
+use crate::auth::tokens::{self, KeyInfo};
+use crate::auth::users::{self, UserRow};
+use crate::clock;
+use crate::error::{WebError, WebResult};
+use crate::tickets::{Actor, Category, Role, Tag, Trashed};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(|| async { Redirect::to("/admin/users") }))
+        .route("/admin/users", get(users_page).post(create_user))
+        .route("/admin/users/{id}/role", post(set_role))
+        .route("/admin/users/{id}/active", post(set_active))
+        .route(
+            "/admin/categories",
+            get(categories_page).post(create_category),
+        )
+        .route("/admin/categories/{id}", post(update_category))
+        .route("/admin/categories/{id}/delete", post(delete_category))
+        .route("/admin/tags", get(tags_page).post(create_tag))
+        .route("/admin/tags/{id}", post(update_tag))
+        .route("/admin/keys", get(keys_page).post(create_key))
+        .route("/admin/keys/{id}/revoke", post(revoke_key))
+        .route("/admin/settings", get(settings_page).post(save_settings))
+        .route("/admin/trash", get(trash_page))
+        .route("/admin/trash/{number}/restore", post(restore))
+        .route("/admin/trash/{number}/purge", post(purge))
+}
+
+fn admin(v: &Visitor, path: &str) -> WebResult<Actor> {
+    let user = v.require(path)?;
+    if user.is_admin() {
+        Ok(user)
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+fn when(ms: &i64) -> String {
+    clock::display(*ms)
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+// ---- users ----
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    layout: Layout,
+    users: Vec<UserRow>,
+    q: String,
+    error: Option<String>,
+}
+
+impl UsersPage {
+    fn when(&self, ms: &i64) -> String {
+        when(ms)
+    }
+    fn roles(&self) -> [Role; 3] {
+        Role::ALL
+    }
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn render_users(
+    state: &AppState,
+    v: Visitor,
+    q: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let users = users::list(state.db(), &q).await?;
+    let layout = v.layout("Users");
+    v.page(
+        status,
+        UsersPage {
+            layout,
+            users,
+            q,
+            error,
+        },
+    )
+}
+
+async fn users_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<SearchQuery>,
+) -> WebResult<Response> {
+    admin(&v, "/admin/users")?;
+    render_users(&state, v, q.q, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct NewUserForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    email: String,
+    role: String,
+    password: String,
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<NewUserForm>,
+) -> WebResult<Response> {
+    admin(&v, "/admin/users")?;
+    v.check_csrf(&f.csrf)?;
+    let role =
+        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
+    match users::create(state.db(), &f.email, &f.name, role, &f.password).await {
+        Ok(u) => Ok(v.redirect(
+            "/admin/users",
+            Some(&format!("{} ({}) was created.", u.name, role.as_str())),
+        )),
+        Err(errors) => {
+            let message = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join(" ");
+            render_users(
+                &state,
+                v,
+                String::new(),
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    csrf: String,
+    role: String,
+}
+
+async fn set_role(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(f): WebForm<RoleForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/users")?;
+    v.check_csrf(&f.csrf)?;
+    let role =
+        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
+    if id == me.id && role != Role::Admin {
+        return Err(WebError::BadRequest(
+            "You cannot remove your own admin role.".into(),
+        ));
+    }
+    if !users::set_role(state.db(), id, role).await? {
+        return Err(WebError::NotFound);
+    }
+    Ok(v.redirect("/admin/users", Some("The role was changed.")))
+}
+
+#[derive(Deserialize)]
+struct ActiveForm {
+    #[serde(default)]
+    csrf: String,
+    active: String,
+}
+
+async fn set_active(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(f): WebForm<ActiveForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/users")?;
+    v.check_csrf(&f.csrf)?;
+    let active = f.active == "1";
+    if id == me.id && !active {
+        return Err(WebError::BadRequest(
+            "You cannot deactivate yourself.".into(),
+        ));
+    }
+    if !users::set_active(state.db(), id, active).await? {
+        return Err(WebError::NotFound);
+    }
+    let flash = if active {
+        "The user was reactivated."
+    } else {
+        "The user was deactivated; their sessions and API tokens ended."
+    };
+    Ok(v.redirect("/admin/users", Some(flash)))
+}
+
+// ---- categories ----
+
+#[derive(Template)]
+#[template(path = "admin/categories.html")]
+struct CategoriesPage {
+    layout: Layout,
+    categories: Vec<Category>,
+}
+
+async fn categories_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    admin(&v, "/admin/categories")?;
+    let categories = state.core.categories().await?;
+    let layout = v.layout("Categories");
+    v.page(StatusCode::OK, CategoriesPage { layout, categories })
+}
+
+#[derive(Deserialize)]
+struct CategoryForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    slug: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+fn invalid(what: &str) -> impl Fn(crate::tickets::CoreError) -> WebError + '_ {
+    move |e| match e {
+        crate::tickets::CoreError::Invalid(_) => WebError::BadRequest(what.to_owned()),
+        other => other.into(),
+    }
+}
+
+async fn create_category(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<CategoryForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/categories")?;
+    v.check_csrf(&f.csrf)?;
+    state
+        .core
+        .create_category(&me, &f.slug, &f.name, &f.description)
+        .await
+        .map_err(invalid(
+            "A category needs a name and a unique slug of letters, digits, _ or -.",
+        ))?;
+    Ok(v.redirect("/admin/categories", Some("The category was created.")))
+}
+
+async fn update_category(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(f): WebForm<CategoryForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/categories")?;
+    v.check_csrf(&f.csrf)?;
+    let active = f.active.as_deref() == Some("on");
+    state
+        .core
+        .update_category(&me, id, &f.name, &f.description, active)
+        .await
+        .map_err(invalid("A category needs a name."))?;
+    Ok(v.redirect("/admin/categories", Some("The category was saved.")))
+}
+
+async fn delete_category(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(f): WebForm<CsrfOnly>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/categories")?;
+    v.check_csrf(&f.csrf)?;
+    state.core.delete_category(&me, id).await.map_err(invalid(
+        "This category is used by tickets: deactivate it instead.",
+    ))?;
+    Ok(v.redirect("/admin/categories", Some("The category was deleted.")))
+}
+
+// ---- tags ----
+
+#[derive(Template)]
+#[template(path = "admin/tags.html")]
+struct TagsPage {
+    layout: Layout,
+    tags: Vec<(Tag, bool)>,
+}
+
+async fn tags_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    let me = admin(&v, "/admin/tags")?;
+    let tags = state.core.all_tags(&me).await?;
+    let layout = v.layout("Tags");
+    v.page(StatusCode::OK, TagsPage { layout, tags })
+}
+
+#[derive(Deserialize)]
+struct TagForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    keyword: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+async fn create_tag(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<TagForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/tags")?;
+    v.check_csrf(&f.csrf)?;
+    state
+        .core
+        .save_tag(&me, None, &f.name, &f.keyword, true)
+        .await
+        .map_err(invalid("A tag needs a unique name of 1 to 50 characters."))?;
+    Ok(v.redirect("/admin/tags", Some("The tag was created.")))
+}
+
+async fn update_tag(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(f): WebForm<TagForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/tags")?;
+    v.check_csrf(&f.csrf)?;
+    let active = f.active.as_deref() == Some("on");
+    state
+        .core
+        .save_tag(&me, Some(id), &f.name, &f.keyword, active)
+        .await
+        .map_err(invalid("A tag needs a unique name of 1 to 50 characters."))?;
+    Ok(v.redirect("/admin/tags", Some("The tag was saved.")))
+}
+
+// ---- integration keys ----
+
+#[derive(Template)]
+#[template(path = "admin/keys.html")]
+struct KeysPage {
+    layout: Layout,
+    keys: Vec<KeyInfo>,
+    new_key: Option<String>,
+}
+
+impl KeysPage {
+    fn when(&self, ms: &i64) -> String {
+        when(ms)
+    }
+}
+
+async fn render_keys(state: &AppState, v: Visitor, new_key: Option<String>) -> WebResult<Response> {
+    let keys = tokens::list_integration_keys(state.db()).await?;
+    let layout = v.layout("Integration keys");
+    v.page(
+        StatusCode::OK,
+        KeysPage {
+            layout,
+            keys,
+            new_key,
+        },
+    )
+}
+
+async fn keys_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    admin(&v, "/admin/keys")?;
+    render_keys(&state, v, None).await
+}
+
+#[derive(Deserialize)]
+struct KeyForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+}
+
+async fn create_key(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<KeyForm>,
+) -> WebResult<Response> {
+    admin(&v, "/admin/keys")?;
+    v.check_csrf(&f.csrf)?;
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > tokens::LABEL_MAX {
+        return Err(WebError::BadRequest(format!(
+            "Give the key a name of 1 to {} characters.",
+            tokens::LABEL_MAX
+        )));
+    }
+    let key = tokens::create_integration_key(state.db(), name).await?;
+    // Shown once, on this response only.
+    render_keys(&state, v, Some(key)).await
+}
+
+async fn revoke_key(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<i64>,
+    WebForm(f): WebForm<CsrfOnly>,
+) -> WebResult<Response> {
+    admin(&v, "/admin/keys")?;
+    v.check_csrf(&f.csrf)?;
+    if !tokens::revoke_integration_key(state.db(), id).await? {
+        return Err(WebError::NotFound);
+    }
+    Ok(v.redirect("/admin/keys", Some("The key was revoked.")))
+}
+
+// ---- settings ----
+
+#[derive(Template)]
+#[template(path = "admin/settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    open_ticket_limit: i64,
+    github_repo: String,
+    github_token_set: bool,
+}
+
+async fn settings_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    admin(&v, "/admin/settings")?;
+    let core = &state.core;
+    let github = core.github_config().await?;
+    let layout = v.layout("Settings");
+    let page = SettingsPage {
+        layout,
+        open_ticket_limit: core.open_ticket_limit().await?,
+        github_repo: github
+            .as_ref()
+            .map(|g| g.repo.clone())
+            .or(core.setting("github_repo").await?)
+            .unwrap_or_default(),
+        github_token_set: github.is_some() || core.setting("github_token").await?.is_some(),
+    };
+    v.page(StatusCode::OK, page)
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    open_ticket_limit: String,
+    #[serde(default)]
+    github_repo: String,
+    /// Left empty, the saved token stays (it is never shown back).
+    #[serde(default)]
+    github_token: String,
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<SettingsForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/settings")?;
+    v.check_csrf(&f.csrf)?;
+    let limit: i64 = f
+        .open_ticket_limit
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (1..=10_000).contains(n))
+        .ok_or_else(|| {
+            WebError::BadRequest(
+                "The open-ticket limit must be a whole number from 1 to 10000.".into(),
+            )
+        })?;
+    let repo = f.github_repo.trim();
+    if !repo.is_empty()
+        && !matches!(repo.split_once('/'), Some((o, n)) if !o.is_empty() && !n.is_empty() && !n.contains('/'))
+    {
+        return Err(WebError::BadRequest(
+            "The GitHub repository must look like owner/name.".into(),
+        ));
+    }
+    let core = &state.core;
+    core.save_setting(&me, "open_ticket_limit", &limit.to_string())
+        .await?;
+    core.save_setting(&me, "github_repo", repo).await?;
+    if !f.github_token.trim().is_empty() {
+        core.save_setting(&me, "github_token", &f.github_token)
+            .await?;
+    }
+    Ok(v.redirect("/admin/settings", Some("The settings were saved.")))
+}
+
+// ---- trash ----
+
+#[derive(Template)]
+#[template(path = "admin/trash.html")]
+struct TrashPage {
+    layout: Layout,
+    tickets: Vec<Trashed>,
+}
+
+impl TrashPage {
+    fn when(&self, ms: &i64) -> String {
+        when(ms)
+    }
+}
+
+async fn trash_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    let me = admin(&v, "/admin/trash")?;
+    let tickets = state.core.trash(&me).await?;
+    let layout = v.layout("Trash");
+    v.page(StatusCode::OK, TrashPage { layout, tickets })
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(number): Path<i64>,
+    WebForm(f): WebForm<CsrfOnly>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/trash")?;
+    v.check_csrf(&f.csrf)?;
+    state.core.restore_ticket(&me, number).await?;
+    Ok(v.redirect(
+        "/admin/trash",
+        Some(&format!("Ticket #{number} was restored.")),
+    ))
+}
+
+async fn purge(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(number): Path<i64>,
+    WebForm(f): WebForm<CsrfOnly>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/trash")?;
+    v.check_csrf(&f.csrf)?;
+    state.core.purge_ticket(&me, number).await?;
+    Ok(v.redirect(
+        "/admin/trash",
+        Some(&format!("Ticket #{number} was deleted for good.")),
+    ))
+}
