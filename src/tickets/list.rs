@@ -240,11 +240,33 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
 }
 
 impl Core {
-    /// A page of the tickets the actor may see, newest activity first.
+    /// A page of the tickets the actor may see, with the counts of the status tabs under
+    /// the same filters. The page's total is derived from those counts (no extra query).
+    pub async fn list_with_counts(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+    ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
+        let counts = self.count_by_status(actor, filter).await?;
+        let total = counts.sum_or_total(&filter.statuses);
+        let page = self.list_page(actor, filter, Some(total)).await?;
+        Ok((page, counts))
+    }
+
+    /// A page of the tickets the actor may see, in the filter's order.
     pub async fn list_tickets(
         &self,
         actor: &Actor,
         filter: &ListFilter,
+    ) -> CoreResult<Page<TicketSummary>> {
+        self.list_page(actor, filter, None).await
+    }
+
+    async fn list_page(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+        known_total: Option<i64>,
     ) -> CoreResult<Page<TicketSummary>> {
         let limit = filter.limit.clamp(1, LIST_MAX);
         let offset = filter.offset.max(0);
@@ -297,7 +319,9 @@ impl Core {
             .fetch_all(&self.db)
             .await?;
 
-        let total = if maintained(actor, filter) {
+        let total = if let Some(total) = known_total {
+            total
+        } else if maintained(actor, filter) {
             self.count_by_status(actor, filter)
                 .await?
                 .sum_or_total(&filter.statuses)

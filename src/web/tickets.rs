@@ -17,8 +17,7 @@ use crate::error::{WebError, WebResult};
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
     AssigneeFilter, Category, CategoryRef, CoreError, Cursor, Field, FieldError, ListFilter,
-    NewTicket, Order, Priority, Problem, Status, StatusCounts, TicketKey, TicketSummary,
-    TicketUpdate, UserRef,
+    NewTicket, Order, Priority, Problem, Status, TicketKey, TicketSummary, TicketUpdate, UserRef,
 };
 
 const PER_PAGE: i64 = 25;
@@ -232,8 +231,7 @@ async fn list(
         limit: PER_PAGE,
         ..ListFilter::default()
     };
-    let result = core.list_tickets(&user, &filter).await?;
-    let counts: StatusCounts = core.count_by_status(&user, &filter).await?;
+    let (result, counts) = core.list_with_counts(&user, &filter).await?;
     let mut tabs = vec![Tab {
         label: "All",
         value: "",
