@@ -284,3 +284,82 @@ async fn a_customer_signs_up_opens_a_ticket_replies_closes_reopens_and_downloads
     assert_eq!(status, "open");
     b.client.clone().close().await.ok();
 }
+
+#[tokio::test]
+async fn an_agent_finds_assigns_notes_and_replies_and_the_customer_sees_only_the_reply() {
+    let Some(b) = launch().await else { return };
+    let app = TestApp::spawn().await;
+    let agent = app
+        .user("agent@example.com", helpdesk::tickets::Role::Agent)
+        .await;
+    let customer = app
+        .user("carla@example.com", helpdesk::tickets::Role::Customer)
+        .await;
+    let ticket = crate::new_ticket("Strange noise", "The flux capacitor overheats after lunch.");
+    let number = app
+        .core
+        .open_ticket(&customer, ticket)
+        .await
+        .unwrap()
+        .number;
+    let login = |email: &'static str| {
+        let b = &b;
+        let app = &app;
+        async move {
+            b.client.goto(&app.url("/login")).await.unwrap();
+            b.fill("#email", email).await;
+            b.fill("#password", crate::PASSWORD).await;
+            b.click("form[action='/login'] button[type=submit]").await;
+            b.wait_path("/tickets").await;
+        }
+    };
+
+    login("agent@example.com").await;
+    b.wait_text("h1", "Ticket queue").await;
+    b.fill("#q", "capacitor").await;
+    b.click("form.filters button[type=submit]").await;
+    b.wait_text("table.tickets tbody tr td a", "Strange noise")
+        .await;
+    b.click("table.tickets tbody tr td a").await;
+    b.wait_path(&format!("/tickets/{number}")).await;
+
+    b.select("#panel-assignee", &agent.id.to_string()).await;
+    b.click("form[action$='/update'] button[type=submit]").await;
+    b.wait_text(".flash", "The ticket was updated.").await;
+    b.wait_text(".details dd", "agent").await;
+
+    b.fill("#message", "Capacitor batch 7 is known to overheat.")
+        .await;
+    b.click("#internal").await;
+    b.click("form[action$='/reply'] button[type=submit]").await;
+    b.wait_text(".flash", "Your internal note was added.").await;
+    b.fill("#message", "We are sending a replacement part today.")
+        .await;
+    b.click("form[action$='/reply'] button[type=submit]").await;
+    b.wait_text(".flash", "Your message was added.").await;
+    b.wait_text(".message.internal .body", "Capacitor batch 7")
+        .await;
+
+    let assignee: Option<i64> =
+        sqlx::query_scalar("SELECT assignee_id FROM tickets WHERE number = ?")
+            .bind(number)
+            .fetch_one(&app.core.db)
+            .await
+            .unwrap();
+    assert_eq!(assignee, Some(agent.id));
+
+    b.client.delete_all_cookies().await.unwrap();
+    login("carla@example.com").await;
+    b.client
+        .goto(&app.url(&format!("/tickets/{number}")))
+        .await
+        .unwrap();
+    b.wait_text(".message .body", "We are sending a replacement part today.")
+        .await;
+    let page = b.client.source().await.unwrap();
+    assert!(
+        !page.contains("Capacitor batch 7"),
+        "the customer never sees the internal note"
+    );
+    b.client.clone().close().await.ok();
+}
