@@ -23,7 +23,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("temp_store", "memory")
-        .pragma("cache_size", "-32000");
+        .pragma("cache_size", "-8000");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)

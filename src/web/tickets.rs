@@ -97,7 +97,7 @@ struct ListQuery {
 struct Tab {
     label: &'static str,
     value: &'static str,
-    count: i64,
+    count: String,
     current: bool,
 }
 
@@ -115,7 +115,7 @@ struct ListPage {
     /// The filters as given, echoed into the form and links.
     q: ListQuery,
     rows: Vec<TicketSummary>,
-    total: i64,
+    total: String,
     page: i64,
     pages: i64,
     next: Option<String>,
@@ -235,13 +235,13 @@ async fn list(
     let mut tabs = vec![Tab {
         label: "All",
         value: "",
-        count: counts.total(),
+        count: counts.label(counts.total()),
         current: status.is_none(),
     }];
     tabs.extend(Status::ALL.into_iter().map(|s| Tab {
         label: s.label(),
         value: s.as_str(),
-        count: counts.get(s),
+        count: counts.label(counts.get(s)),
         current: status == Some(s),
     }));
     let full = result.items.len() as i64 == PER_PAGE;
@@ -272,7 +272,7 @@ async fn list(
         agents,
         priorities: Priority::ALL,
         statuses: Status::ALL,
-        total: result.total,
+        total: counts.label(result.total),
         page: result.page(),
         pages: result.pages(),
         next,

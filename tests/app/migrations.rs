@@ -15,6 +15,10 @@ const LANDED: &[(&str, &str)] = &[
         "0003_tag_active.sql",
         "6bb1e6428bf91fa663cbeb0fb74b02147a7b4bc57c2258ee57a647de1ba4ba9c",
     ),
+    (
+        "0004_queue_order_indexes.sql",
+        "bf71d832586b066c526528514a8782fdd4a6cdf9c9c9298fa5c16573ea393daa",
+    ),
 ];
 
 #[test]
