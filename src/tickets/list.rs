@@ -24,6 +24,8 @@ pub struct ListFilter {
     pub order: Order,
     /// Keyset pagination: rows strictly after this one in the list's order.
     pub after: Option<Cursor>,
+    /// Only these tickets (a search resolved once per request).
+    pub ticket_ids: Option<Vec<i64>>,
     pub offset: i64,
     /// At most [`LIST_MAX`].
     pub limit: i64,
@@ -191,6 +193,7 @@ fn maintained(actor: &Actor, f: &ListFilter) -> bool {
         && f.assignee.is_none()
         && f.tag_id.is_none()
         && f.search.as_deref().and_then(fts_query).is_none()
+        && f.ticket_ids.is_none()
 }
 
 fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter) {
@@ -226,20 +229,17 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
             .push_bind(tag)
             .push(")");
     }
-    if let Some(query) = filter.search.as_deref().and_then(fts_query) {
-        // The most recent matching messages and titles, mapped to their tickets.
-        q.push(
-            " AND t.id IN (SELECT CASE WHEN h.rowid < 0 THEN -h.rowid ELSE m.ticket_id END
-                           FROM (SELECT rowid FROM search WHERE search MATCH ",
-        )
-        .push_bind(query)
-        .push(" ORDER BY rowid DESC LIMIT ")
-        .push_bind(SEARCH_HITS_MAX)
-        .push(") h LEFT JOIN messages m ON m.id = h.rowid WHERE h.rowid < 0 OR m.id IS NOT NULL");
-        if !actor.is_staff() {
-            q.push(" AND COALESCE(m.internal, 0) = 0");
+    if let Some(ids) = &filter.ticket_ids {
+        if ids.is_empty() {
+            q.push(" AND 0");
+        } else {
+            q.push(" AND t.id IN (");
+            let mut list = q.separated(", ");
+            for id in ids {
+                list.push_bind(*id);
+            }
+            q.push(")");
         }
-        q.push(")");
     }
     if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
         let escaped = text
@@ -260,12 +260,14 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
-        let counts = if actor.is_staff() && !maintained(actor, filter) {
-            self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
-                .await?
-        } else {
-            self.count_by_status(actor, filter).await?
-        };
+        let filter = &self.resolve_search(actor, filter).await?;
+        let counts =
+            if actor.is_staff() && !maintained(actor, filter) && filter.ticket_ids.is_none() {
+                self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
+                    .await?
+            } else {
+                self.count_by_status(actor, filter).await?
+            };
         let total = counts.sum_or_total(&filter.statuses);
         let page = self.list_page(actor, filter, Some(total)).await?;
         Ok((page, counts))
@@ -277,7 +279,36 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<Page<TicketSummary>> {
-        self.list_page(actor, filter, None).await
+        let filter = self.resolve_search(actor, filter).await?;
+        self.list_page(actor, &filter, None).await
+    }
+
+    /// Runs a filter's full-text search once, turning it into a list of ticket ids (the
+    /// tickets of the most recent matches; internal notes only match for staff).
+    async fn resolve_search(&self, actor: &Actor, filter: &ListFilter) -> CoreResult<ListFilter> {
+        let Some(query) = filter.search.as_deref().and_then(fts_query) else {
+            return Ok(ListFilter {
+                search: None,
+                ..filter.clone()
+            });
+        };
+        let staff = actor.is_staff();
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT CASE WHEN h.rowid < 0 THEN -h.rowid ELSE m.ticket_id END
+             FROM (SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?2) h
+             LEFT JOIN messages m ON m.id = h.rowid
+             WHERE h.rowid < 0 OR (m.id IS NOT NULL AND (?3 OR m.internal = 0))",
+        )
+        .bind(query)
+        .bind(SEARCH_HITS_MAX)
+        .bind(staff)
+        .fetch_all(&self.db)
+        .await?;
+        Ok(ListFilter {
+            search: None,
+            ticket_ids: Some(ids),
+            ..filter.clone()
+        })
     }
 
     async fn list_page(

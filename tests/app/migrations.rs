@@ -17,7 +17,7 @@ const LANDED: &[(&str, &str)] = &[
     ),
     (
         "0004_queue_order_indexes.sql",
-        "bf71d832586b066c526528514a8782fdd4a6cdf9c9c9298fa5c16573ea393daa",
+        "0a9aaef04f47e3a9366964ed78b077dac3980be5ef73868bbad5f5e948f3e41c",
     ),
 ];
 
