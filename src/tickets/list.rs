@@ -148,9 +148,9 @@ impl<T> Page<T> {
 #[derive(Debug, Clone, Default)]
 pub struct StatusCounts(pub Vec<(Status, i64)>, pub Option<i64>);
 
-/// Filtered queue tabs count at most this many tickets per status (then show "1000+"),
-/// so that no filter makes the queue count a large share of a million rows.
-pub const QUEUE_COUNT_CAP: i64 = 1_000;
+/// Filtered queue tabs count at most this many tickets per status (then show "200+"),
+/// so that no combination of filters makes the queue walk a large share of a million rows.
+pub const QUEUE_COUNT_CAP: i64 = 200;
 
 impl StatusCounts {
     /// `n`, or `cap+` when the count stopped at the cap.
