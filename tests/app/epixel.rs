@@ -888,3 +888,91 @@ async fn round_trips_with_the_portal() {
         .await;
     assert_eq!(body["data"]["TicketList"][0]["id"], 1002);
 }
+
+#[tokio::test]
+async fn round_trips_with_v2_and_legacy() {
+    let app = TestApp::spawn().await;
+    let (ann, api) = customer(&app, "ann@example.com").await;
+    let _ = ann;
+    // Created here (multipart, like the seed's Node sample), read through v2 and legacy.
+    api.multipart(
+        CREATE,
+        &[
+            ("subject", "Enroll fails"),
+            ("priority", "3"),
+            ("comment", "Camera error."),
+            ("category", "9"),
+        ],
+        None,
+    )
+    .await;
+    let http = reqwest::Client::new();
+    let v2: Value = http
+        .get(app.url("/v2/support-tickets"))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t = &v2["data"][0];
+    assert_eq!(
+        (
+            t["title"].clone(),
+            t["priority"].clone(),
+            t["category"].clone(),
+            t["status"].clone()
+        ),
+        (
+            json!("Enroll fails"),
+            json!("high"),
+            json!("smartEnroll"),
+            json!("open")
+        )
+    );
+    let id = t["_id"].as_str().unwrap().to_owned();
+    let legacy: Value = http
+        .get(app.url(&format!("/support-tickets/{id}")))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(legacy["data"]["number"], 1001);
+    assert_eq!(legacy["data"]["threads"][0]["message"], "Camera error.");
+    // Changed through legacy (cancelled) and v2-created tickets read here.
+    http.put(app.url(&format!("/support-tickets/{id}")))
+        .bearer_auth(&api.token)
+        .json(&json!({"status": "cancelled"}))
+        .send()
+        .await
+        .unwrap();
+    let created: Value = http
+        .post(app.url("/v2/support-tickets"))
+        .bearer_auth(&api.token)
+        .json(&json!({"title": "From v2", "description": "d", "priority": "low", "category": "billing"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created["success"], true);
+    let (_, body) = api.get("/api/v1/support/get/ticket/history/").await;
+    let list = body["data"]["TicketList"].as_array().unwrap();
+    assert_eq!(
+        (
+            list[0]["id"].clone(),
+            list[0]["priority"].clone(),
+            list[0]["category"].clone()
+        ),
+        (json!(1002), json!("1"), json!(2))
+    );
+    assert_eq!(
+        list[1]["status"], "3",
+        "cancelled in legacy shows as closed here"
+    );
+}
