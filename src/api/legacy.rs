@@ -12,13 +12,13 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{Bearer, bearer, query_map};
+use super::{Bearer, bearer, paged, query_map};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
 use crate::clock::iso_millis;
 use crate::tickets::{
     Actor, AttachmentMeta, CategoryRef, CoreError, Field, ListFilter, MessageView, NewMessage,
-    NewTicket, Order, PersonRef, Priority, Problem, Status, TicketDetail, TicketKey, TicketUpdate,
+    NewTicket, PersonRef, Priority, Problem, Status, TicketDetail, TicketKey, TicketUpdate,
     UserRef,
 };
 
@@ -489,19 +489,7 @@ pub async fn list(
 ) -> Answer<ListData> {
     let actor = caller(&state, &headers).await?;
     let q = query_map(query.as_deref());
-    let number = |name: &str, default: i64| {
-        q.get(name)
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(default)
-    };
-    let page = number("page", 1).max(1);
-    let limit = number("limit", 10).clamp(1, 100);
-    let mut filter = ListFilter {
-        order: Order::Created,
-        offset: (page - 1).saturating_mul(limit),
-        limit,
-        ..ListFilter::default()
-    };
+    let (page, limit, mut filter) = paged(&q);
     if let Some(s) = q.get("status").filter(|s| !s.is_empty()) {
         filter.statuses = statuses_for(s).ok_or_else(|| bad("status is invalid"))?;
     }

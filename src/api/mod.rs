@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, header};
 
 use crate::AppState;
 use crate::auth::tokens;
-use crate::tickets::Actor;
+use crate::tickets::{Actor, ListFilter, Order};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,4 +54,23 @@ pub fn query_map(query: Option<&str>) -> HashMap<String, String> {
     url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
+}
+
+/// The `page` (1-based, default 1) and `limit` (default 10, at most 100) of a list query,
+/// and a newest-first filter for that page. A value that is not a number is ignored.
+pub fn paged(q: &HashMap<String, String>) -> (i64, i64, ListFilter) {
+    let number = |name: &str, default: i64| {
+        q.get(name)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .unwrap_or(default)
+    };
+    let page = number("page", 1).max(1);
+    let limit = number("limit", 10).clamp(1, 100);
+    let filter = ListFilter {
+        order: Order::Created,
+        offset: (page - 1).saturating_mul(limit),
+        limit,
+        ..ListFilter::default()
+    };
+    (page, limit, filter)
 }

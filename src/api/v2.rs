@@ -13,12 +13,12 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{Bearer, bearer, query_map};
+use super::{Bearer, bearer, paged, query_map};
 use crate::AppState;
 use crate::clock::iso_seconds;
 use crate::tickets::{
-    Actor, CategoryRef, CoreError, LinkAttachment, ListFilter, NewTicket, Order, Priority, Status,
-    TicketDetail, TicketKey,
+    Actor, CategoryRef, CoreError, LinkAttachment, NewTicket, Priority, Status, TicketDetail,
+    TicketKey,
 };
 
 pub fn router() -> Router<AppState> {
@@ -562,19 +562,7 @@ pub async fn list(
         Err(r) => return r,
     };
     let q = query_map(query.as_deref());
-    let number = |name: &str, default: i64| {
-        q.get(name)
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .unwrap_or(default)
-    };
-    let page = number("page", 1).max(1);
-    let limit = number("limit", 10).clamp(1, 100);
-    let mut filter = ListFilter {
-        order: Order::Created,
-        offset: (page - 1).saturating_mul(limit),
-        limit,
-        ..ListFilter::default()
-    };
+    let (page, limit, mut filter) = paged(&q);
     if let Some(s) = q.get("status").filter(|s| !s.is_empty()) {
         match statuses_for(s) {
             Some(list) => filter.statuses = list,
