@@ -42,3 +42,21 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 pub async fn begin_write(db: &Db) -> sqlx::Result<Tx> {
     db.begin_with("BEGIN IMMEDIATE").await
 }
+
+/// A `LIKE ... ESCAPE '\'` pattern matching `text` anywhere, with `%`, `_` and `\` in the
+/// text taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_are_literal() {
+        assert_eq!(super::contains_pattern("100%_a\\b"), "%100\\%\\_a\\\\b%");
+    }
+}

@@ -216,14 +216,7 @@ pub struct UserRow {
 
 /// Users whose name or email contains `search` (all when empty), newest first, at most 200.
 pub async fn list(db: &Db, search: &str) -> sqlx::Result<Vec<UserRow>> {
-    let pattern = format!(
-        "%{}%",
-        search
-            .trim()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::db::contains_pattern(search.trim());
     let rows = sqlx::query!(
         r#"SELECT id, name, email, role, active, created_at FROM users
            WHERE name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\'

@@ -242,12 +242,8 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
         }
     }
     if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         q.push(" AND t.title LIKE ")
-            .push_bind(format!("%{escaped}%"))
+            .push_bind(crate::db::contains_pattern(text))
             .push(" ESCAPE '\\'");
     }
 }

@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Layout, Visitor, WebForm, safe_next};
+use super::{CsrfForm, Layout, Visitor, WebForm, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
 use crate::auth::{password, sessions, throttle, tokens};
@@ -226,12 +226,6 @@ async fn login(
     let token = sessions::create(db, record.actor.id).await?;
     v.start_session(token);
     Ok(v.redirect(&next, None))
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn logout(

@@ -9,7 +9,7 @@ use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Layout, Visitor, WebForm};
+use super::{CsrfForm, Layout, Visitor, WebForm};
 use crate::AppState;
 use crate::auth::tokens::{self, KeyInfo};
 use crate::auth::users::{self, UserRow};
@@ -50,12 +50,6 @@ fn admin(v: &Visitor, path: &str) -> WebResult<Actor> {
 
 fn when(ms: &i64) -> String {
     clock::display(*ms)
-}
-
-#[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
 }
 
 // ---- users ----
@@ -289,7 +283,7 @@ async fn delete_category(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<CsrfOnly>,
+    WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult<Response> {
     let me = admin(&v, "/admin/categories")?;
     v.check_csrf(&f.csrf)?;
@@ -422,7 +416,7 @@ async fn revoke_key(
     State(state): State<AppState>,
     v: Visitor,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<CsrfOnly>,
+    WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult<Response> {
     admin(&v, "/admin/keys")?;
     v.check_csrf(&f.csrf)?;
@@ -536,7 +530,7 @@ async fn restore(
     State(state): State<AppState>,
     v: Visitor,
     Path(number): Path<i64>,
-    WebForm(f): WebForm<CsrfOnly>,
+    WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult<Response> {
     let me = admin(&v, "/admin/trash")?;
     v.check_csrf(&f.csrf)?;
@@ -551,7 +545,7 @@ async fn purge(
     State(state): State<AppState>,
     v: Visitor,
     Path(number): Path<i64>,
-    WebForm(f): WebForm<CsrfOnly>,
+    WebForm(f): WebForm<CsrfForm>,
 ) -> WebResult<Response> {
     let me = admin(&v, "/admin/trash")?;
     v.check_csrf(&f.csrf)?;

@@ -216,6 +216,13 @@ impl Visitor {
     }
 }
 
+/// A form that carries nothing but its CSRF token (buttons: logout, revoke, restore...).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// `axum::Form` whose rejection is a page with a 400, not a bare text body.
 pub struct WebForm<T>(pub T);
 

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::tickets::{FormErrors, too_big_errors, upload_error};
-use super::{Layout, Visitor, WebForm};
+use super::{CsrfForm, Layout, Visitor, WebForm};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
 use crate::clock::{self, now_ms};
@@ -416,12 +416,6 @@ async fn update(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// "Create GitHub issue": the same core function as the legacy JSON API.
