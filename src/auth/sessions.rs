@@ -27,25 +27,36 @@ pub async fn create(db: &Db, user_id: i64) -> sqlx::Result<String> {
     Ok(token)
 }
 
+/// A live session: its user, and the catalog version read with it (see
+/// [`crate::tickets::Catalog`]).
+pub struct Resolved {
+    pub actor: Actor,
+    pub catalog_version: i64,
+}
+
 /// The active user behind a session cookie, if the session is live.
-pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Actor>> {
+pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
     let hash = sha256_hex(token);
     let now = now_ms();
     let row = sqlx::query!(
-        "SELECT u.id, u.public_id, u.email, u.name, u.role
+        r#"SELECT u.id, u.public_id, u.email, u.name, u.role,
+                  (SELECT version FROM catalog_version WHERE id = 1) AS "catalog_version!: i64"
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1"#,
         hash,
         now
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| Actor {
-        id: r.id,
-        public_id: r.public_id,
-        email: r.email,
-        name: r.name,
-        role: Role::parse(&r.role).unwrap_or(Role::Customer),
+    Ok(row.map(|r| Resolved {
+        actor: Actor {
+            id: r.id,
+            public_id: r.public_id,
+            email: r.email,
+            name: r.name,
+            role: Role::parse(&r.role).unwrap_or(Role::Customer),
+        },
+        catalog_version: r.catalog_version,
     }))
 }
 

@@ -66,21 +66,30 @@ impl std::fmt::Display for Cursor {
     }
 }
 
-/// Turns what a person typed into an FTS5 query: every word must appear (prefix match on
-/// the last one), and no character of theirs is FTS syntax.
+/// Turns what a person typed into an FTS5 query: every word must appear, a word typed
+/// with a trailing `*` matches as a prefix, and no other character of theirs is FTS syntax.
+/// (Prefix matching is asked for, not implied: a prefix merges the lists of every word it
+/// starts, which costs a common one milliseconds at a million tickets.)
 pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(10)
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    if words.is_empty() {
-        return None;
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = text;
+    while words.len() < 10 {
+        let Some(start) = rest.find(char::is_alphanumeric) else {
+            break;
+        };
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let prefix = if rest[end..].starts_with('*') {
+            "*"
+        } else {
+            ""
+        };
+        words.push(format!("\"{}\"{prefix}", &rest[..end]));
+        rest = &rest[end..];
     }
-    let mut query = words.join(" ");
-    query.push('*');
-    Some(query)
+    (!words.is_empty()).then(|| words.join(" "))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -186,11 +195,14 @@ impl StatusCounts {
 /// Whether the maintained per-status counts answer this filter: staff, filtering on
 /// status at most.
 fn maintained(actor: &Actor, f: &ListFilter) -> bool {
+    faceted(actor, f) && f.category_id.is_none() && f.priority.is_none() && f.assignee.is_none()
+}
+
+/// Whether the maintained `ticket_facets` answer this filter's counts exactly: staff,
+/// filtering on status, priority, category and assignee only.
+fn faceted(actor: &Actor, f: &ListFilter) -> bool {
     actor.is_staff()
-        && f.category_id.is_none()
-        && f.priority.is_none()
         && f.title_contains.is_none()
-        && f.assignee.is_none()
         && f.tag_id.is_none()
         && f.search.as_deref().and_then(fts_query).is_none()
         && f.ticket_ids.is_none()
@@ -257,13 +269,12 @@ impl Core {
         filter: &ListFilter,
     ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
         let filter = &self.resolve_search(actor, filter).await?;
-        let counts =
-            if actor.is_staff() && !maintained(actor, filter) && filter.ticket_ids.is_none() {
-                self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
-                    .await?
-            } else {
-                self.count_by_status(actor, filter).await?
-            };
+        let counts = if actor.is_staff() && !faceted(actor, filter) && filter.ticket_ids.is_none() {
+            self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
+                .await?
+        } else {
+            self.count_by_status(actor, filter).await?
+        };
         let total = counts.sum_or_total(&filter.statuses);
         let page = self.list_page(actor, filter, Some(total)).await?;
         Ok((page, counts))
@@ -366,7 +377,7 @@ impl Core {
 
         let total = if let Some(total) = known_total {
             total
-        } else if maintained(actor, filter) {
+        } else if faceted(actor, filter) {
             self.count_by_status(actor, filter)
                 .await?
                 .sum_or_total(&filter.statuses)
@@ -403,7 +414,9 @@ impl Core {
 
     /// How many tickets the actor may see in each status, under the filter's other
     /// conditions (its statuses are ignored: these are the counts of the status tabs).
-    /// Staff without other filters read the maintained `ticket_counts` (no scan at any size).
+    /// Staff without other filters read the maintained `ticket_counts`, staff filtering on
+    /// priority, category or assignee sum a slice of `ticket_facets`: no ticket row is read
+    /// at any size.
     pub async fn count_by_status(
         &self,
         actor: &Actor,
@@ -413,6 +426,24 @@ impl Core {
             sqlx::query_as("SELECT status, n FROM ticket_counts")
                 .fetch_all(&self.db)
                 .await?
+        } else if faceted(actor, filter) {
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT status, SUM(n) FROM ticket_facets WHERE assignee_id ",
+            );
+            match filter.assignee {
+                Some(AssigneeFilter::Unassigned) => q.push("= 0"),
+                Some(AssigneeFilter::User(id)) => q.push("= ").push_bind(id),
+                // Every assignee: keeps the primary key's first column in the search.
+                None => q.push(">= 0"),
+            };
+            if let Some(category) = filter.category_id {
+                q.push(" AND category_id = ").push_bind(category);
+            }
+            if let Some(priority) = filter.priority {
+                q.push(" AND priority = ").push_bind(priority.as_str());
+            }
+            q.push(" GROUP BY status");
+            q.build_query_as().fetch_all(&self.db).await?
         } else {
             let filter = ListFilter {
                 statuses: Vec::new(),
@@ -465,5 +496,32 @@ impl Core {
                 .collect(),
             Some(cap),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn search_words_are_quoted_and_prefixes_asked_for() {
+        assert_eq!(
+            fts_query("Invoice amount").as_deref(),
+            Some(r#""Invoice" "amount""#)
+        );
+        assert_eq!(
+            fts_query("print* jam").as_deref(),
+            Some(r#""print"* "jam""#)
+        );
+        assert_eq!(fts_query(r#"") (*"#), None);
+        assert_eq!(fts_query(r#"") OR (*"#).as_deref(), Some(r#""OR""#));
+        assert_eq!(
+            fts_query("a\"b NEAR(c)").as_deref(),
+            Some(r#""a" "b" "NEAR" "c""#)
+        );
+        assert_eq!(
+            fts_query("fjord-blue").as_deref(),
+            Some(r#""fjord" "blue""#)
+        );
     }
 }

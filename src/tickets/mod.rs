@@ -5,6 +5,7 @@
 mod access;
 mod admin;
 mod attachments;
+mod catalog;
 mod delete;
 mod escalate;
 mod events;
@@ -20,6 +21,7 @@ mod view;
 
 pub use admin::Trashed;
 pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
+pub use catalog::Catalog;
 pub use history::Event;
 pub use list::{
     AssigneeFilter, Cursor, LIST_MAX, ListFilter, Order, Page, StatusCounts, TicketSummary,
@@ -41,11 +43,16 @@ use crate::db::Db;
 pub struct Core {
     pub db: Db,
     pub defaults: Settings,
+    catalog: catalog::CatalogCache,
 }
 
 impl Core {
     pub fn new(db: Db, defaults: Settings) -> Self {
-        Self { db, defaults }
+        Self {
+            db,
+            defaults,
+            catalog: catalog::CatalogCache::default(),
+        }
     }
 
     /// The open-ticket limit: the admin setting if one was saved, else the configured one.

@@ -79,6 +79,8 @@ pub struct Layout {
 /// any flash message. Cookies to set go out with the response it renders.
 pub struct Visitor {
     pub user: Option<Actor>,
+    /// Read with the session: lets pages reuse the cached pickers (`Core::catalog`).
+    pub catalog_version: Option<i64>,
     pub csrf: String,
     pub flash: Option<String>,
     session_token: Option<String>,
@@ -92,10 +94,12 @@ impl FromRequestParts<AppState> for Visitor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
         let incoming = CookieJar::from_headers(&parts.headers);
         let session_token = incoming.get(sessions::COOKIE).map(|c| c.value().to_owned());
-        let user = match &session_token {
+        let session = match &session_token {
             Some(token) => sessions::resolve(state.db(), token).await?,
             None => None,
         };
+        let catalog_version = session.as_ref().map(|s| s.catalog_version);
+        let user = session.map(|s| s.actor);
         let secure = state.site.secure_cookies;
         let mut jar = CookieJar::new();
         let csrf = match incoming.get(csrf::COOKIE) {
@@ -114,6 +118,7 @@ impl FromRequestParts<AppState> for Visitor {
         });
         Ok(Visitor {
             user,
+            catalog_version,
             csrf,
             flash,
             session_token,

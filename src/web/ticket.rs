@@ -2,6 +2,8 @@
 //! side panel (status, priority, category, tags, assignee, resolution), the history and
 //! GitHub escalation. Changes made on a stale page are not applied silently.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -18,7 +20,7 @@ use crate::clock::{self, now_ms};
 use crate::error::{WebError, WebResult};
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
-    Actor, Category, CategoryRef, CoreError, Event, MessageView, NewMessage, Priority, Status,
+    Actor, Catalog, CategoryRef, CoreError, Event, MessageView, NewMessage, Priority, Status,
     TagSet, TicketDetail, TicketKey, TicketUpdate, UserRef,
 };
 
@@ -36,8 +38,8 @@ pub fn router() -> Router<AppState> {
 
 /// The staff side panel: the values its form shows, the choices, and the history.
 pub struct Panel {
-    categories: Vec<Category>,
-    agents: Vec<(i64, String)>,
+    /// The pickers' options.
+    catalog: Arc<Catalog>,
     history: Vec<Event>,
     status: String,
     priority: String,
@@ -128,8 +130,7 @@ async fn render(
     let t = state.core.view_ticket(user, &key, mark_seen).await?;
     let panel = if user.is_staff() {
         let mut panel = Panel {
-            categories: state.core.categories().await?,
-            agents: state.core.staff_members().await?,
+            catalog: state.core.catalog(v.catalog_version).await?,
             history: state.core.history(user, &key, None).await?,
             status: t.status.as_str().to_owned(),
             priority: t.priority.as_str().to_owned(),

@@ -1,6 +1,8 @@
 //! The ticket pages: the list, the new-ticket form, a ticket with its thread, replies,
 //! closing and reopening, and attachment downloads.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -16,8 +18,9 @@ use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
-    AssigneeFilter, Category, CategoryRef, CoreError, Cursor, Field, FieldError, ListFilter,
-    NewTicket, Order, Priority, Problem, Status, TicketKey, TicketSummary, TicketUpdate, UserRef,
+    AssigneeFilter, Catalog, Category, CategoryRef, CoreError, Cursor, Field, FieldError,
+    ListFilter, NewTicket, Order, Priority, Problem, Status, TicketKey, TicketSummary,
+    TicketUpdate, UserRef,
 };
 
 const PER_PAGE: i64 = 25;
@@ -107,9 +110,8 @@ struct ListPage {
     layout: Layout,
     staff: bool,
     tabs: Vec<Tab>,
-    categories: Vec<Category>,
-    tags: Vec<crate::tickets::Tag>,
-    agents: Vec<(i64, String)>,
+    /// The pickers' options.
+    catalog: Arc<Catalog>,
     priorities: [Priority; 4],
     statuses: [Status; 6],
     /// The filters as given, echoed into the form and links.
@@ -257,19 +259,13 @@ async fn list(
             };
             Cursor { key, id: t.id }.to_string()
         });
-    let (tags, agents) = if staff {
-        (core.tags().await?, core.staff_members().await?)
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    let catalog = core.catalog(v.catalog_version).await?;
     let layout = v.layout(if staff { "Ticket queue" } else { "My tickets" });
     let list_page = ListPage {
         layout,
         staff,
         tabs,
-        categories: core.categories().await?,
-        tags,
-        agents,
+        catalog,
         priorities: Priority::ALL,
         statuses: Status::ALL,
         total: counts.label(result.total),
@@ -355,7 +351,7 @@ struct NewPage {
 
 async fn new_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
     v.require("/tickets/new")?;
-    let categories = active_categories(&state).await?;
+    let categories = active_categories(&state, &v).await?;
     let layout = v.layout("New ticket");
     let page = NewPage {
         layout,
@@ -372,13 +368,13 @@ async fn new_page(State(state): State<AppState>, v: Visitor) -> WebResult<Respon
     v.page(StatusCode::OK, page)
 }
 
-async fn active_categories(state: &AppState) -> WebResult<Vec<Category>> {
-    Ok(state
-        .core
-        .categories()
-        .await?
-        .into_iter()
+async fn active_categories(state: &AppState, v: &Visitor) -> WebResult<Vec<Category>> {
+    let catalog = state.core.catalog(v.catalog_version).await?;
+    Ok(catalog
+        .categories
+        .iter()
         .filter(|c| c.active)
+        .cloned()
         .collect())
 }
 
@@ -446,7 +442,7 @@ async fn create(
     let layout = v.layout("New ticket");
     let page = NewPage {
         layout,
-        categories: active_categories(&state).await?,
+        categories: active_categories(&state, &v).await?,
         priorities: Priority::ALL,
         title,
         category,

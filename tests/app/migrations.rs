@@ -19,6 +19,10 @@ const LANDED: &[(&str, &str)] = &[
         "0004_queue_order_indexes.sql",
         "0a9aaef04f47e3a9366964ed78b077dac3980be5ef73868bbad5f5e948f3e41c",
     ),
+    (
+        "0005_facets_and_catalog_version.sql",
+        "140b881f08cbba20b0b369e200e4a589fd2b61e87c2dd97ff355b2c28299659d",
+    ),
 ];
 
 #[test]

@@ -2,7 +2,8 @@
 //! page's panel, history, internal notes and the stale-page guard.
 
 use helpdesk::tickets::{
-    CategoryRef, NewMessage, Priority, Role, Status, TicketKey, TicketUpdate, UserRef,
+    AssigneeFilter, CategoryRef, ListFilter, NewMessage, Priority, Role, Status, TicketKey,
+    TicketUpdate, UserRef,
 };
 use reqwest::StatusCode;
 use serde_json::json;
@@ -443,4 +444,171 @@ async fn the_github_button_uses_the_same_core_function() {
     );
     let r = c.post(&format!("/tickets/{n}/github"), &[]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "already created");
+}
+
+/// The filtered tab counts come from `ticket_facets`, kept by triggers: after every kind of
+/// write they must equal a count of the ticket rows themselves, for every combination.
+#[tokio::test]
+async fn filtered_counts_stay_exact_through_every_kind_of_write() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin@example.com", Role::Admin).await;
+    let a1 = app.user("a1@example.com", Role::Agent).await;
+    let a2 = app.user("a2@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    let priorities = [Priority::Low, Priority::High, Priority::Urgent];
+    for i in 0..9 {
+        let mut t = new_ticket(&format!("t{i}"), "d");
+        t.priority = priorities[i % 3];
+        if i % 2 == 0 {
+            t.category = CategoryRef::Slug("billing".into());
+        }
+        app.core.open_ticket(&ann, t).await.unwrap();
+    }
+    let key = TicketKey::Number;
+    let assign = |who: Option<i64>| TicketUpdate {
+        assignee: Some(who.map(UserRef::Id)),
+        ..TicketUpdate::default()
+    };
+    let check = |step: &'static str| {
+        let app = &app;
+        let admin = admin.clone();
+        let (a1, a2) = (a1.id, a2.id);
+        async move {
+            for assignee in [
+                None,
+                Some(AssigneeFilter::Unassigned),
+                Some(AssigneeFilter::User(a1)),
+                Some(AssigneeFilter::User(a2)),
+            ] {
+                for priority in [None, Some(Priority::High), Some(Priority::Urgent)] {
+                    for category in [None, Some(1), Some(2)] {
+                        let filter = ListFilter {
+                            assignee,
+                            priority,
+                            category_id: category,
+                            ..ListFilter::default()
+                        };
+                        let counts = app.core.count_by_status(&admin, &filter).await.unwrap();
+                        let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                            "SELECT status, COUNT(*) FROM tickets WHERE deleted_at IS NULL",
+                        );
+                        match assignee {
+                            Some(AssigneeFilter::Unassigned) => {
+                                sql.push(" AND assignee_id IS NULL");
+                            }
+                            Some(AssigneeFilter::User(id)) => {
+                                sql.push(" AND assignee_id = ").push_bind(id);
+                            }
+                            None => {}
+                        }
+                        if let Some(p) = priority {
+                            sql.push(" AND priority = ").push_bind(p.as_str());
+                        }
+                        if let Some(c) = category {
+                            sql.push(" AND category_id = ").push_bind(c);
+                        }
+                        sql.push(" GROUP BY status");
+                        let rows: Vec<(String, i64)> =
+                            sql.build_query_as().fetch_all(&app.core.db).await.unwrap();
+                        for status in Status::ALL {
+                            let want = rows
+                                .iter()
+                                .find(|(s, _)| s == status.as_str())
+                                .map_or(0, |(_, n)| *n);
+                            assert_eq!(
+                                counts.get(status),
+                                want,
+                                "after {step}: {status} under {filter:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    };
+    check("opening").await;
+    app.core
+        .bulk_update(
+            &admin,
+            &[key(1001), key(1002), key(1003)],
+            assign(Some(a1.id)),
+        )
+        .await
+        .unwrap();
+    check("assigning").await;
+    app.core
+        .update_ticket(&admin, &key(1002), assign(Some(a2.id)))
+        .await
+        .unwrap();
+    app.core
+        .update_ticket(&admin, &key(1003), assign(None))
+        .await
+        .unwrap();
+    check("reassigning and unassigning").await;
+    let change = TicketUpdate {
+        priority: Some(Priority::Urgent),
+        category: Some(CategoryRef::Slug("technical".into())),
+        ..TicketUpdate::default()
+    };
+    app.core
+        .update_ticket(&admin, &key(1001), change)
+        .await
+        .unwrap();
+    check("priority and category").await;
+    app.core
+        .change_status(&a1, &key(1004), Status::Resolved, None)
+        .await
+        .unwrap();
+    app.core.close_ticket(&ann, &key(1005)).await.unwrap();
+    check("status changes").await;
+    app.core
+        .delete_tickets(&admin, &[key(1001), key(1006)])
+        .await
+        .unwrap();
+    check("deleting").await;
+    app.core.restore_ticket(&admin, 1001).await.unwrap();
+    app.core.purge_ticket(&admin, 1006).await.unwrap();
+    check("restoring and purging").await;
+}
+
+/// The pickers are cached in memory, but a change shows on the next page, even one made
+/// by another process writing to the database.
+#[tokio::test]
+async fn pickers_follow_changes_made_anywhere() {
+    let app = TestApp::spawn().await;
+    let (c, admin) = app.logged_in("admin@example.com", Role::Admin).await;
+    let (_, html) = c.text("/tickets").await;
+    assert!(!select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
+    // As `helpdesk user create` in another process would: straight into the database.
+    sqlx::query(
+        "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+         VALUES ('zed', 'zed@example.com', 'Zed Agent', 'agent', 'x', 0, 0)",
+    )
+    .execute(&app.core.db)
+    .await
+    .unwrap();
+    let (_, html) = c.text("/tickets").await;
+    assert!(select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
+    let zed: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'zed@example.com'")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    helpdesk::auth::users::set_active(&app.core.db, zed, false)
+        .await
+        .unwrap();
+    let (_, html) = c.text("/tickets").await;
+    assert!(!select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
+
+    app.core
+        .save_tag(&admin, None, "Fjord", "", true)
+        .await
+        .unwrap();
+    let (_, html) = c.text("/tickets").await;
+    assert!(select(&html, "#tag option").contains(&"Fjord".to_string()));
+    sqlx::query("UPDATE categories SET name = 'Money' WHERE slug = 'billing'")
+        .execute(&app.core.db)
+        .await
+        .unwrap();
+    let (_, html) = c.text("/tickets/new").await;
+    assert!(select(&html, "#category option").contains(&"Money".to_string()));
 }
