@@ -300,17 +300,23 @@ impl Core {
             });
         };
         let staff = actor.is_staff();
-        let ids: Vec<i64> = sqlx::query_scalar(
+        // The limit is written into the SQL: SQLite re-prepares a statement whenever a bound
+        // LIMIT is rebound (see `list_page`).
+        let mut q = QueryBuilder::<Sqlite>::new(
             "SELECT DISTINCT CASE WHEN h.rowid < 0 THEN -h.rowid ELSE m.ticket_id END
-             FROM (SELECT rowid FROM search WHERE search MATCH ?1 ORDER BY rowid DESC LIMIT ?2) h
-             LEFT JOIN messages m ON m.id = h.rowid
-             WHERE h.rowid < 0 OR (m.id IS NOT NULL AND (?3 OR m.internal = 0))",
-        )
-        .bind(query)
-        .bind(SEARCH_HITS_MAX)
-        .bind(staff)
-        .fetch_all(&self.db)
-        .await?;
+             FROM (SELECT rowid FROM search WHERE search MATCH ",
+        );
+        q.push_bind(query)
+            .push(format_args!(
+                " ORDER BY rowid DESC LIMIT {SEARCH_HITS_MAX}) h"
+            ))
+            .push(
+                " LEFT JOIN messages m ON m.id = h.rowid
+                 WHERE h.rowid < 0 OR (m.id IS NOT NULL AND (",
+            )
+            .push_bind(staff)
+            .push(" OR m.internal = 0))");
+        let ids: Vec<i64> = q.build_query_scalar().fetch_all(&self.db).await?;
         Ok(ListFilter {
             search: None,
             ticket_ids: Some(ids),
@@ -343,14 +349,14 @@ impl Core {
         push_filters(&mut q, actor, filter);
         if let Some(after) = filter.after {
             match filter.order {
+                // A row value, which SQLite seeks to in the (…, updated_at, id) indexes; the
+                // equivalent OR of two bound keys makes it walk the index from the top.
                 Order::Updated => {
-                    q.push(" AND (t.updated_at < ")
+                    q.push(" AND (t.updated_at, t.id) < (")
                         .push_bind(after.key)
-                        .push(" OR (t.updated_at = ")
-                        .push_bind(after.key)
-                        .push(" AND t.id < ")
+                        .push(", ")
                         .push_bind(after.id)
-                        .push("))");
+                        .push(")");
                 }
                 Order::Created => {
                     q.push(" AND t.id < ").push_bind(after.id);
@@ -366,10 +372,9 @@ impl Core {
                      WHEN 'medium' THEN 2 ELSE 1 END DESC, t.updated_at DESC, t.id DESC"
             }
         });
-        q.push(" LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
+        // Literals, not parameters: SQLite plans a bound LIMIT with its value and so
+        // re-prepares the statement every time one is bound, which costs more than the query.
+        q.push(format_args!(" LIMIT {limit} OFFSET {offset}"));
         let items = q
             .build_query_as::<TicketSummary>()
             .fetch_all(&self.db)
@@ -485,9 +490,7 @@ impl Core {
             push_filters(&mut q, actor, &filter);
             q.push(" AND t.status = ")
                 .push_bind(status.as_str())
-                .push(" LIMIT ")
-                .push_bind(cap + 1)
-                .push("))");
+                .push(format_args!(" LIMIT {}))", cap + 1));
         }
         let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&self.db).await?;
         Ok(StatusCounts(

@@ -612,3 +612,54 @@ async fn pickers_follow_changes_made_anywhere() {
     let (_, html) = c.text("/tickets/new").await;
     assert!(select(&html, "#category option").contains(&"Money".to_string()));
 }
+
+/// "Older tickets" pages by a cursor (keyset): every ticket exactly once, in order, even
+/// when many share the same last-activity time, with and without filters.
+#[tokio::test]
+async fn keyset_pages_visit_every_ticket_once_in_order() {
+    let app = TestApp::spawn().await;
+    let (c, agent) = app.logged_in("agent@example.com", Role::Agent).await;
+    // Three customers: each may have 25 open tickets.
+    for who in ["ann", "bob", "cat"] {
+        let customer = app
+            .user(&format!("{who}@example.com"), Role::Customer)
+            .await;
+        for i in 0..24 {
+            app.ticket(&customer, &format!("{who}{i}")).await;
+        }
+    }
+    // Ties: groups of ten tickets share one activity time.
+    sqlx::query("UPDATE tickets SET updated_at = 1000 + (id / 10), assignee_id = CASE WHEN id % 3 = 0 THEN ? END")
+        .bind(agent.id)
+        .execute(&app.core.db)
+        .await
+        .unwrap();
+    for (filter, sql) in [
+        ("", ""),
+        ("?assignee=me", " AND assignee_id IS NOT NULL"),
+        ("?status=open", " AND status = 'open'"),
+    ] {
+        let want: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT CAST(number AS TEXT) FROM tickets WHERE 1 {sql} ORDER BY updated_at DESC, id DESC"
+        )))
+        .fetch_all(&app.core.db)
+        .await
+        .unwrap();
+        let mut seen = Vec::new();
+        let mut path = format!("/tickets{filter}");
+        for _ in 0..10 {
+            let (_, html) = c.text(&path).await;
+            seen.extend(numbers(&html));
+            let doc = scraper::Html::parse_document(&html);
+            let older = scraper::Selector::parse("a[rel=next]").unwrap();
+            let Some(next) = doc
+                .select(&older)
+                .find(|a| a.text().collect::<String>() == "Older tickets")
+            else {
+                break;
+            };
+            path = next.value().attr("href").unwrap().to_owned();
+        }
+        assert_eq!(seen, want, "pages of /tickets{filter}");
+    }
+}
