@@ -27,6 +27,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)
+        // A ping before every query is a round trip to the connection's thread and can
+        // find nothing wrong with an in-process database.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot open database {url:?}: {e}"))?;

@@ -4,6 +4,7 @@ use super::Core;
 use super::access::visible_ticket;
 use super::model::{Actor, TicketKey};
 use super::rules::{CoreError, CoreResult};
+use super::view::TicketDetail;
 
 /// One recorded change, with names resolved for assignees and categories.
 #[derive(Debug, Clone)]
@@ -28,6 +29,18 @@ impl Core {
             return Err(CoreError::Forbidden);
         }
         let ticket = visible_ticket(&self.db, actor, key).await?;
+        self.events_of(ticket.id, since).await
+    }
+
+    /// [`Core::history`] of a ticket the actor has just viewed (no second lookup).
+    pub async fn history_of(&self, actor: &Actor, ticket: &TicketDetail) -> CoreResult<Vec<Event>> {
+        if !actor.is_staff() {
+            return Err(CoreError::Forbidden);
+        }
+        self.events_of(ticket.id, None).await
+    }
+
+    async fn events_of(&self, ticket_id: i64, since: Option<i64>) -> CoreResult<Vec<Event>> {
         let since = since.unwrap_or(i64::MIN);
         let rows = sqlx::query!(
             r#"SELECT COALESCE(u.name, 'system') AS "actor!: String", e.kind, e.created_at,
@@ -39,7 +52,7 @@ impl Core {
                                   ELSE e.to_value END AS "to_value?: String"
                FROM events e LEFT JOIN users u ON u.id = e.actor_id
                WHERE e.ticket_id = ? AND e.created_at > ? ORDER BY e.id"#,
-            ticket.id,
+            ticket_id,
             since
         )
         .fetch_all(&self.db)

@@ -34,7 +34,7 @@ pub struct ListFilter {
 /// The most rows one list answers.
 pub const LIST_MAX: i64 = 500;
 /// A search considers the most recent matches only, so that a common word stays fast.
-pub const SEARCH_HITS_MAX: i64 = 1000;
+pub const SEARCH_HITS_MAX: i64 = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssigneeFilter {
@@ -152,20 +152,31 @@ impl<T> Page<T> {
     }
 }
 
-/// Tickets per canonical status, over the tickets the caller may see. With a cap, a count
-/// above it reads as "more than the cap" (see [`StatusCounts::label`]).
+/// Tickets per canonical status, over the tickets the caller may see, and how far to trust
+/// the numbers (see [`StatusCounts::label`]).
 #[derive(Debug, Clone, Default)]
-pub struct StatusCounts(pub Vec<(Status, i64)>, pub Option<i64>);
+pub struct StatusCounts(pub Vec<(Status, i64)>, pub Exactness);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Exactness {
+    #[default]
+    Exact,
+    /// Counting stopped at this many per status.
+    CappedAt(i64),
+    /// Counted over the most recent search matches only: there may be more.
+    AtLeast,
+}
 
 /// Filtered queue tabs count at most this many tickets per status (then show "200+"),
 /// so that no combination of filters makes the queue walk a large share of a million rows.
 pub const QUEUE_COUNT_CAP: i64 = 200;
 
 impl StatusCounts {
-    /// `n`, or `cap+` when the count stopped at the cap.
+    /// `n`, or `cap+` when the count stopped at the cap, or `n+` when there may be more.
     pub fn label(&self, n: i64) -> String {
         match self.1 {
-            Some(cap) if n > cap => format!("{cap}+"),
+            Exactness::CappedAt(cap) if n > cap => format!("{cap}+"),
+            Exactness::AtLeast if n > 0 => format!("{n}+"),
             _ => n.to_string(),
         }
     }
@@ -242,16 +253,12 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
             .push(")");
     }
     if let Some(ids) = &filter.ticket_ids {
-        if ids.is_empty() {
-            q.push(" AND 0");
-        } else {
-            q.push(" AND t.id IN (");
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
-        }
+        // One parameter, a JSON array, whatever the number of ids: the statement's text
+        // stays the same, so it is prepared once per connection.
+        let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        q.push(" AND t.id IN (SELECT value FROM json_each(")
+            .push_bind(json)
+            .push("))");
     }
     if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
         q.push(" AND t.title LIKE ")
@@ -268,13 +275,17 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
-        let filter = &self.resolve_search(actor, filter).await?;
-        let counts = if actor.is_staff() && !faceted(actor, filter) && filter.ticket_ids.is_none() {
-            self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
-                .await?
-        } else {
-            self.count_by_status(actor, filter).await?
-        };
+        let (filter, complete) = &self.resolve_search(actor, filter).await?;
+        let mut counts =
+            if actor.is_staff() && !faceted(actor, filter) && filter.ticket_ids.is_none() {
+                self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
+                    .await?
+            } else {
+                self.count_by_status(actor, filter).await?
+            };
+        if !complete {
+            counts.1 = Exactness::AtLeast;
+        }
         let total = counts.sum_or_total(&filter.statuses);
         let page = self.list_page(actor, filter, Some(total)).await?;
         Ok((page, counts))
@@ -286,42 +297,55 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<Page<TicketSummary>> {
-        let filter = self.resolve_search(actor, filter).await?;
+        let (filter, _) = self.resolve_search(actor, filter).await?;
         self.list_page(actor, &filter, None).await
     }
 
     /// Runs a filter's full-text search once, turning it into a list of ticket ids (the
-    /// tickets of the most recent matches; internal notes only match for staff).
-    async fn resolve_search(&self, actor: &Actor, filter: &ListFilter) -> CoreResult<ListFilter> {
+    /// tickets of the most recent [`SEARCH_HITS_MAX`] matches; internal notes only match
+    /// for staff), and whether those were all the matches.
+    async fn resolve_search(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+    ) -> CoreResult<(ListFilter, bool)> {
         let Some(query) = filter.search.as_deref().and_then(fts_query) else {
-            return Ok(ListFilter {
+            let filter = ListFilter {
                 search: None,
                 ..filter.clone()
-            });
+            };
+            return Ok((filter, true));
         };
         let staff = actor.is_staff();
         // The limit is written into the SQL: SQLite re-prepares a statement whenever a bound
         // LIMIT is rebound (see `list_page`).
+        // One row per hit: the ticket it belongs to (none for another side's internal
+        // note), so that the number of hits tells whether the cap was reached.
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT DISTINCT CASE WHEN h.rowid < 0 THEN -h.rowid ELSE m.ticket_id END
-             FROM (SELECT rowid FROM search WHERE search MATCH ",
+            "SELECT CASE WHEN h.rowid < 0 THEN -h.rowid
+                         WHEN m.internal = 0 OR ",
         );
-        q.push_bind(query)
-            .push(format_args!(
-                " ORDER BY rowid DESC LIMIT {SEARCH_HITS_MAX}) h"
-            ))
+        q.push_bind(staff)
             .push(
-                " LEFT JOIN messages m ON m.id = h.rowid
-                 WHERE h.rowid < 0 OR (m.id IS NOT NULL AND (",
+                " THEN m.ticket_id END
+             FROM (SELECT rowid FROM search WHERE search MATCH ",
             )
-            .push_bind(staff)
-            .push(" OR m.internal = 0))");
-        let ids: Vec<i64> = q.build_query_scalar().fetch_all(&self.db).await?;
-        Ok(ListFilter {
+            .push_bind(query)
+            .push(format_args!(
+                " ORDER BY rowid DESC LIMIT {SEARCH_HITS_MAX}) h
+                 LEFT JOIN messages m ON m.id = h.rowid"
+            ));
+        let hits: Vec<Option<i64>> = q.build_query_scalar().fetch_all(&self.db).await?;
+        let complete = (hits.len() as i64) < SEARCH_HITS_MAX;
+        let mut ids: Vec<i64> = hits.into_iter().flatten().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let filter = ListFilter {
             search: None,
             ticket_ids: Some(ids),
             ..filter.clone()
-        })
+        };
+        Ok((filter, complete))
     }
 
     async fn list_page(
@@ -463,7 +487,7 @@ impl Core {
             rows.into_iter()
                 .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
                 .collect(),
-            None,
+            Exactness::Exact,
         ))
     }
 
@@ -497,7 +521,7 @@ impl Core {
             rows.into_iter()
                 .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))
                 .collect(),
-            Some(cap),
+            Exactness::CappedAt(cap),
         ))
     }
 }

@@ -24,8 +24,8 @@ pub use attachments::{AttachmentMeta, Download, LinkAttachment, Upload};
 pub use catalog::Catalog;
 pub use history::Event;
 pub use list::{
-    AssigneeFilter, Cursor, LIST_MAX, ListFilter, Order, Page, StatusCounts, TicketSummary,
-    fts_query,
+    AssigneeFilter, Cursor, Exactness, LIST_MAX, ListFilter, Order, Page, SEARCH_HITS_MAX,
+    StatusCounts, TicketSummary, fts_query,
 };
 pub use messages::{MessageRef, NewMessage};
 pub use model::{Actor, Category, Priority, Role, Status, Tag, TicketKey};

@@ -131,7 +131,7 @@ async fn render(
     let panel = if user.is_staff() {
         let mut panel = Panel {
             catalog: state.core.catalog(v.catalog_version).await?,
-            history: state.core.history(user, &key, None).await?,
+            history: state.core.history_of(user, &t).await?,
             status: t.status.as_str().to_owned(),
             priority: t.priority.as_str().to_owned(),
             category: t.category_id,

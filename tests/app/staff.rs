@@ -10,6 +10,8 @@ use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use helpdesk::tickets::SEARCH_HITS_MAX;
+
 use crate::{TestApp, location, new_ticket, select};
 
 fn numbers(html: &str) -> Vec<String> {
@@ -105,6 +107,10 @@ async fn search_finds_titles_and_a_reply_written_a_moment_ago() {
         .unwrap();
     let (_, html) = c.text("/tickets?q=printer").await;
     assert_eq!(numbers(&html), ["1001"]);
+    let (_, html) = c.text("/tickets?q=print").await;
+    assert!(numbers(&html).is_empty(), "whole words unless asked");
+    let (_, html) = c.text("/tickets?q=print*").await;
+    assert_eq!(numbers(&html), ["1001"], "a trailing * matches a prefix");
     let (_, html) = c.text("/tickets?q=amount").await;
     assert_eq!(numbers(&html), ["1002"], "message bodies are searched");
     app.core
@@ -662,4 +668,41 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
         }
         assert_eq!(seen, want, "pages of /tickets{filter}");
     }
+}
+
+/// A search considers the most recent matches only (so that a common word stays fast) and
+/// then says its counts are lower bounds.
+#[tokio::test]
+async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
+    let app = TestApp::spawn().await;
+    let (c, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    for title in ["Old walrus", "Older walrus", "Busy"] {
+        app.ticket(&ann, title).await;
+    }
+    let (_, html) = c.text("/tickets?q=walrus").await;
+    assert_eq!(numbers(&html), ["1002", "1001"]);
+    assert!(select(&html, ".tabs a").contains(&"All 2".to_string()));
+
+    let busy: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = 1003")
+        .fetch_one(&app.core.db)
+        .await
+        .unwrap();
+    let mut tx = app.core.db.begin().await.unwrap();
+    for i in 0..SEARCH_HITS_MAX {
+        sqlx::query(
+            "INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at)
+             VALUES (?, ?, ?, 'walrus again', 0, 0)",
+        )
+        .bind(format!("m{i}"))
+        .bind(busy)
+        .bind(ann.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let (_, html) = c.text("/tickets?q=walrus").await;
+    assert_eq!(numbers(&html), ["1003"], "the most recent matches");
+    assert!(select(&html, ".tabs a").contains(&"All 1+".to_string()));
 }
