@@ -23,6 +23,10 @@ const LANDED: &[(&str, &str)] = &[
         "0005_facets_and_catalog_version.sql",
         "140b881f08cbba20b0b369e200e4a589fd2b61e87c2dd97ff355b2c28299659d",
     ),
+    (
+        "0006_assignee_priority_index.sql",
+        "52eff3d6a36ade48165bb1a0ce1670fe1033aaec6f779a51b20c405c38b1bb0e",
+    ),
 ];
 
 #[test]
