@@ -60,3 +60,31 @@ fn landed_migrations_are_unchanged() {
         "a new migration must be recorded in LANDED: {names:?}"
     );
 }
+
+/// An index that arrives after the last ANALYZE gets statistics at the next start, so the
+/// planner does not guess about it next to measured ones.
+#[tokio::test]
+async fn a_new_index_in_an_analyzed_database_gets_statistics_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("stats.db").display());
+    let db = helpdesk::db::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+         VALUES ('u', 'u@example.com', 'U', 'customer', 'x', 0, 0)",
+    )
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(&db).await.unwrap();
+    sqlx::query("CREATE INDEX users_late ON users (updated_at)")
+        .execute(&db)
+        .await
+        .unwrap();
+    let stats = "SELECT COUNT(*) FROM sqlite_stat1 WHERE idx = 'users_late'";
+    let before: i64 = sqlx::query_scalar(stats).fetch_one(&db).await.unwrap();
+    assert_eq!(before, 0);
+    db.close().await;
+    let db = helpdesk::db::connect(&url).await.unwrap();
+    let after: i64 = sqlx::query_scalar(stats).fetch_one(&db).await.unwrap();
+    assert_eq!(after, 1);
+}
