@@ -358,9 +358,19 @@ impl Core {
         let offset = filter.offset.max(0);
         // The unseen marker: the customer waits for staff replies, staff for the customer's.
         let side = if actor.is_staff() { "=" } else { "<>" };
-        // CROSS JOIN keeps `tickets` the outer loop (SQLite's documented way to fix a join
-        // order): the filters are all on tickets, and whatever statistics say, starting
-        // from 20,000 users or 11 categories means sorting a large share of the tickets.
+        let order_by = match filter.order {
+            Order::Updated => " ORDER BY t.updated_at DESC, t.id DESC",
+            Order::Created => " ORDER BY t.id DESC",
+            Order::Priority => {
+                " ORDER BY CASE t.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3
+                     WHEN 'medium' THEN 2 ELSE 1 END DESC, t.updated_at DESC, t.id DESC"
+            }
+        };
+        // The page's ids first, from tickets alone; names and markers are then looked up
+        // for those rows only. (When the order needs a sort, as for search results or the
+        // priority order, SQLite computes every selected column of every candidate before
+        // sorting.) CROSS JOIN keeps the page the outer loop: SQLite's documented way to
+        // fix a join order, whatever the statistics say.
         let mut q = QueryBuilder::<Sqlite>::new(format!(
             "SELECT t.id, t.public_id, t.number, t.title, t.status, t.priority,
                     t.category_id, c.name AS category, u.name AS client_name, a.name AS assignee_name,
@@ -368,10 +378,7 @@ impl Core {
                     EXISTS (SELECT 1 FROM messages m
                             WHERE m.ticket_id = t.id AND m.seen_at IS NULL AND m.internal = 0
                               AND m.author_id {side} t.client_id) AS unseen
-             FROM tickets t
-             CROSS JOIN categories c ON c.id = t.category_id
-             CROSS JOIN users u ON u.id = t.client_id
-             LEFT JOIN users a ON a.id = t.assignee_id"
+             FROM (SELECT t.id FROM tickets t"
         ));
         push_filters(&mut q, actor, filter);
         if let Some(after) = filter.after {
@@ -394,17 +401,17 @@ impl Core {
                 Order::Priority => {}
             }
         }
-        q.push(match filter.order {
-            Order::Updated => " ORDER BY t.updated_at DESC, t.id DESC",
-            Order::Created => " ORDER BY t.id DESC",
-            Order::Priority => {
-                " ORDER BY CASE t.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3
-                     WHEN 'medium' THEN 2 ELSE 1 END DESC, t.updated_at DESC, t.id DESC"
-            }
-        });
         // Literals, not parameters: SQLite plans a bound LIMIT with its value and so
         // re-prepares the statement every time one is bound, which costs more than the query.
-        q.push(format_args!(" LIMIT {limit} OFFSET {offset}"));
+        q.push(order_by)
+            .push(format_args!(" LIMIT {limit} OFFSET {offset}) page"))
+            .push(
+                " CROSS JOIN tickets t ON t.id = page.id
+                 CROSS JOIN categories c ON c.id = t.category_id
+                 CROSS JOIN users u ON u.id = t.client_id
+                 LEFT JOIN users a ON a.id = t.assignee_id",
+            )
+            .push(order_by);
         let items = q
             .build_query_as::<TicketSummary>()
             .fetch_all(&self.db)
