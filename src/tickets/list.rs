@@ -319,25 +319,29 @@ impl Core {
         let staff = actor.is_staff();
         // The limit is written into the SQL: SQLite re-prepares a statement whenever a bound
         // LIMIT is rebound (see `list_page`).
-        // One row per hit: the ticket it belongs to (none for another side's internal
-        // note), so that the number of hits tells whether the cap was reached.
+        // Per hit, the ticket it belongs to (null for another side's internal note),
+        // gathered into one JSON array: one row back instead of one per hit. The number of
+        // hits tells whether the cap was reached.
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT CASE WHEN h.rowid < 0 THEN -h.rowid
-                         WHEN m.internal = 0 OR ",
+            "SELECT COUNT(*), json_group_array(ticket) FROM (
+                SELECT CASE WHEN h.rowid < 0 THEN -h.rowid
+                            WHEN m.internal = 0 OR ",
         );
         q.push_bind(staff)
             .push(
-                " THEN m.ticket_id END
-             FROM (SELECT rowid FROM search WHERE search MATCH ",
+                " THEN m.ticket_id END AS ticket
+                FROM (SELECT rowid FROM search WHERE search MATCH ",
             )
             .push_bind(query)
             .push(format_args!(
                 " ORDER BY rowid DESC LIMIT {SEARCH_HITS_MAX}) h
-                 LEFT JOIN messages m ON m.id = h.rowid"
+                LEFT JOIN messages m ON m.id = h.rowid)"
             ));
-        let hits: Vec<Option<i64>> = q.build_query_scalar().fetch_all(&self.db).await?;
-        let complete = (hits.len() as i64) < SEARCH_HITS_MAX;
-        let mut ids: Vec<i64> = hits.into_iter().flatten().collect();
+        let (hits, tickets): (i64, String) = q.build_query_as().fetch_one(&self.db).await?;
+        let complete = hits < SEARCH_HITS_MAX;
+        let tickets: Vec<Option<i64>> =
+            serde_json::from_str(&tickets).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let mut ids: Vec<i64> = tickets.into_iter().flatten().collect();
         ids.sort_unstable();
         ids.dedup();
         let filter = ListFilter {
