@@ -3,7 +3,7 @@
 use crate::clock::now_ms;
 use crate::db::Db;
 use crate::secure::{secret, sha256_hex};
-use crate::tickets::{Actor, Role};
+use crate::tickets::Actor;
 
 pub const COOKIE: &str = "hd_session";
 /// Sessions last two weeks from login.
@@ -49,13 +49,7 @@ pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| Resolved {
-        actor: Actor {
-            id: r.id,
-            public_id: r.public_id,
-            email: r.email,
-            name: r.name,
-            role: Role::parse(&r.role).unwrap_or(Role::Customer),
-        },
+        actor: Actor::from_row(r.id, r.public_id, r.email, r.name, &r.role),
         catalog_version: r.catalog_version,
     }))
 }

@@ -4,7 +4,7 @@
 use crate::clock::now_ms;
 use crate::db::{Db, begin_write};
 use crate::secure::{secret, sha256_hex};
-use crate::tickets::{Actor, Role};
+use crate::tickets::Actor;
 
 /// Personal API tokens carry a prefix so that a leaked one is recognisable.
 const TOKEN_PREFIX: &str = "hdt_";
@@ -94,13 +94,13 @@ pub async fn user_for_api_token(db: &Db, token: &str) -> sqlx::Result<Option<Act
         .execute(db)
         .await?;
     }
-    Ok(Some(Actor {
-        id: r.id,
-        public_id: r.public_id,
-        email: r.email,
-        name: r.name,
-        role: Role::parse(&r.role).unwrap_or(Role::Customer),
-    }))
+    Ok(Some(Actor::from_row(
+        r.id,
+        r.public_id,
+        r.email,
+        r.name,
+        &r.role,
+    )))
 }
 
 /// Creates an integration key and returns it: the only time it is visible.

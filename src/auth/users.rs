@@ -159,13 +159,7 @@ pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<LoginRec
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| LoginRecord {
-        actor: Actor {
-            id: r.id,
-            public_id: r.public_id,
-            email: r.email,
-            name: r.name,
-            role: Role::parse(&r.role).unwrap_or(Role::Customer),
-        },
+        actor: Actor::from_row(r.id, r.public_id, r.email, r.name, &r.role),
         password_hash: r.password_hash,
         active: r.active != 0,
     }))
