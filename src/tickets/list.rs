@@ -24,7 +24,7 @@ pub struct ListFilter {
     pub order: Order,
     /// Keyset pagination: rows strictly after this one in the list's order.
     pub after: Option<Cursor>,
-    /// Only these tickets (a search resolved once per request).
+    /// Only these tickets (a page of search results).
     pub ticket_ids: Option<Vec<i64>>,
     pub offset: i64,
     /// At most [`LIST_MAX`].
@@ -33,7 +33,8 @@ pub struct ListFilter {
 
 /// The most rows one list answers.
 pub const LIST_MAX: i64 = 500;
-/// A search considers the most recent matches only, so that a common word stays fast.
+/// A staff search considers the newest tickets with a match only, so that a common word
+/// stays fast.
 pub const SEARCH_HITS_MAX: i64 = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,8 +105,34 @@ pub enum Order {
     Priority,
 }
 
+/// A row's place in a list's [`Order`], compared as the SQL `ORDER BY` of
+/// [`Core::list_page`] sorts (greatest first): (priority rank, last activity, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey(u8, i64, i64);
+
+impl SortKey {
+    fn new(order: Order, id: i64, priority: Priority, updated_at: i64) -> Self {
+        match order {
+            Order::Updated => SortKey(0, updated_at, id),
+            Order::Created => SortKey(0, 0, id),
+            Order::Priority => SortKey(priority.rank(), updated_at, id),
+        }
+    }
+    /// Rows of a keyset page come strictly after this key (the priority order has none).
+    fn after(order: Order, cursor: Cursor) -> Option<Self> {
+        match order {
+            Order::Updated => Some(SortKey(0, cursor.key, cursor.id)),
+            Order::Created => Some(SortKey(0, 0, cursor.id)),
+            Order::Priority => None,
+        }
+    }
+    fn id(&self) -> i64 {
+        self.2
+    }
+}
+
 /// One row of a ticket list.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TicketSummary {
     pub id: i64,
     pub public_id: String,
@@ -275,17 +302,15 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
-        let (filter, complete) = &self.resolve_search(actor, filter).await?;
-        let mut counts =
-            if actor.is_staff() && !faceted(actor, filter) && filter.ticket_ids.is_none() {
-                self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
-                    .await?
-            } else {
-                self.count_by_status(actor, filter).await?
-            };
-        if !complete {
-            counts.1 = Exactness::AtLeast;
+        if let Some(query) = filter.search.as_deref().and_then(fts_query) {
+            return self.search(actor, filter, &query).await;
         }
+        let counts = if actor.is_staff() && !faceted(actor, filter) {
+            self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
+                .await?
+        } else {
+            self.count_by_status(actor, filter).await?
+        };
         let total = counts.sum_or_total(&filter.statuses);
         let page = self.list_page(actor, filter, Some(total)).await?;
         Ok((page, counts))
@@ -297,59 +322,114 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<Page<TicketSummary>> {
-        let (filter, _) = self.resolve_search(actor, filter).await?;
-        self.list_page(actor, &filter, None).await
+        if let Some(query) = filter.search.as_deref().and_then(fts_query) {
+            return Ok(self.search(actor, filter, &query).await?.0);
+        }
+        self.list_page(actor, filter, None).await
     }
 
-    /// Runs a filter's full-text search once, turning it into a list of ticket ids (the
-    /// tickets of the most recent [`SEARCH_HITS_MAX`] matches; internal notes only match
-    /// for staff), and whether those were all the matches.
-    async fn resolve_search(
+    /// [`Core::list_with_counts`] for a full-text search (`query`, from [`fts_query`]).
+    ///
+    /// Staff search the newest [`SEARCH_HITS_MAX`] tickets with a match, internal notes
+    /// included (a common word stops early; the counts then say "at least"); a customer
+    /// searches every one of their own tickets, internal notes left out. The candidates'
+    /// status and sort keys are read in one statement with the search itself, which gives
+    /// the tab counts and the page's ids; only the page's rows are then read whole.
+    async fn search(
         &self,
         actor: &Actor,
         filter: &ListFilter,
-    ) -> CoreResult<(ListFilter, bool)> {
-        let Some(query) = filter.search.as_deref().and_then(fts_query) else {
-            let filter = ListFilter {
-                search: None,
-                ..filter.clone()
-            };
-            return Ok((filter, true));
-        };
-        let staff = actor.is_staff();
-        // The limit is written into the SQL: SQLite re-prepares a statement whenever a bound
-        // LIMIT is rebound (see `list_page`).
-        // Per hit, the ticket it belongs to (null for another side's internal note),
-        // gathered into one JSON array: one row back instead of one per hit. The number of
-        // hits tells whether the cap was reached.
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT COUNT(*), json_group_array(ticket) FROM (
-                SELECT CASE WHEN h.rowid < 0 THEN -h.rowid
-                            WHEN m.internal = 0 OR ",
-        );
-        q.push_bind(staff)
-            .push(
-                " THEN m.ticket_id END AS ticket
-                FROM (SELECT rowid FROM search WHERE search MATCH ",
-            )
-            .push_bind(query)
-            .push(format_args!(
-                " ORDER BY rowid DESC LIMIT {SEARCH_HITS_MAX}) h
-                LEFT JOIN messages m ON m.id = h.rowid)"
-            ));
-        let (hits, tickets): (i64, String) = q.build_query_as().fetch_one(&self.db).await?;
-        let complete = hits < SEARCH_HITS_MAX;
-        let tickets: Vec<Option<i64>> =
-            serde_json::from_str(&tickets).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        let mut ids: Vec<i64> = tickets.into_iter().flatten().collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let filter = ListFilter {
+        query: &str,
+    ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
+        let every_status = ListFilter {
+            statuses: Vec::new(),
             search: None,
-            ticket_ids: Some(ids),
             ..filter.clone()
         };
-        Ok((filter, complete))
+        // A search index entry's rowid names its ticket (`rowid >> 32`) and whether it is an
+        // internal note (`rowid & 1`): see migration 0007. The candidates come back as one
+        // JSON row (see `list_page`).
+        let candidates = "json_group_array(json_array(t.id, t.status, t.priority, t.updated_at))";
+        let mut q = QueryBuilder::<Sqlite>::new("");
+        if actor.is_staff() {
+            // The limit is written into the SQL: SQLite re-prepares a statement whenever a
+            // bound LIMIT is rebound (see `list_page`). CROSS JOIN: the hits drive the join.
+            q.push(
+                "WITH hits AS MATERIALIZED (
+                     SELECT DISTINCT rowid >> 32 AS id FROM search WHERE search MATCH ",
+            )
+            .push_bind(query.to_owned())
+            .push(format_args!(
+                " ORDER BY rowid DESC LIMIT {SEARCH_HITS_MAX})
+                 SELECT (SELECT COUNT(*) FROM hits) >= {SEARCH_HITS_MAX}, {candidates}
+                 FROM hits CROSS JOIN tickets t ON t.id = hits.id"
+            ));
+            push_filters(&mut q, actor, &every_status);
+        } else {
+            // Each of the customer's tickets probed as a rowid range of the index: a cost
+            // that follows their number of tickets, not the number of matches.
+            q.push(format_args!("SELECT FALSE, {candidates} FROM tickets t"));
+            push_filters(&mut q, actor, &every_status);
+            q.push(" AND EXISTS (SELECT 1 FROM search WHERE search MATCH ")
+                .push_bind(query.to_owned())
+                .push(" AND rowid >= t.id << 32 AND rowid < (t.id + 1) << 32 AND rowid & 1 = 0)");
+        }
+        let (capped, candidates): (bool, String) = q.build_query_as().fetch_one(&self.db).await?;
+        let candidates: Vec<(i64, &str, &str, i64)> =
+            serde_json::from_str(&candidates).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+
+        let mut counts = StatusCounts(
+            Status::ALL.into_iter().map(|s| (s, 0)).collect(),
+            if capped {
+                Exactness::AtLeast
+            } else {
+                Exactness::Exact
+            },
+        );
+        let mut rows: Vec<SortKey> = Vec::with_capacity(candidates.len());
+        for (id, status, priority, updated_at) in candidates {
+            let Some(status) = Status::parse(status) else {
+                continue;
+            };
+            if let Some((_, n)) = counts.0.iter_mut().find(|(s, _)| *s == status) {
+                *n += 1;
+            }
+            if filter.statuses.is_empty() || filter.statuses.contains(&status) {
+                let priority = Priority::parse(priority).unwrap_or_default();
+                rows.push(SortKey::new(filter.order, id, priority, updated_at));
+            }
+        }
+        let total = rows.len() as i64;
+        rows.sort_unstable_by(|a, b| b.cmp(a));
+        if let Some(after) = filter
+            .after
+            .and_then(|after| SortKey::after(filter.order, after))
+        {
+            rows.retain(|row| *row < after);
+        }
+        let limit = filter.limit.clamp(1, LIST_MAX);
+        let offset = filter.offset.max(0);
+        let ids: Vec<i64> = rows
+            .iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(limit as usize)
+            .map(SortKey::id)
+            .collect();
+        let page_filter = ListFilter {
+            ticket_ids: Some(ids),
+            after: None,
+            offset: 0,
+            ..every_status
+        };
+        let page = self.list_page(actor, &page_filter, Some(total)).await?;
+        Ok((
+            Page {
+                offset,
+                limit,
+                ..page
+            },
+            counts,
+        ))
     }
 
     async fn list_page(
@@ -375,15 +455,24 @@ impl Core {
         // priority order, SQLite computes every selected column of every candidate before
         // sorting.) CROSS JOIN keeps the page the outer loop: SQLite's documented way to
         // fix a join order, whatever the statistics say.
+        // The rows come back as one JSON array, in the list's order: sqlx hands each result
+        // row from its SQLite thread to the task separately and copies each of its values,
+        // which for a page of rows costs more than reading them.
         let mut q = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT t.id, t.public_id, t.number, t.title, t.status, t.priority,
-                    t.category_id, c.name AS category, u.name AS client_name, a.name AS assignee_name,
-                    t.created_at, t.updated_at,
-                    EXISTS (SELECT 1 FROM messages m
-                            WHERE m.ticket_id = t.id AND m.seen_at IS NULL AND m.internal = 0
-                              AND m.author_id {side} t.client_id) AS unseen
-             FROM (SELECT t.id FROM tickets t"
+            "SELECT json_group_array(json_object(
+                    'id', t.id, 'public_id', t.public_id, 'number', t.number, 'title', t.title,
+                    'status', t.status, 'priority', t.priority, 'category_id', t.category_id,
+                    'category', c.name, 'client_name', u.name, 'assignee_name', a.name,
+                    'created_at', t.created_at, 'updated_at', t.updated_at,
+                    'unseen', json(CASE WHEN EXISTS (
+                        SELECT 1 FROM messages m
+                        WHERE m.ticket_id = t.id AND m.seen_at IS NULL AND m.internal = 0
+                          AND m.author_id {side} t.client_id) THEN 'true' ELSE 'false' END))"
         ));
+        q.push(order_by).push(
+            ")
+             FROM (SELECT t.id FROM tickets t",
+        );
         push_filters(&mut q, actor, filter);
         if let Some(after) = filter.after {
             match filter.order {
@@ -414,12 +503,10 @@ impl Core {
                  CROSS JOIN categories c ON c.id = t.category_id
                  CROSS JOIN users u ON u.id = t.client_id
                  LEFT JOIN users a ON a.id = t.assignee_id",
-            )
-            .push(order_by);
-        let items = q
-            .build_query_as::<TicketSummary>()
-            .fetch_all(&self.db)
-            .await?;
+            );
+        let items: String = q.build_query_scalar().fetch_one(&self.db).await?;
+        let items: Vec<TicketSummary> =
+            serde_json::from_str(&items).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
 
         let total = if let Some(total) = known_total {
             total

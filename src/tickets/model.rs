@@ -166,6 +166,16 @@ impl Priority {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
+
+    /// Greater is more urgent (the priority order of lists).
+    pub fn rank(self) -> u8 {
+        match self {
+            Priority::Low => 1,
+            Priority::Medium => 2,
+            Priority::High => 3,
+            Priority::Urgent => 4,
+        }
+    }
 }
 
 impl fmt::Display for Priority {

@@ -163,6 +163,13 @@ impl ListPage {
             .replace("?&", "?")
             .replace("&&", "&")
     }
+    /// Whether the list is narrowed by a search, a status or a category (the filters
+    /// customers have too).
+    fn filtered(&self) -> bool {
+        [&self.q.q, &self.q.status, &self.q.category]
+            .into_iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
     fn is(&self, value: &Option<String>, option: &str) -> bool {
         value.as_deref() == Some(option)
     }
@@ -222,7 +229,7 @@ async fn list(
             _ => None,
         },
         tag_id: if staff { id(&q.tag) } else { None },
-        search: q.q.clone().filter(|_| staff),
+        search: q.q.clone(),
         order,
         after: after.filter(|_| order != Order::Priority),
         offset: if after.is_some() {

@@ -27,6 +27,10 @@ const LANDED: &[(&str, &str)] = &[
         "0006_assignee_priority_index.sql",
         "52eff3d6a36ade48165bb1a0ce1670fe1033aaec6f779a51b20c405c38b1bb0e",
     ),
+    (
+        "0007_search_rowid_names_the_ticket.sql",
+        "93cee3b798839f0d796ffde3f68375595b364b8f903148d74079877107e8986b",
+    ),
 ];
 
 #[test]

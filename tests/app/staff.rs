@@ -14,8 +14,18 @@ use helpdesk::tickets::SEARCH_HITS_MAX;
 
 use crate::{TestApp, location, new_ticket, select};
 
+/// The href of the queue's "Older tickets" link, if the page has one.
+fn older_link(html: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let older = scraper::Selector::parse("a[rel=next]").unwrap();
+    doc.select(&older)
+        .find(|a| a.text().collect::<String>() == "Older tickets")
+        .and_then(|a| a.value().attr("href"))
+        .map(str::to_owned)
+}
+
 fn numbers(html: &str) -> Vec<String> {
-    select(html, "table.tickets tbody tr td:nth-child(2)")
+    select(html, "table.tickets tbody td.number")
 }
 
 #[tokio::test]
@@ -631,7 +641,8 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
             .user(&format!("{who}@example.com"), Role::Customer)
             .await;
         for i in 0..24 {
-            app.ticket(&customer, &format!("{who}{i}")).await;
+            let word = if i % 2 == 0 { "even" } else { "odd" };
+            app.ticket(&customer, &format!("{who}{i} {word}")).await;
         }
     }
     // Ties: groups of ten tickets share one activity time.
@@ -644,6 +655,12 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
         ("", ""),
         ("?assignee=me", " AND assignee_id IS NOT NULL"),
         ("?status=open", " AND status = 'open'"),
+        // Search results page in the same order, from the same cursor.
+        ("?q=even", " AND title LIKE '%even'"),
+        (
+            "?q=odd&assignee=me",
+            " AND title LIKE '%odd' AND assignee_id IS NOT NULL",
+        ),
     ] {
         let want: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "SELECT CAST(number AS TEXT) FROM tickets WHERE 1 {sql} ORDER BY updated_at DESC, id DESC"
@@ -656,22 +673,18 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
         for _ in 0..10 {
             let (_, html) = c.text(&path).await;
             seen.extend(numbers(&html));
-            let doc = scraper::Html::parse_document(&html);
-            let older = scraper::Selector::parse("a[rel=next]").unwrap();
-            let Some(next) = doc
-                .select(&older)
-                .find(|a| a.text().collect::<String>() == "Older tickets")
-            else {
+            let Some(next) = older_link(&html) else {
                 break;
             };
-            path = next.value().attr("href").unwrap().to_owned();
+            path = next;
         }
         assert_eq!(seen, want, "pages of /tickets{filter}");
     }
 }
 
-/// A search considers the most recent matches only (so that a common word stays fast) and
-/// then says its counts are lower bounds.
+/// A staff search considers the newest tickets with a match only (so that a common word
+/// stays fast) and then says its counts are lower bounds. Many matches in one ticket count
+/// once.
 #[tokio::test]
 async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
     let app = TestApp::spawn().await;
@@ -703,6 +716,96 @@ async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
     }
     tx.commit().await.unwrap();
     let (_, html) = c.text("/tickets?q=walrus").await;
-    assert_eq!(numbers(&html), ["1003"], "the most recent matches");
-    assert!(select(&html, ".tabs a").contains(&"All 1+".to_string()));
+    assert_eq!(
+        numbers(&html),
+        ["1003", "1002", "1001"],
+        "a ticket's many matches count once"
+    );
+    assert!(select(&html, ".tabs a").contains(&"All 3".to_string()));
+
+    // As many newer tickets with the word as the cap: the oldest fall outside it.
+    let mut opened = 0;
+    for who in 0.. {
+        let customer = app
+            .user(&format!("c{who}@example.com"), Role::Customer)
+            .await;
+        for _ in 0..20 {
+            app.ticket(&customer, &format!("Walrus {opened}")).await;
+            opened += 1;
+        }
+        if opened >= SEARCH_HITS_MAX {
+            break;
+        }
+    }
+    let (_, html) = c.text("/tickets?q=walrus&status=open").await;
+    let tabs = select(&html, ".tabs a");
+    assert!(
+        tabs.contains(&format!("All {SEARCH_HITS_MAX}+")),
+        "{tabs:?}"
+    );
+    assert!(
+        tabs.contains(&format!("Open {SEARCH_HITS_MAX}+")),
+        "{tabs:?}"
+    );
+    let mut seen = Vec::new();
+    let mut path = "/tickets?q=walrus".to_string();
+    loop {
+        let (_, html) = c.text(&path).await;
+        seen.extend(numbers(&html));
+        let Some(next) = older_link(&html) else {
+            break;
+        };
+        path = next;
+    }
+    assert_eq!(seen.len() as i64, SEARCH_HITS_MAX);
+    assert!(
+        !seen.contains(&"1001".to_string()),
+        "the newest tickets with a match"
+    );
+}
+
+/// A customer's search covers every one of their tickets, however many other tickets
+/// match, and never what staff wrote in internal notes or other customers' tickets.
+#[tokio::test]
+async fn a_customer_searches_all_of_their_own_tickets_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let (agent_c, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let (cust, ann) = app.logged_in("ann@example.com", Role::Customer).await;
+    let first = app.ticket(&ann, "Walrus in the printer").await;
+    let second = app.ticket(&ann, "Invoice").await;
+    let r = agent_c
+        .post_multipart(
+            &format!("/tickets/{second}/reply"),
+            &[
+                ("message", "walrus suspected, do not tell"),
+                ("internal", "on"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut opened = 0;
+    for who in 0.. {
+        let customer = app
+            .user(&format!("c{who}@example.com"), Role::Customer)
+            .await;
+        for _ in 0..20 {
+            app.ticket(&customer, &format!("Walrus {opened}")).await;
+            opened += 1;
+        }
+        if opened > SEARCH_HITS_MAX {
+            break;
+        }
+    }
+    let (status, html) = cust.text("/tickets?q=walrus").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(numbers(&html), [first.to_string()]);
+    assert!(select(&html, ".tabs a").contains(&"All 1".to_string()));
+    let (_, html) = cust.text("/tickets?q=invoice").await;
+    assert_eq!(numbers(&html), [second.to_string()]);
+    let (_, html) = cust.text("/tickets?q=suspected").await;
+    assert!(numbers(&html).is_empty(), "internal notes are not searched");
+    assert!(html.contains("No tickets match these filters."));
+    let (_, html) = agent_c.text("/tickets?q=suspected").await;
+    assert_eq!(numbers(&html), [second.to_string()], "staff search notes");
 }
