@@ -9,11 +9,10 @@ use std::time::Instant;
 use rand::rngs::SmallRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, RngCore, SeedableRng};
-use sqlx::{Connection, QueryBuilder, Sqlite};
+use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::auth::password;
 use crate::clock::now_ms;
-use crate::db::{Db, begin_write};
 use crate::tickets::Status;
 
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -125,15 +124,18 @@ const NOTES: &[&str] = &[
 ];
 
 /// Fills the database with `tickets` tickets and everything around them.
-pub async fn run(db: &Db, tickets: u64) -> anyhow::Result<()> {
+/// It writes on a connection of its own, outside the server's writer: it runs alone, from
+/// the command line, in large transactions.
+pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut rng = SmallRng::from_rng(&mut rand::rng());
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
     let customers = (tickets / 50).clamp(20, 20_000);
-    let (agent_ids, customer_ids) = ensure_users(db, &hash, customers, &mut rng).await?;
-    let tag_ids = ensure_tags(db).await?;
+    let mut conn = crate::db::open_connection(url).await?;
+    let (agent_ids, customer_ids) = ensure_users(&mut conn, &hash, customers, &mut rng).await?;
+    let tag_ids = ensure_tags(&mut conn).await?;
     let categories: Vec<i64> = sqlx::query_scalar!("SELECT id FROM categories WHERE active = 1")
-        .fetch_all(db)
+        .fetch_all(&mut conn)
         .await?;
     eprintln!(
         "demo: {} customers, {} agents, {} tags; creating {tickets} tickets",
@@ -142,21 +144,19 @@ pub async fn run(db: &Db, tickets: u64) -> anyhow::Result<()> {
         tag_ids.len()
     );
 
-    // One connection with a large page cache: index pages stay in memory while millions
-    // of rows go in.
-    let mut conn = db.acquire().await?;
+    // A large page cache: index pages stay in memory while millions of rows go in.
     let cache: i64 = sqlx::query_scalar("PRAGMA cache_size")
-        .fetch_one(&mut *conn)
+        .fetch_one(&mut conn)
         .await?;
     sqlx::query("PRAGMA cache_size = -1000000")
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await?;
     let now = now_ms();
     let two_years = 2 * 365 * 24 * 3600 * 1000_i64;
     let mut done = 0;
     while done < tickets {
         let n = BATCH.min(tickets - done);
-        let mut tx = Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let mut tx = Connection::begin_with(&mut conn, "BEGIN IMMEDIATE").await?;
         let first_number = sqlx::query_scalar!(
             "UPDATE counters SET value = value + ? WHERE name = 'ticket_number' RETURNING value",
             n as i64
@@ -338,16 +338,16 @@ pub async fn run(db: &Db, tickets: u64) -> anyhow::Result<()> {
     }
     let restore = format!("PRAGMA cache_size = {cache}");
     sqlx::query(sqlx::AssertSqlSafe(restore))
-        .execute(&mut *conn)
+        .execute(&mut conn)
         .await?;
-    drop(conn);
     // A bulk load leaves the full-text index in many segments; merging them into one
     // makes a search of common words several times cheaper.
     eprintln!("demo: merging the search index...");
     sqlx::query("INSERT INTO search (search) VALUES ('optimize')")
-        .execute(db)
+        .execute(&mut conn)
         .await?;
-    sqlx::query("ANALYZE").execute(db).await?;
+    sqlx::query("ANALYZE").execute(&mut conn).await?;
+    conn.close().await?;
     eprintln!(
         "demo: done in {:.1}s. Log in as admin@example.com, agent1@example.com or customer1@example.com with the password {DEMO_PASSWORD:?}",
         started.elapsed().as_secs_f64()
@@ -426,7 +426,7 @@ fn pick_status(rng: &mut SmallRng) -> Status {
 
 /// Creates (once) the demo admin, agents and customers; returns agent and customer ids.
 async fn ensure_users(
-    db: &Db,
+    conn: &mut SqliteConnection,
     hash: &str,
     customers: u64,
     rng: &mut SmallRng,
@@ -444,7 +444,7 @@ async fn ensure_users(
     for i in 1..=customers {
         people.push((format!("customer{i}@example.com"), name(rng), "customer"));
     }
-    let mut tx = begin_write(db).await?;
+    let mut tx = Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     for chunk in people.chunks(MAX_PARAMS / 7) {
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT OR IGNORE INTO users (public_id, email, name, role, password_hash, created_at, updated_at) ",
@@ -464,12 +464,12 @@ async fn ensure_users(
     let agents = sqlx::query_scalar!(
         "SELECT id FROM users WHERE role IN ('agent', 'admin') AND email LIKE '%@example.com'"
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let customers = sqlx::query_scalar!(
         "SELECT id FROM users WHERE role = 'customer' AND email LIKE 'customer%@example.com'"
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     Ok((agents, customers))
 }
@@ -482,17 +482,17 @@ fn name(rng: &mut SmallRng) -> String {
     )
 }
 
-async fn ensure_tags(db: &Db) -> anyhow::Result<Vec<i64>> {
+async fn ensure_tags(conn: &mut SqliteConnection) -> anyhow::Result<Vec<i64>> {
     for tag in TAGS {
         sqlx::query!(
             "INSERT OR IGNORE INTO tags (name, keyword) VALUES (?, ?)",
             tag,
             tag
         )
-        .execute(db)
+        .execute(&mut *conn)
         .await?;
     }
     Ok(sqlx::query_scalar!(r#"SELECT id AS "id!" FROM tags"#)
-        .fetch_all(db)
+        .fetch_all(&mut *conn)
         .await?)
 }

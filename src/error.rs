@@ -27,6 +27,10 @@ pub enum WebError {
     TooLarge(String),
     #[error("{0}")]
     BadGateway(String),
+    /// The database cannot take writes now (disk full, I/O error): nothing was saved, and
+    /// the same request will work once the operator has made room.
+    #[error("{UNAVAILABLE}")]
+    Unavailable,
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -42,14 +46,24 @@ impl WebError {
             WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }
 
+/// What a page says when a write could not be saved.
+pub const UNAVAILABLE: &str = "The help desk cannot save changes right now (its storage is full or failing). \
+     Nothing was saved. Please try again in a few minutes.";
+
 impl From<sqlx::Error> for WebError {
     fn from(e: sqlx::Error) -> Self {
-        WebError::Internal(e.into())
+        if crate::db::is_unavailable(&e) {
+            tracing::error!(error = %e, "database unavailable");
+            WebError::Unavailable
+        } else {
+            WebError::Internal(e.into())
+        }
     }
 }
 
@@ -89,7 +103,7 @@ impl From<CoreError> for WebError {
             CoreError::Upstream(e) => WebError::BadGateway(format!(
                 "GitHub did not create the issue ({e}). Nothing was changed; try again later."
             )),
-            CoreError::Db(e) => WebError::Internal(e.into()),
+            CoreError::Db(e) => e.into(),
         }
     }
 }

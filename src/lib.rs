@@ -53,8 +53,14 @@ impl Site {
 }
 
 impl AppState {
+    /// The read pool.
     pub fn db(&self) -> &db::Db {
         &self.core.db
+    }
+
+    /// The one writer (see [`db::Writer`]).
+    pub fn writer(&self) -> &db::Writer {
+        &self.core.writer
     }
 }
 

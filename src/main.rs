@@ -51,9 +51,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             None => Command::Serve(ServeArgs::default()),
         },
     };
-    let db = db::connect(&cli.database).await?;
+    let store = db::connect(&cli.database).await?;
+    let (db, w) = (&store.db, &store.writer);
     match command {
-        Command::Serve(args) => serve(db, args).await,
+        Command::Serve(args) => serve(store.clone(), args).await,
         Command::Migrate => {
             eprintln!("database is up to date");
             Ok(())
@@ -65,14 +66,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 RoleArg::Agent => Role::Agent,
                 RoleArg::Admin => Role::Admin,
             };
-            let user = users::create(&db, &email, &name, role, &password)
+            let user = users::create(w, &email, &name, role, &password)
                 .await
-                .map_err(|errors| {
-                    let text: Vec<String> = errors
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect();
-                    anyhow::anyhow!(text.join("; "))
+                .map_err(|failure| match failure {
+                    users::CreateError::Invalid(errors) => {
+                        let text: Vec<String> = errors
+                            .iter()
+                            .map(|e| format!("{}: {}", e.field, e.message))
+                            .collect();
+                        anyhow::anyhow!(text.join("; "))
+                    }
+                    users::CreateError::Db(e) => e.into(),
                 })?;
             eprintln!(
                 "created {} {} ({})",
@@ -83,13 +87,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(TokenCommand::Create { email, name }) => {
-            let user = users::find_by_email(&db, &email)
+            let user = users::find_by_email(db, &email)
                 .await?
                 .filter(|u| u.active)
                 .ok_or_else(|| anyhow::anyhow!("no active user with email {email}"))?;
             println!(
                 "{}",
-                tokens::create_api_token(&db, user.actor.id, &name).await?
+                tokens::create_api_token(w, user.actor.id, &name).await?
             );
             Ok(())
         }
@@ -97,10 +101,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if name.trim().is_empty() {
                 anyhow::bail!("--name must not be empty");
             }
-            println!("{}", tokens::create_integration_key(&db, &name).await?);
+            println!("{}", tokens::create_integration_key(w, &name).await?);
             Ok(())
         }
-        Command::Demo(args) => demo::run(&db, args.tickets).await,
+        Command::Demo(args) => demo::run(&cli.database, args.tickets).await,
     }
 }
 
@@ -118,7 +122,7 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line)
 }
 
-async fn serve(db: db::Db, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.bind))?;
@@ -127,15 +131,15 @@ async fn serve(db: db::Db, args: ServeArgs) -> anyhow::Result<()> {
         .base_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
-    sessions::sweep(&db).await?;
+    sessions::sweep(&store.writer).await?;
     password::warm_up();
-    if !users::admin_exists(&db).await? {
-        let token = tokens::issue_setup_token(&db).await?;
+    if !users::admin_exists(&store.db).await? {
+        let token = tokens::issue_setup_token(&store.writer).await?;
         println!("No admin account yet. Create one here (the link works once):");
         println!("  {}/setup?token={token}", base_url.trim_end_matches('/'));
     }
     let state = AppState {
-        core: Core::new(db, args.settings),
+        core: Core::new(store, args.settings),
         site: Arc::new(Site::new(&base_url)),
     };
     tracing::info!(address = %local, "helpdesk listening on {base_url}");

@@ -245,6 +245,7 @@ fn fail(status: StatusCode, message: impl Into<String>) -> Failure {
         StatusCode::BAD_GATEWAY => "BadGateway",
         StatusCode::PAYLOAD_TOO_LARGE => "PayloadTooLarge",
         StatusCode::INTERNAL_SERVER_ERROR => "InternalServerError",
+        StatusCode::SERVICE_UNAVAILABLE => "ServiceUnavailable",
         _ => "BadRequest",
     };
     Failure(status, code, message.into())
@@ -295,6 +296,10 @@ fn core_failure(e: CoreError) -> Failure {
         CoreError::Upstream(e) => fail(
             StatusCode::BAD_GATEWAY,
             format!("GitHub request failed: {e}"),
+        ),
+        CoreError::Db(e) if crate::db::is_unavailable(&e) => fail(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The service cannot save changes right now; nothing was saved. Try again later",
         ),
         CoreError::Db(e) => {
             tracing::error!(error = %e, "legacy request failed");

@@ -42,10 +42,12 @@ pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Bearer, sql
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
         _ => return Ok(Bearer::Invalid),
     };
-    Ok(match tokens::user_for_api_token(state.db(), token).await? {
-        Some(actor) => Bearer::User(actor),
-        None => Bearer::Invalid,
-    })
+    Ok(
+        match tokens::user_for_api_token(state.db(), state.writer(), token).await? {
+            Some(actor) => Bearer::User(actor),
+            None => Bearer::Invalid,
+        },
+    )
 }
 
 /// A query string as a map (the last value of a repeated key wins). Parsed by hand so that

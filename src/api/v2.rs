@@ -160,6 +160,8 @@ pub enum Code {
     Unauthorized,
     NotFound,
     OpenTicketLimit,
+    /// The database cannot take writes now (disk full, I/O error).
+    Unavailable,
 }
 
 impl Code {
@@ -168,6 +170,7 @@ impl Code {
             Code::Unauthorized => StatusCode::UNAUTHORIZED,
             Code::NotFound => StatusCode::NOT_FOUND,
             Code::OpenTicketLimit => StatusCode::TOO_MANY_REQUESTS,
+            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -189,6 +192,7 @@ impl Code {
             Code::Unauthorized => "UNAUTHORIZED",
             Code::NotFound => "NOT_FOUND",
             Code::OpenTicketLimit => "OPEN_TICKET_LIMIT",
+            Code::Unavailable => "SERVICE_UNAVAILABLE",
         }
     }
 
@@ -229,6 +233,10 @@ impl Code {
             Code::OpenTicketLimit => (
                 "Open ticket limit reached",
                 "Límite de tickets abiertos alcanzado",
+            ),
+            Code::Unavailable => (
+                "The service cannot save changes right now; nothing was saved. Try again later",
+                "El servicio no puede guardar cambios ahora; no se guardó nada. Inténtelo más tarde",
             ),
         };
         if lang == Lang::Es { es } else { en }
@@ -278,7 +286,13 @@ impl IntoResponse for Failure {
     }
 }
 
-fn server_error(e: impl std::fmt::Display) -> Response {
+/// A failure that is not the client's: 503 when the database cannot take writes now,
+/// else 500 (logged, without detail).
+fn server_error(e: impl Into<CoreError>, lang: Lang) -> Response {
+    let e = e.into();
+    if e.is_unavailable() {
+        return Failure(Code::Unavailable, lang).into_response();
+    }
     tracing::error!(error = %e, "v2 request failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -294,7 +308,7 @@ async fn caller(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<Act
     match bearer(state, headers).await {
         Ok(Bearer::User(actor)) => Ok(actor),
         Ok(_) => Err(Failure(Code::Unauthorized, lang).into_response()),
-        Err(e) => Err(server_error(e)),
+        Err(e) => Err(server_error(e, lang)),
     }
 }
 
@@ -518,7 +532,7 @@ pub async fn create(
             };
             return Failure(code, lang).into_response();
         }
-        Err(e) => return server_error(e),
+        Err(e) => return server_error(e, lang),
     };
     match state
         .core
@@ -530,7 +544,7 @@ pub async fn create(
             data: ticket_json(&t, &state.site.base_url),
         })
         .into_response(),
-        Err(e) => server_error(e),
+        Err(e) => server_error(e, lang),
     }
 }
 
@@ -581,17 +595,17 @@ pub async fn list(
                 Some(k) => filter.category_id = Some(k.id),
                 None => return Failure(Code::InvalidCategory, lang).into_response(),
             },
-            Err(e) => return server_error(e),
+            Err(e) => return server_error(e, lang),
         }
     }
     let result = match state.core.list_tickets(&actor, &filter).await {
         Ok(r) => r,
-        Err(e) => return server_error(e),
+        Err(e) => return server_error(e, lang),
     };
     let ids: Vec<i64> = result.items.iter().map(|t| t.id).collect();
     let details = match state.core.details(&actor, &ids).await {
         Ok(d) => d,
-        Err(e) => return server_error(e),
+        Err(e) => return server_error(e, lang),
     };
     Json(V2ListResponse {
         success: true,
@@ -640,6 +654,6 @@ pub async fn show(
         })
         .into_response(),
         Err(CoreError::NotFound) => Failure(Code::NotFound, lang).into_response(),
-        Err(e) => server_error(e),
+        Err(e) => server_error(e, lang),
     }
 }

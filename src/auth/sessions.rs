@@ -1,7 +1,7 @@
 //! Browser sessions: a random token in an HttpOnly cookie, its SHA-256 in the database.
 
 use crate::clock::now_ms;
-use crate::db::Db;
+use crate::db::{Db, Writer};
 use crate::secure::{secret, sha256_hex};
 use crate::tickets::Actor;
 
@@ -10,19 +10,25 @@ pub const COOKIE: &str = "hd_session";
 pub const LIFETIME_MS: i64 = 14 * 24 * 3600 * 1000;
 
 /// Starts a session for `user_id` and returns the cookie value.
-pub async fn create(db: &Db, user_id: i64) -> sqlx::Result<String> {
+pub async fn create(w: &Writer, user_id: i64) -> sqlx::Result<String> {
     let token = secret();
     let hash = sha256_hex(&token);
     let now = now_ms();
     let expires = now + LIFETIME_MS;
-    sqlx::query!(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-        hash,
-        user_id,
-        now,
-        expires
-    )
-    .execute(db)
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                 VALUES (?, ?, ?, ?)",
+                hash,
+                user_id,
+                now,
+                expires
+            )
+            .execute(&mut *tx)
+            .await
+        })
+    })
     .await?;
     Ok(token)
 }
@@ -55,21 +61,31 @@ pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
 }
 
 /// Ends one session (logout).
-pub async fn end(db: &Db, token: &str) -> sqlx::Result<()> {
+pub async fn end(w: &Writer, token: &str) -> sqlx::Result<()> {
     let hash = sha256_hex(token);
-    sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
-        .execute(db)
-        .await?;
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
+                .execute(&mut *tx)
+                .await
+        })
+    })
+    .await?;
     Ok(())
 }
 
 /// Forgets expired sessions (run at start-up).
-pub async fn sweep(db: &Db) -> sqlx::Result<u64> {
+pub async fn sweep(w: &Writer) -> sqlx::Result<u64> {
     let now = now_ms();
-    Ok(
-        sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
-            .execute(db)
-            .await?
-            .rows_affected(),
-    )
+    w.write(move |tx| {
+        Box::pin(async move {
+            Ok(
+                sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected(),
+            )
+        })
+    })
+    .await
 }

@@ -5,7 +5,7 @@
 //! failed in the window, the key is locked.
 
 use crate::clock::now_ms;
-use crate::db::{Db, begin_write};
+use crate::db::Writer;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limit {
@@ -28,55 +28,65 @@ pub const ADDRESS: Limit = Limit {
 
 /// Counts an attempt for `key`. `Err(until)` if the key is locked (the attempt is not
 /// made and not counted).
-pub async fn begin_attempt(db: &Db, key: &str, limit: Limit) -> sqlx::Result<Result<(), i64>> {
+pub async fn begin_attempt(w: &Writer, key: &str, limit: Limit) -> sqlx::Result<Result<(), i64>> {
     let now = now_ms();
-    let mut tx = begin_write(db).await?;
-    let row = sqlx::query!(
-        "SELECT window_start, failures, locked_until FROM login_throttle WHERE key = ?",
-        key
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (mut start, mut failures) = (now, 0);
-    if let Some(r) = row {
-        if let Some(until) = r.locked_until.filter(|u| *u > now) {
-            return Ok(Err(until));
-        }
-        if r.window_start + limit.window_ms > now && r.locked_until.is_none() {
-            (start, failures) = (r.window_start, r.failures);
-        }
-    }
-    failures += 1;
-    let locked_until = (failures >= limit.max).then_some(now + limit.window_ms);
-    sqlx::query!(
-        "INSERT INTO login_throttle (key, window_start, failures, locked_until)
+    let key = key.to_owned();
+    w.write(move |tx| {
+        Box::pin(async move {
+            let row = sqlx::query!(
+                "SELECT window_start, failures, locked_until FROM login_throttle WHERE key = ?",
+                key
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (mut start, mut failures) = (now, 0);
+            if let Some(r) = row {
+                if let Some(until) = r.locked_until.filter(|u| *u > now) {
+                    return Ok(Err(until));
+                }
+                if r.window_start + limit.window_ms > now && r.locked_until.is_none() {
+                    (start, failures) = (r.window_start, r.failures);
+                }
+            }
+            failures += 1;
+            let locked_until = (failures >= limit.max).then_some(now + limit.window_ms);
+            sqlx::query!(
+                "INSERT INTO login_throttle (key, window_start, failures, locked_until)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (key) DO UPDATE SET window_start = ?2, failures = ?3, locked_until = ?4",
-        key,
-        start,
-        failures,
-        locked_until
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(()))
+                key,
+                start,
+                failures,
+                locked_until
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(Ok(()))
+        })
+    })
+    .await
 }
 
 /// Forgives the attempt counted by [`begin_attempt`] after a successful login.
-pub async fn forgive(db: &Db, key: &str, reset: bool) -> sqlx::Result<()> {
-    if reset {
-        sqlx::query!("DELETE FROM login_throttle WHERE key = ?", key)
-            .execute(db)
-            .await?;
-    } else {
-        sqlx::query!(
-            "UPDATE login_throttle SET failures = MAX(failures - 1, 0)
+pub async fn forgive(w: &Writer, key: &str, reset: bool) -> sqlx::Result<()> {
+    let key = key.to_owned();
+    w.write(move |tx| {
+        Box::pin(async move {
+            if reset {
+                sqlx::query!("DELETE FROM login_throttle WHERE key = ?", key)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                sqlx::query!(
+                    "UPDATE login_throttle SET failures = MAX(failures - 1, 0)
              WHERE key = ? AND locked_until IS NULL",
-            key
-        )
-        .execute(db)
-        .await?;
-    }
-    Ok(())
+                    key
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok(())
+        })
+    })
+    .await
 }

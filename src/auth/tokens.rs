@@ -2,7 +2,7 @@
 //! the first-run setup token.
 
 use crate::clock::now_ms;
-use crate::db::{Db, begin_write};
+use crate::db::{Db, Writer};
 use crate::secure::{secret, sha256_hex};
 use crate::tickets::Actor;
 
@@ -20,19 +20,24 @@ pub struct ApiTokenInfo {
 }
 
 /// Creates an API token for a user and returns it: the only time it is visible.
-pub async fn create_api_token(db: &Db, user_id: i64, name: &str) -> sqlx::Result<String> {
+pub async fn create_api_token(w: &Writer, user_id: i64, name: &str) -> sqlx::Result<String> {
     let token = format!("{TOKEN_PREFIX}{}", secret());
     let hash = sha256_hex(&token);
     let now = now_ms();
-    let name = name.trim();
-    sqlx::query!(
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
-        user_id,
-        name,
-        hash,
-        now
-    )
-    .execute(db)
+    let name = name.trim().to_owned();
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
+                user_id,
+                name,
+                hash,
+                now
+            )
+            .execute(&mut *tx)
+            .await
+        })
+    })
     .await?;
     Ok(token)
 }
@@ -58,22 +63,30 @@ pub async fn list_api_tokens(db: &Db, user_id: i64) -> sqlx::Result<Vec<ApiToken
 }
 
 /// Revokes one of the user's tokens; false if there was no such live token.
-pub async fn revoke_api_token(db: &Db, user_id: i64, token_id: i64) -> sqlx::Result<bool> {
+pub async fn revoke_api_token(w: &Writer, user_id: i64, token_id: i64) -> sqlx::Result<bool> {
     let now = now_ms();
-    let done = sqlx::query!(
-        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-        now,
-        token_id,
-        user_id
-    )
-    .execute(db)
-    .await?;
+    let done = w
+        .write(move |tx| {
+            Box::pin(async move {
+                sqlx::query!(
+                    "UPDATE api_tokens SET revoked_at = ?
+                     WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                    now,
+                    token_id,
+                    user_id
+                )
+                .execute(&mut *tx)
+                .await
+            })
+        })
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// The active user a Bearer token belongs to. Records when the token was last used, at
-/// most once a minute, so that reads do not each become a write.
-pub async fn user_for_api_token(db: &Db, token: &str) -> sqlx::Result<Option<Actor>> {
+/// most once a minute, so that reads do not each become a write; that record is written
+/// in the background and may be lost (a full disk must not stop reads).
+pub async fn user_for_api_token(db: &Db, w: &Writer, token: &str) -> sqlx::Result<Option<Actor>> {
     let hash = sha256_hex(token);
     let row = sqlx::query!(
         "SELECT t.id AS token_id, t.last_used_at, u.id, u.public_id, u.email, u.name, u.role
@@ -86,13 +99,25 @@ pub async fn user_for_api_token(db: &Db, token: &str) -> sqlx::Result<Option<Act
     let Some(r) = row else { return Ok(None) };
     let now = now_ms();
     if r.last_used_at.is_none_or(|t| now - t > 60_000) {
-        sqlx::query!(
-            "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-            now,
-            r.token_id
-        )
-        .execute(db)
-        .await?;
+        let (w, token_id) = (w.clone(), r.token_id);
+        tokio::spawn(async move {
+            let noted = w
+                .write(move |tx| {
+                    Box::pin(async move {
+                        sqlx::query!(
+                            "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                            now,
+                            token_id
+                        )
+                        .execute(&mut *tx)
+                        .await
+                    })
+                })
+                .await;
+            if let Err(e) = noted {
+                tracing::warn!(error = %e, "could not record an API token's last use");
+            }
+        });
     }
     Ok(Some(Actor::from_row(
         r.id,
@@ -104,18 +129,23 @@ pub async fn user_for_api_token(db: &Db, token: &str) -> sqlx::Result<Option<Act
 }
 
 /// Creates an integration key and returns it: the only time it is visible.
-pub async fn create_integration_key(db: &Db, name: &str) -> sqlx::Result<String> {
+pub async fn create_integration_key(w: &Writer, name: &str) -> sqlx::Result<String> {
     let key = format!("{KEY_PREFIX}{}", secret());
     let hash = sha256_hex(&key);
     let now = now_ms();
-    let name = name.trim();
-    sqlx::query!(
-        "INSERT INTO integration_keys (name, key_hash, created_at) VALUES (?, ?, ?)",
-        name,
-        hash,
-        now
-    )
-    .execute(db)
+    let name = name.trim().to_owned();
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "INSERT INTO integration_keys (name, key_hash, created_at) VALUES (?, ?, ?)",
+                name,
+                hash,
+                now
+            )
+            .execute(&mut *tx)
+            .await
+        })
+    })
     .await?;
     Ok(key)
 }
@@ -133,22 +163,26 @@ pub async fn integration_key_valid(db: &Db, key: &str) -> sqlx::Result<bool> {
 }
 
 /// Issues a fresh first-run setup token, replacing any earlier unused one.
-pub async fn issue_setup_token(db: &Db) -> sqlx::Result<String> {
+pub async fn issue_setup_token(w: &Writer) -> sqlx::Result<String> {
     let token = secret();
     let hash = sha256_hex(&token);
     let now = now_ms();
-    let mut tx = begin_write(db).await?;
-    sqlx::query!("DELETE FROM setup_tokens WHERE used_at IS NULL")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!(
-        "INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)",
-        hash,
-        now
-    )
-    .execute(&mut *tx)
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!("DELETE FROM setup_tokens WHERE used_at IS NULL")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!(
+                "INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)",
+                hash,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok::<_, sqlx::Error>(())
+        })
+    })
     .await?;
-    tx.commit().await?;
     Ok(token)
 }
 
@@ -167,7 +201,7 @@ pub async fn setup_token_valid(db: &Db, token: &str) -> sqlx::Result<bool> {
 /// Uses up a setup token and creates the first admin in the same transaction; `None` if
 /// the token was already used (or never existed) or an admin exists by now.
 pub async fn consume_setup_token(
-    db: &Db,
+    w: &Writer,
     token: &str,
     email: &str,
     name: &str,
@@ -175,26 +209,28 @@ pub async fn consume_setup_token(
 ) -> sqlx::Result<Option<i64>> {
     let hash = sha256_hex(token);
     let now = now_ms();
-    let mut tx = begin_write(db).await?;
-    let used = sqlx::query!(
-        "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
-        now,
-        hash
-    )
-    .execute(&mut *tx)
-    .await?;
-    let admin = sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS "e!: bool""#
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if used.rows_affected() != 1 || admin {
-        return Ok(None);
-    }
-    let pid = crate::secure::public_id();
-    let email = email.trim();
-    let name = name.trim();
-    let id = sqlx::query_scalar!(
+    let email = email.trim().to_owned();
+    let name = name.trim().to_owned();
+    let password_hash = password_hash.to_owned();
+    w.write(move |tx| {
+        Box::pin(async move {
+            let used = sqlx::query!(
+                "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",
+                now,
+                hash
+            )
+            .execute(&mut *tx)
+            .await?;
+            let admin = sqlx::query_scalar!(
+                r#"SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin') AS "e!: bool""#
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            if used.rows_affected() != 1 || admin {
+                return Ok(None);
+            }
+            let pid = crate::secure::public_id();
+            let id = sqlx::query_scalar!(
         r#"INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
            VALUES (?, ?, ?, 'admin', ?, ?, ?) RETURNING id AS "id!""#,
         pid,
@@ -206,8 +242,10 @@ pub async fn consume_setup_token(
     )
     .fetch_one(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(Some(id))
+            Ok(Some(id))
+        })
+    })
+    .await
 }
 
 #[derive(Debug, Clone)]
@@ -235,14 +273,20 @@ pub async fn list_integration_keys(db: &Db) -> sqlx::Result<Vec<KeyInfo>> {
 }
 
 /// Revokes an integration key; false if there was no such live key.
-pub async fn revoke_integration_key(db: &Db, id: i64) -> sqlx::Result<bool> {
+pub async fn revoke_integration_key(w: &Writer, id: i64) -> sqlx::Result<bool> {
     let now = now_ms();
-    let done = sqlx::query!(
-        "UPDATE integration_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-        now,
-        id
-    )
-    .execute(db)
-    .await?;
+    let done = w
+        .write(move |tx| {
+            Box::pin(async move {
+                sqlx::query!(
+                    "UPDATE integration_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                    now,
+                    id
+                )
+                .execute(&mut *tx)
+                .await
+            })
+        })
+        .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,7 +1,7 @@
 //! Accounts: creation with validation, lookup, password changes, activation.
 
 use crate::clock::now_ms;
-use crate::db::Db;
+use crate::db::{Db, Writer};
 use crate::secure::public_id;
 use crate::tickets::{Actor, Role};
 
@@ -73,14 +73,24 @@ pub fn check_name(name: &str) -> Option<AccountError> {
     }
 }
 
+/// Why an account was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// Problems with the input, by field (a taken email among them).
+    #[error("invalid account")]
+    Invalid(Vec<AccountError>),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
 /// Creates an account after checking every field; a taken email is a field error.
 pub async fn create(
-    db: &Db,
+    w: &Writer,
     email: &str,
     name: &str,
     role: Role,
     password: &str,
-) -> Result<Actor, Vec<AccountError>> {
+) -> Result<Actor, CreateError> {
     let errors: Vec<AccountError> = [
         check_name(name),
         check_email(email),
@@ -90,28 +100,31 @@ pub async fn create(
     .flatten()
     .collect();
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(CreateError::Invalid(errors));
     }
     let hash = password::hash(password.to_owned())
         .await
-        .map_err(|e| vec![err("password", e.to_string())])?;
-    insert_with_hash(db, email, name, role, &hash).await
+        .map_err(|e| CreateError::Invalid(vec![err("password", e.to_string())]))?;
+    insert_with_hash(w, email, name, role, &hash).await
 }
 
 /// Inserts an account whose password is already hashed (demo data and fixtures).
 pub async fn insert_with_hash(
-    db: &Db,
+    w: &Writer,
     email: &str,
     name: &str,
     role: Role,
     hash: &str,
-) -> Result<Actor, Vec<AccountError>> {
-    let email = email.trim();
-    let name = name.trim();
+) -> Result<Actor, CreateError> {
+    let email = email.trim().to_owned();
+    let name = name.trim().to_owned();
+    let hash = hash.to_owned();
     let pid = public_id();
     let now = now_ms();
     let role_str = role.as_str();
-    let result = sqlx::query_scalar!(
+    w.write(move |tx| {
+        Box::pin(async move {
+            let result = sqlx::query_scalar!(
         r#"INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
         pid,
@@ -122,25 +135,27 @@ pub async fn insert_with_hash(
         now,
         now
     )
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await;
-    match result {
-        Ok(id) => Ok(Actor {
-            id,
-            public_id: pid,
-            email: email.to_owned(),
-            name: name.to_owned(),
-            role,
-        }),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(vec![err(
-            "email",
-            "An account with this email already exists.",
-        )]),
-        Err(e) => Err(vec![err(
-            "email",
-            format!("Could not create the account: {e}"),
-        )]),
-    }
+            match result {
+                Ok(id) => Ok(Actor {
+                    id,
+                    public_id: pid,
+                    email,
+                    name,
+                    role,
+                }),
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    Err(CreateError::Invalid(vec![err(
+                        "email",
+                        "An account with this email already exists.",
+                    )]))
+                }
+                Err(e) => Err(CreateError::Db(e)),
+            }
+        })
+    })
+    .await
 }
 
 /// An account as login sees it.
@@ -172,21 +187,26 @@ pub async fn password_hash(db: &Db, user_id: i64) -> sqlx::Result<Option<String>
 }
 
 /// Replaces the password and ends every session of the user.
-pub async fn set_password(db: &Db, user_id: i64, hash: &str) -> sqlx::Result<()> {
+pub async fn set_password(w: &Writer, user_id: i64, hash: &str) -> sqlx::Result<()> {
     let now = now_ms();
-    let mut tx = crate::db::begin_write(db).await?;
-    sqlx::query!(
-        "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-        hash,
-        now,
-        user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await
+    let hash = hash.to_owned();
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+                hash,
+                now,
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 pub async fn admin_exists(db: &Db) -> sqlx::Result<bool> {
@@ -233,45 +253,53 @@ pub async fn list(db: &Db, search: &str) -> sqlx::Result<Vec<UserRow>> {
 }
 
 /// Changes a user's role; false if there is no such user.
-pub async fn set_role(db: &Db, user_id: i64, role: Role) -> sqlx::Result<bool> {
+pub async fn set_role(w: &Writer, user_id: i64, role: Role) -> sqlx::Result<bool> {
     let role = role.as_str();
     let now = now_ms();
-    let done = sqlx::query!(
-        "UPDATE users SET role = ?, updated_at = ? WHERE id = ?",
-        role,
-        now,
-        user_id
-    )
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    w.write(move |tx| {
+        Box::pin(async move {
+            let done = sqlx::query!(
+                "UPDATE users SET role = ?, updated_at = ? WHERE id = ?",
+                role,
+                now,
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    })
+    .await
 }
 
 /// Deactivates (ending every session and revoking every API token at once) or
 /// reactivates a user; false if there is no such user.
-pub async fn set_active(db: &Db, user_id: i64, active: bool) -> sqlx::Result<bool> {
+pub async fn set_active(w: &Writer, user_id: i64, active: bool) -> sqlx::Result<bool> {
     let now = now_ms();
-    let mut tx = crate::db::begin_write(db).await?;
-    let done = sqlx::query!(
-        "UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
-        active,
-        now,
-        user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    if !active {
-        sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+    w.write(move |tx| {
+        Box::pin(async move {
+            let done = sqlx::query!(
+                "UPDATE users SET active = ?, updated_at = ? WHERE id = ?",
+                active,
+                now,
+                user_id
+            )
             .execute(&mut *tx)
             .await?;
-        sqlx::query!(
-            "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-            now,
-            user_id
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(done.rows_affected() == 1)
+            if !active {
+                sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query!(
+                    "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                    now,
+                    user_id
+                )
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok(done.rows_affected() == 1)
+        })
+    })
+    .await
 }

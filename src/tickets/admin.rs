@@ -4,7 +4,6 @@
 use super::model::{Actor, Tag};
 use super::rules::{CoreError, CoreResult, Field, Problem, Problems};
 use super::{Core, events};
-use crate::db::begin_write;
 
 /// A deleted ticket as the trash lists it.
 #[derive(Debug, Clone)]
@@ -59,33 +58,44 @@ impl Core {
     /// Brings a deleted ticket back.
     pub async fn restore_ticket(&self, actor: &Actor, number: i64) -> CoreResult<()> {
         admin_only(actor)?;
-        let mut tx = begin_write(&self.db).await?;
-        let id = sqlx::query_scalar!(
+        let actor_id = actor.id;
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let id = sqlx::query_scalar!(
             "UPDATE tickets SET deleted_at = NULL, deleted_by = NULL, version = version + 1
              WHERE number = ? AND deleted_at IS NOT NULL RETURNING id",
             number
         )
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(CoreError::NotFound)?;
-        events::record(&mut tx, id, actor.id, "restored", None, None).await?;
-        tx.commit().await?;
-        Ok(())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(CoreError::NotFound)?;
+                    events::record(&mut *tx, id, actor_id, "restored", None, None).await?;
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Removes a deleted ticket for good, with its messages, attachments and history.
     pub async fn purge_ticket(&self, actor: &Actor, number: i64) -> CoreResult<()> {
         admin_only(actor)?;
-        let done = sqlx::query!(
-            "DELETE FROM tickets WHERE number = ? AND deleted_at IS NOT NULL",
-            number
-        )
-        .execute(&self.db)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(CoreError::NotFound);
-        }
-        Ok(())
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let done = sqlx::query!(
+                        "DELETE FROM tickets WHERE number = ? AND deleted_at IS NOT NULL",
+                        number
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(CoreError::NotFound);
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Creates a category; the slug is its API name (letters, digits, `_` and `-`).
@@ -103,15 +113,17 @@ impl Core {
             p.add(Field::Category, Problem::Invalid);
         }
         p.into_result()?;
-        let slug = slug.trim();
-        let description = description.trim();
+        let slug = slug.trim().to_owned();
+        let description = description.trim().to_owned();
+        self.writer
+            .write(move |tx| Box::pin(async move {
         match sqlx::query_scalar!(
             r#"INSERT INTO categories (slug, name, description) VALUES (?, ?, ?) RETURNING id AS "id!""#,
             slug,
             name,
             description
         )
-        .fetch_one(&self.db)
+        .fetch_one(&mut *tx)
         .await
         {
             Ok(id) => Ok(id),
@@ -120,6 +132,8 @@ impl Core {
             }
             Err(e) => Err(e.into()),
         }
+            }))
+            .await
     }
 
     /// Renames, describes, activates or deactivates a category.
@@ -135,45 +149,55 @@ impl Core {
         let mut p = Problems::default();
         let name = p.text(Field::Category, name, 100);
         p.into_result()?;
-        let description = description.trim();
-        let done = sqlx::query!(
-            "UPDATE categories SET name = ?, description = ?, active = ? WHERE id = ?",
-            name,
-            description,
-            active,
-            id
-        )
-        .execute(&self.db)
-        .await?;
-        if done.rows_affected() == 0 {
-            Err(CoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        let description = description.trim().to_owned();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let done = sqlx::query!(
+                        "UPDATE categories SET name = ?, description = ?, active = ? WHERE id = ?",
+                        name,
+                        description,
+                        active,
+                        id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    if done.rows_affected() == 0 {
+                        Err(CoreError::NotFound)
+                    } else {
+                        Ok(())
+                    }
+                })
+            })
+            .await
     }
 
     /// Deletes a category no ticket uses (deleted ones included); one in use can only be
     /// deactivated (`Invalid`).
     pub async fn delete_category(&self, actor: &Actor, id: i64) -> CoreResult<()> {
         admin_only(actor)?;
-        let mut tx = begin_write(&self.db).await?;
-        let used = sqlx::query_scalar!(
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let used = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM tickets WHERE category_id = ?) AS "u!: bool""#,
             id
         )
         .fetch_one(&mut *tx)
         .await?;
-        if used {
-            return Err(CoreError::invalid(Field::Category, Problem::Invalid));
-        }
-        let done = sqlx::query!("DELETE FROM categories WHERE id = ?", id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(CoreError::NotFound);
-        }
-        tx.commit().await?;
-        Ok(())
+                    if used {
+                        return Err(CoreError::invalid(Field::Category, Problem::Invalid));
+                    }
+                    let done = sqlx::query!("DELETE FROM categories WHERE id = ?", id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(CoreError::NotFound);
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
 
     /// Every tag, active or not, for the admin page.
@@ -211,48 +235,55 @@ impl Core {
         let mut p = Problems::default();
         let name = p.text(Field::Tags, name, super::rules::TAG_MAX);
         p.into_result()?;
-        let keyword = keyword.trim();
-        let result = match id {
-            None => {
-                sqlx::query!(
-                    "INSERT INTO tags (name, keyword, active) VALUES (?, ?, ?)",
-                    name,
-                    keyword,
-                    active
-                )
-                .execute(&self.db)
-                .await
-            }
-            Some(id) => {
-                sqlx::query!(
-                    "UPDATE tags SET name = ?, keyword = ?, active = ? WHERE id = ?",
-                    name,
-                    keyword,
-                    active,
-                    id
-                )
-                .execute(&self.db)
-                .await
-            }
-        };
-        match result {
-            Ok(done) if done.rows_affected() == 0 => Err(CoreError::NotFound),
-            Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                Err(CoreError::invalid(Field::Tags, Problem::Invalid))
-            }
-            Err(e) => Err(e.into()),
-        }
+        let keyword = keyword.trim().to_owned();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let result =
+                        match id {
+                            None => {
+                                sqlx::query!(
+                                    "INSERT INTO tags (name, keyword, active) VALUES (?, ?, ?)",
+                                    name,
+                                    keyword,
+                                    active
+                                )
+                                .execute(&mut *tx)
+                                .await
+                            }
+                            Some(id) => sqlx::query!(
+                                "UPDATE tags SET name = ?, keyword = ?, active = ? WHERE id = ?",
+                                name,
+                                keyword,
+                                active,
+                                id
+                            )
+                            .execute(&mut *tx)
+                            .await,
+                        };
+                    match result {
+                        Ok(done) if done.rows_affected() == 0 => Err(CoreError::NotFound),
+                        Ok(_) => Ok(()),
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                            Err(CoreError::invalid(Field::Tags, Problem::Invalid))
+                        }
+                        Err(e) => Err(e.into()),
+                    }
+                })
+            })
+            .await
     }
 
     /// Saves a setting (`open_ticket_limit`, `github_repo`, `github_token`); an empty value
     /// removes it, so the command line's value applies again.
     pub async fn save_setting(&self, actor: &Actor, key: &str, value: &str) -> CoreResult<()> {
         admin_only(actor)?;
-        let value = value.trim();
+        let (key, value) = (key.to_owned(), value.trim().to_owned());
+        self.writer
+            .write(move |tx| Box::pin(async move {
         if value.is_empty() {
             sqlx::query!("DELETE FROM settings WHERE key = ?", key)
-                .execute(&self.db)
+                .execute(&mut *tx)
                 .await?;
         } else {
             sqlx::query!(
@@ -260,9 +291,11 @@ impl Core {
                 key,
                 value
             )
-            .execute(&self.db)
+            .execute(&mut *tx)
             .await?;
         }
         Ok(())
+            }))
+            .await
     }
 }

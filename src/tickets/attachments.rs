@@ -231,8 +231,12 @@ impl Core {
         actor: &Actor,
         upload: Upload,
     ) -> CoreResult<AttachmentMeta> {
-        let mut conn = self.db.acquire().await?;
-        insert_upload(&mut conn, actor, None, upload, now_ms()).await
+        let actor = actor.clone();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move { insert_upload(tx, &actor, None, upload, now_ms()).await })
+            })
+            .await
     }
 
     /// The bytes of an attachment the actor may see: on a ticket they may see, not on an

@@ -7,7 +7,6 @@ use super::events;
 use super::model::{Actor, Role, TicketKey};
 use super::rules::{CoreError, CoreResult};
 use crate::clock::now_ms;
-use crate::db::begin_write;
 
 impl Core {
     /// Deletes tickets, all or nothing: customers their own, admins any; agents may not
@@ -17,10 +16,12 @@ impl Core {
             return Err(CoreError::Forbidden);
         }
         let now = now_ms();
-        let mut tx = begin_write(&self.db).await?;
+        let (actor, keys) = (actor.clone(), keys.to_vec());
+        self.writer
+            .write(move |tx| Box::pin(async move {
         let mut done = Vec::with_capacity(keys.len());
-        for key in keys {
-            let ticket = visible_ticket(&mut *tx, actor, key).await?;
+        for key in &keys {
+            let ticket = visible_ticket(&mut *tx, &actor, key).await?;
             if done.contains(&ticket.id) {
                 continue;
             }
@@ -32,10 +33,11 @@ impl Core {
             )
             .execute(&mut *tx)
             .await?;
-            events::record(&mut tx, ticket.id, actor.id, "deleted", None, None).await?;
+            events::record(&mut *tx, ticket.id, actor.id, "deleted", None, None).await?;
             done.push(ticket.id);
         }
-        tx.commit().await?;
         Ok(done.len())
+            }))
+            .await
     }
 }

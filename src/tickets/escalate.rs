@@ -5,7 +5,6 @@ use super::events;
 use super::model::{Actor, TicketKey};
 use super::rules::{CoreError, CoreResult};
 use crate::clock::now_ms;
-use crate::db::begin_write;
 use crate::github::{self, GithubConfig, Issue, NewIssue};
 
 impl Core {
@@ -86,29 +85,34 @@ impl Core {
             .map_err(|e| CoreError::Upstream(e.to_string()))?;
 
         let now = now_ms();
-        let mut tx = begin_write(&self.db).await?;
-        let stored = sqlx::query!(
-            "UPDATE tickets SET issue_url = ?, updated_at = ?, version = version + 1
+        let (actor_id, ticket_id) = (actor.id, t.id);
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let stored = sqlx::query!(
+                        "UPDATE tickets SET issue_url = ?, updated_at = ?, version = version + 1
              WHERE id = ? AND issue_url IS NULL AND deleted_at IS NULL",
-            issue.html_url,
-            now,
-            t.id
-        )
-        .execute(&mut *tx)
-        .await?;
-        if stored.rows_affected() != 1 {
-            return Err(CoreError::AlreadyEscalated);
-        }
-        events::record(
-            &mut tx,
-            t.id,
-            actor.id,
-            "issue_url",
-            None,
-            Some(&issue.html_url),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(issue)
+                        issue.html_url,
+                        now,
+                        ticket_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    if stored.rows_affected() != 1 {
+                        return Err(CoreError::AlreadyEscalated);
+                    }
+                    events::record(
+                        &mut *tx,
+                        ticket_id,
+                        actor_id,
+                        "issue_url",
+                        None,
+                        Some(&issue.html_url),
+                    )
+                    .await?;
+                    Ok(issue)
+                })
+            })
+            .await
     }
 }

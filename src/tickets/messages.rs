@@ -9,7 +9,6 @@ use super::model::{Actor, Status, TicketKey};
 use super::rules::{CoreError, CoreResult, Field, MESSAGE_MAX, Problem, Problems};
 use super::{Core, LinkAttachment, Upload};
 use crate::clock::now_ms;
-use crate::db::begin_write;
 use crate::secure::public_id;
 
 #[derive(Debug, Clone, Default)]
@@ -88,87 +87,33 @@ impl Core {
         if input.internal && !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
-        let mut tx = begin_write(&self.db).await?;
-        let ticket = visible_ticket(&mut *tx, actor, key).await?;
-        if input.expected_version.is_some_and(|v| v != ticket.version) {
-            return Err(CoreError::Stale);
-        }
-        let by_client = actor.id == ticket.client_id && !actor.is_staff();
-        if by_client && matches!(ticket.status, Status::Closed | Status::Cancelled) {
-            return Err(CoreError::TicketClosed);
-        }
-        let now = now_ms();
-        let (message_id, pid) = insert_message(
-            &mut tx,
-            ticket.id,
-            actor.id,
-            &input.body,
-            input.internal,
-            now,
-        )
-        .await?;
-        attach_all(
-            &mut tx,
-            actor,
-            ticket.id,
-            message_id,
-            input.uploads,
-            input.links,
-            &input.attachment_ids,
-        )
-        .await?;
-
-        let reopen = by_client && matches!(ticket.status, Status::Resolved | Status::Pending);
-        let status = if reopen { Status::Open } else { ticket.status };
-        let status_str = status.as_str();
-        sqlx::query!(
-            "UPDATE tickets SET status = ?, updated_at = ?, version = version + 1,
-                    resolved_at = CASE WHEN ? THEN NULL ELSE resolved_at END
-             WHERE id = ?",
-            status_str,
-            now,
-            reopen,
-            ticket.id
-        )
-        .execute(&mut *tx)
-        .await?;
-        if reopen {
-            events::record(
-                &mut tx,
-                ticket.id,
-                actor.id,
-                "status",
-                Some(ticket.status.as_str()),
-                Some(status_str),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(MessageRef {
-            id: message_id,
-            public_id: pid,
-            ticket_id: ticket.id,
-            created_at: now,
-            status,
-        })
+        let (actor, key) = (actor.clone(), key.clone());
+        self.writer
+            .write(move |tx| Box::pin(async move { add_message_in(tx, &actor, &key, input).await }))
+            .await
     }
-
     /// Marks as seen every message of the ticket that the actor's side has not seen yet:
     /// for the customer, the staff's public replies; for staff, the customer's messages.
     pub async fn mark_ticket_seen(&self, actor: &Actor, ticket_id: i64) -> CoreResult<u64> {
         let now = now_ms();
         let staff = actor.is_staff();
-        let done = sqlx::query!(
-            "UPDATE messages SET seen_at = ?1
-             WHERE ticket_id = ?2 AND seen_at IS NULL AND internal = 0
-               AND (author_id = (SELECT client_id FROM tickets WHERE id = ?2)) = ?3",
-            now,
-            ticket_id,
-            staff
-        )
-        .execute(&self.db)
-        .await?;
-        Ok(done.rows_affected())
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let done = sqlx::query!(
+                        "UPDATE messages SET seen_at = ?1
+                         WHERE ticket_id = ?2 AND seen_at IS NULL AND internal = 0
+                           AND (author_id = (SELECT client_id FROM tickets WHERE id = ?2)) = ?3",
+                        now,
+                        ticket_id,
+                        staff
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    Ok(done.rows_affected())
+                })
+            })
+            .await
     }
 
     /// Marks the given messages as seen, all or nothing: every id must be a message the
@@ -179,28 +124,103 @@ impl Core {
         }
         let now = now_ms();
         let staff = actor.is_staff();
-        let mut tx = begin_write(&self.db).await?;
-        for id in ids {
-            let row = sqlx::query!(
+        let (actor_id, ids) = (actor.id, ids.to_vec());
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    for id in &ids {
+                        let row = sqlx::query!(
                 r#"SELECT m.id AS "id!" FROM messages m JOIN tickets t ON t.id = m.ticket_id
                    WHERE m.public_id = ?1 AND t.deleted_at IS NULL
                      AND (?2 OR (t.client_id = ?3 AND m.internal = 0))"#,
                 id,
                 staff,
-                actor.id
+                actor_id
             )
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(CoreError::NotFound)?;
-            sqlx::query!(
-                "UPDATE messages SET seen_at = COALESCE(seen_at, ?) WHERE id = ?",
-                now,
-                row.id
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+                        sqlx::query!(
+                            "UPDATE messages SET seen_at = COALESCE(seen_at, ?) WHERE id = ?",
+                            now,
+                            row.id
+                        )
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
     }
+}
+
+/// [`Core::add_message`] inside the writer's transaction.
+async fn add_message_in(
+    tx: &mut SqliteConnection,
+    actor: &Actor,
+    key: &TicketKey,
+    input: NewMessage,
+) -> CoreResult<MessageRef> {
+    let ticket = visible_ticket(&mut *tx, actor, key).await?;
+    if input.expected_version.is_some_and(|v| v != ticket.version) {
+        return Err(CoreError::Stale);
+    }
+    let by_client = actor.id == ticket.client_id && !actor.is_staff();
+    if by_client && matches!(ticket.status, Status::Closed | Status::Cancelled) {
+        return Err(CoreError::TicketClosed);
+    }
+    let now = now_ms();
+    let (message_id, pid) = insert_message(
+        &mut *tx,
+        ticket.id,
+        actor.id,
+        &input.body,
+        input.internal,
+        now,
+    )
+    .await?;
+    attach_all(
+        &mut *tx,
+        actor,
+        ticket.id,
+        message_id,
+        input.uploads,
+        input.links,
+        &input.attachment_ids,
+    )
+    .await?;
+
+    let reopen = by_client && matches!(ticket.status, Status::Resolved | Status::Pending);
+    let status = if reopen { Status::Open } else { ticket.status };
+    let status_str = status.as_str();
+    sqlx::query!(
+        "UPDATE tickets SET status = ?, updated_at = ?, version = version + 1,
+                resolved_at = CASE WHEN ? THEN NULL ELSE resolved_at END
+         WHERE id = ?",
+        status_str,
+        now,
+        reopen,
+        ticket.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if reopen {
+        events::record(
+            &mut *tx,
+            ticket.id,
+            actor.id,
+            "status",
+            Some(ticket.status.as_str()),
+            Some(status_str),
+        )
+        .await?;
+    }
+    Ok(MessageRef {
+        id: message_id,
+        public_id: pid,
+        ticket_id: ticket.id,
+        created_at: now,
+        status,
+    })
 }

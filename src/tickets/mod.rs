@@ -36,20 +36,23 @@ pub use update::{TagSet, TicketUpdate, UserRef};
 pub use view::{MessageView, PersonRef, TagRef, TicketDetail};
 
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, Store, Writer};
 
-/// The core's handle: the database and the defaults that settings may override.
+/// The core's handle: the database (reads on the pool, writes through the writer) and the
+/// defaults that settings may override.
 #[derive(Clone)]
 pub struct Core {
     pub db: Db,
+    pub writer: Writer,
     pub defaults: Settings,
     catalog: catalog::CatalogCache,
 }
 
 impl Core {
-    pub fn new(db: Db, defaults: Settings) -> Self {
+    pub fn new(store: Store, defaults: Settings) -> Self {
         Self {
-            db,
+            db: store.db,
+            writer: store.writer,
             defaults,
             catalog: catalog::CatalogCache::default(),
         }

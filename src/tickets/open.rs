@@ -10,7 +10,6 @@ use super::rules::{
 };
 use super::{Core, LinkAttachment, NewMessage, Upload};
 use crate::clock::now_ms;
-use crate::db::begin_write;
 use crate::secure::public_id;
 
 /// How a face names a category: epixel by integer id, everyone else by slug.
@@ -83,106 +82,122 @@ impl Core {
         if followups.iter().any(|f| f.internal) && !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
-        let title = input.title.trim().to_owned();
-        let description = input.description.trim().to_owned();
-        let tags = clean_tags(&input.tags);
         let limit = self.open_ticket_limit().await?;
+        let actor = actor.clone();
+        self.writer
+            .write(move |tx| {
+                Box::pin(
+                    async move { open_in(tx, &actor, input, followups, problems, limit).await },
+                )
+            })
+            .await
+    }
+}
 
-        let mut tx = begin_write(&self.db).await?;
-        let category_id = resolve_category(&mut tx, &input.category).await?;
-        if category_id.is_none() {
-            problems.add(Field::Category, Problem::Invalid);
+/// [`Core::open_ticket_with`] inside the writer's transaction, once the input is checked.
+async fn open_in(
+    tx: &mut SqliteConnection,
+    actor: &Actor,
+    input: NewTicket,
+    followups: Vec<NewMessage>,
+    mut problems: Problems,
+    limit: i64,
+) -> CoreResult<Opened> {
+    let title = input.title.trim().to_owned();
+    let description = input.description.trim().to_owned();
+    let tags = clean_tags(&input.tags);
+    let category_id = resolve_category(&mut *tx, &input.category).await?;
+    if category_id.is_none() {
+        problems.add(Field::Category, Problem::Invalid);
+    }
+    problems.into_result()?;
+    let category_id = category_id.unwrap_or_default();
+
+    if actor.role == super::Role::Customer {
+        let active = count_active(&mut *tx, actor.id).await?;
+        if active >= limit {
+            return Err(CoreError::OpenTicketLimit { limit });
         }
-        problems.into_result()?;
-        let category_id = category_id.unwrap_or_default();
+    }
 
-        if actor.role == super::Role::Customer {
-            let active = count_active(&mut tx, actor.id).await?;
-            if active >= limit {
-                return Err(CoreError::OpenTicketLimit { limit });
-            }
-        }
+    let now = now_ms();
+    let number = sqlx::query_scalar!(
+        "UPDATE counters SET value = value + 1 WHERE name = 'ticket_number' RETURNING value"
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let ticket_pid = public_id();
+    let subject = input
+        .subject
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    let api = input
+        .api
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    let status = Status::Open.as_str();
+    let priority = input.priority.as_str();
+    let ticket_id = sqlx::query_scalar!(
+        r#"INSERT INTO tickets (public_id, number, title, subject, status, priority,
+                               category_id, client_id, api, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+        ticket_pid,
+        number,
+        title,
+        subject,
+        status,
+        priority,
+        category_id,
+        actor.id,
+        api,
+        now,
+        now,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
 
-        let now = now_ms();
-        let number = sqlx::query_scalar!(
-            "UPDATE counters SET value = value + 1 WHERE name = 'ticket_number' RETURNING value"
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let ticket_pid = public_id();
-        let subject = input
-            .subject
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
-        let api = input
-            .api
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty());
-        let status = Status::Open.as_str();
-        let priority = input.priority.as_str();
-        let ticket_id = sqlx::query_scalar!(
-            r#"INSERT INTO tickets (public_id, number, title, subject, status, priority,
-                                   category_id, client_id, api, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
-            ticket_pid,
-            number,
-            title,
-            subject,
-            status,
-            priority,
-            category_id,
+    let (message_id, _) =
+        insert_message(&mut *tx, ticket_id, actor.id, &description, false, now).await?;
+
+    set_tags(&mut *tx, ticket_id, &tags).await?;
+    attach_all(
+        &mut *tx,
+        actor,
+        ticket_id,
+        message_id,
+        input.uploads,
+        input.links,
+        &input.attachment_ids,
+    )
+    .await?;
+    for followup in followups {
+        let (id, _) = insert_message(
+            &mut *tx,
+            ticket_id,
             actor.id,
-            api,
-            now,
+            &followup.body,
+            followup.internal,
             now,
         )
-        .fetch_one(&mut *tx)
         .await?;
-
-        let (message_id, _) =
-            insert_message(&mut tx, ticket_id, actor.id, &description, false, now).await?;
-
-        set_tags(&mut tx, ticket_id, &tags).await?;
+        let (uploads, links) = (followup.uploads, followup.links);
         attach_all(
-            &mut tx,
+            &mut *tx,
             actor,
             ticket_id,
-            message_id,
-            input.uploads,
-            input.links,
-            &input.attachment_ids,
+            id,
+            uploads,
+            links,
+            &followup.attachment_ids,
         )
         .await?;
-        for followup in followups {
-            let (id, _) = insert_message(
-                &mut tx,
-                ticket_id,
-                actor.id,
-                &followup.body,
-                followup.internal,
-                now,
-            )
-            .await?;
-            let (uploads, links) = (followup.uploads, followup.links);
-            attach_all(
-                &mut tx,
-                actor,
-                ticket_id,
-                id,
-                uploads,
-                links,
-                &followup.attachment_ids,
-            )
-            .await?;
-        }
-        super::events::record(&mut tx, ticket_id, actor.id, "created", None, Some(status)).await?;
-        tx.commit().await?;
-        Ok(Opened {
-            id: ticket_id,
-            number,
-            public_id: ticket_pid,
-        })
     }
+    super::events::record(&mut *tx, ticket_id, actor.id, "created", None, Some(status)).await?;
+    Ok(Opened {
+        id: ticket_id,
+        number,
+        public_id: ticket_pid,
+    })
 }
 
 /// The id of an active category, if `category` names one.

@@ -136,6 +136,12 @@ impl CoreError {
     pub fn invalid(field: Field, problem: Problem) -> Self {
         CoreError::Invalid(vec![FieldError::new(field, problem)])
     }
+
+    /// Whether the database could not take the write now (see
+    /// [`crate::db::is_unavailable`]): every face answers 503, nothing was stored.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, CoreError::Db(e) if crate::db::is_unavailable(e))
+    }
 }
 
 pub type CoreResult<T> = Result<T, CoreError>;

@@ -9,7 +9,6 @@ use super::model::{Actor, Status, TicketKey};
 use super::open::count_active;
 use super::rules::{CoreError, CoreResult};
 use crate::clock::now_ms;
-use crate::db::begin_write;
 
 /// The outcome of a status change; `from == to` means nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +44,8 @@ impl Core {
         to: Status,
         expected_version: Option<i64>,
     ) -> CoreResult<StatusChange> {
-        self.transition(actor, key, |_| to, expected_version).await
+        self.transition(actor, key, move |_| to, expected_version)
+            .await
     }
 
     /// Closes a ticket unless it is already finished (then nothing changes: `from == to`).
@@ -77,19 +77,23 @@ impl Core {
         &self,
         actor: &Actor,
         key: &TicketKey,
-        decide: impl FnOnce(Status) -> Status,
+        decide: impl FnOnce(Status) -> Status + Send + 'static,
         expected_version: Option<i64>,
     ) -> CoreResult<StatusChange> {
         let limit = self.open_ticket_limit().await?;
-        let mut tx = begin_write(&self.db).await?;
-        let ticket = visible_ticket(&mut *tx, actor, key).await?;
-        if expected_version.is_some_and(|v| v != ticket.version) {
-            return Err(CoreError::Stale);
-        }
-        let to = decide(ticket.status);
-        let change = apply_status(&mut tx, actor, &ticket, to, limit).await?;
-        tx.commit().await?;
-        Ok(change)
+        let (actor, key) = (actor.clone(), key.clone());
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let ticket = visible_ticket(&mut *tx, &actor, &key).await?;
+                    if expected_version.is_some_and(|v| v != ticket.version) {
+                        return Err(CoreError::Stale);
+                    }
+                    let to = decide(ticket.status);
+                    apply_status(tx, &actor, &ticket, to, limit).await
+                })
+            })
+            .await
     }
 }
 

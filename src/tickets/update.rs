@@ -13,7 +13,6 @@ use super::rules::{
 };
 use super::status::apply_status;
 use crate::clock::now_ms;
-use crate::db::begin_write;
 
 /// A ticket's tags, by name (created on first use) or by id (must exist).
 #[derive(Debug, Clone)]
@@ -89,11 +88,8 @@ impl Core {
         key: &TicketKey,
         update: TicketUpdate,
     ) -> CoreResult<usize> {
-        let limit = self.open_ticket_limit().await?;
-        let mut tx = begin_write(&self.db).await?;
-        let changed = apply_update(&mut tx, actor, key, update, limit).await?;
-        tx.commit().await?;
-        Ok(changed)
+        self.bulk_update(actor, std::slice::from_ref(key), update)
+            .await
     }
 
     /// Applies one update to many tickets, all or nothing: one ticket the actor may not
@@ -105,13 +101,18 @@ impl Core {
         update: TicketUpdate,
     ) -> CoreResult<usize> {
         let limit = self.open_ticket_limit().await?;
-        let mut tx = begin_write(&self.db).await?;
-        let mut changed = 0;
-        for key in keys {
-            changed += apply_update(&mut tx, actor, key, update.clone(), limit).await?;
-        }
-        tx.commit().await?;
-        Ok(changed)
+        let (actor, keys) = (actor.clone(), keys.to_vec());
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut changed = 0;
+                    for key in &keys {
+                        changed += apply_update(tx, &actor, key, update.clone(), limit).await?;
+                    }
+                    Ok(changed)
+                })
+            })
+            .await
     }
 }
 

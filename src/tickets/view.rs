@@ -194,6 +194,7 @@ impl Core {
 
     /// The ticket with its thread, tags and attachments. With `mark_seen`, messages from
     /// the other side become seen (only if any are new, so that reading does not write).
+    /// Marking is a courtesy: when the database cannot take writes, the page still shows.
     pub async fn view_ticket(
         &self,
         actor: &Actor,
@@ -212,7 +213,13 @@ impl Core {
                 m.seen_at.is_none() && !m.internal && (m.author.id == t.client.id) == staff
             });
             if pending {
-                self.mark_ticket_seen(actor, head.id).await?;
+                match self.mark_ticket_seen(actor, head.id).await {
+                    Ok(_) => {}
+                    Err(CoreError::Db(e)) if crate::db::is_unavailable(&e) => {
+                        tracing::warn!(error = %e, "could not mark messages as seen");
+                    }
+                    Err(e) => return Err(e),
+                }
             }
         }
         Ok(t)

@@ -96,7 +96,7 @@ async fn signup(
 ) -> WebResult<Response> {
     v.check_csrf(&form.csrf)?;
     match users::create(
-        state.db(),
+        state.writer(),
         &form.email,
         &form.name,
         Role::Customer,
@@ -105,11 +105,12 @@ async fn signup(
     .await
     {
         Ok(user) => {
-            let token = sessions::create(state.db(), user.id).await?;
+            let token = sessions::create(state.writer(), user.id).await?;
             v.start_session(token);
             Ok(v.redirect("/tickets", Some("Welcome! Your account is ready.")))
         }
-        Err(errors) => {
+        Err(users::CreateError::Db(e)) => Err(e.into()),
+        Err(users::CreateError::Invalid(errors)) => {
             let layout = v.layout("Create your account");
             let page = SignupPage {
                 layout,
@@ -171,7 +172,7 @@ async fn login(
     WebForm(form): WebForm<LoginForm>,
 ) -> WebResult<Response> {
     v.check_csrf(&form.csrf)?;
-    let db = state.db();
+    let (db, w) = (state.db(), state.writer());
     let next = safe_next(form.next.as_deref());
     let email = form.email.trim().to_lowercase();
     let refuse = |v: Visitor, status: StatusCode, message: String| {
@@ -191,7 +192,7 @@ async fn login(
         (&ip_key, throttle::ADDRESS),
         (&account_key, throttle::ACCOUNT),
     ] {
-        if let Err(until) = throttle::begin_attempt(db, key, limit).await? {
+        if let Err(until) = throttle::begin_attempt(w, key, limit).await? {
             let minutes = ((until - clock::now_ms()) / 60_000).max(1);
             return refuse(
                 v,
@@ -218,12 +219,12 @@ async fn login(
             "verified a login without an account"
         )));
     };
-    throttle::forgive(db, &ip_key, false).await?;
-    throttle::forgive(db, &account_key, true).await?;
+    throttle::forgive(w, &ip_key, false).await?;
+    throttle::forgive(w, &account_key, true).await?;
     if let Some(old) = v.session_token() {
-        sessions::end(db, old).await?;
+        sessions::end(w, old).await?;
     }
-    let token = sessions::create(db, record.actor.id).await?;
+    let token = sessions::create(w, record.actor.id).await?;
     v.start_session(token);
     Ok(v.redirect(&next, None))
 }
@@ -235,7 +236,7 @@ async fn logout(
 ) -> WebResult<Response> {
     v.check_csrf(&form.csrf)?;
     if let Some(token) = v.session_token() {
-        sessions::end(state.db(), token).await?;
+        sessions::end(state.writer(), token).await?;
     }
     v.end_session();
     Ok(v.redirect("/login", Some("You have been logged out.")))
@@ -313,7 +314,7 @@ async fn change_password(
 ) -> WebResult<Response> {
     let user = v.require("/account")?;
     v.check_csrf(&form.csrf)?;
-    let db = state.db();
+    let (db, w) = (state.db(), state.writer());
     let stored = users::password_hash(db, user.id).await?;
     let errors = if !password::verify(form.current, stored).await {
         one("current", "Your current password is not correct.")
@@ -340,8 +341,8 @@ async fn change_password(
     }
     let hash = password::hash(form.new).await?;
     // Ends every session, this one included; this browser gets a fresh one.
-    users::set_password(db, user.id, &hash).await?;
-    let token = sessions::create(db, user.id).await?;
+    users::set_password(w, user.id, &hash).await?;
+    let token = sessions::create(w, user.id).await?;
     v.start_session(token);
     Ok(v.redirect(
         "/account",
@@ -382,7 +383,7 @@ async fn create_token(
         )
         .await;
     }
-    let token = tokens::create_api_token(state.db(), user.id, name).await?;
+    let token = tokens::create_api_token(state.writer(), user.id, name).await?;
     // Shown once, on this response only: no redirect, and never stored in clear.
     render_account(
         &state,
@@ -403,7 +404,7 @@ async fn revoke_token(
 ) -> WebResult<Response> {
     let user = v.require("/account")?;
     v.check_csrf(&form.csrf)?;
-    if !tokens::revoke_api_token(state.db(), user.id, id).await? {
+    if !tokens::revoke_api_token(state.writer(), user.id, id).await? {
         return Err(WebError::NotFound);
     }
     Ok(v.redirect("/account", Some("The token was revoked.")))
@@ -468,7 +469,7 @@ async fn setup(
     WebForm(form): WebForm<SetupForm>,
 ) -> WebResult<Response> {
     v.check_csrf(&form.csrf)?;
-    let db = state.db();
+    let (db, w) = (state.db(), state.writer());
     let errors: Vec<AccountError> = [
         users::check_name(&form.name),
         users::check_email(&form.email),
@@ -498,11 +499,11 @@ async fn setup(
     }
     let hash = password::hash(form.password).await?;
     let Some(user_id) =
-        tokens::consume_setup_token(db, &form.token, &form.email, &form.name, &hash).await?
+        tokens::consume_setup_token(w, &form.token, &form.email, &form.name, &hash).await?
     else {
         return Err(invalid_setup_link());
     };
-    let token = sessions::create(db, user_id).await?;
+    let token = sessions::create(w, user_id).await?;
     v.start_session(token);
     Ok(v.redirect("/tickets", Some("Your admin account is ready.")))
 }

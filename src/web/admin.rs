@@ -126,12 +126,13 @@ async fn create_user(
     v.check_csrf(&f.csrf)?;
     let role =
         Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
-    match users::create(state.db(), &f.email, &f.name, role, &f.password).await {
+    match users::create(state.writer(), &f.email, &f.name, role, &f.password).await {
         Ok(u) => Ok(v.redirect(
             "/admin/users",
             Some(&format!("{} ({}) was created.", u.name, role.as_str())),
         )),
-        Err(errors) => {
+        Err(users::CreateError::Db(e)) => Err(e.into()),
+        Err(users::CreateError::Invalid(errors)) => {
             let message = errors
                 .iter()
                 .map(|e| format!("{}: {}", e.field, e.message))
@@ -171,7 +172,7 @@ async fn set_role(
             "You cannot remove your own admin role.".into(),
         ));
     }
-    if !users::set_role(state.db(), id, role).await? {
+    if !users::set_role(state.writer(), id, role).await? {
         return Err(WebError::NotFound);
     }
     Ok(v.redirect("/admin/users", Some("The role was changed.")))
@@ -198,7 +199,7 @@ async fn set_active(
             "You cannot deactivate yourself.".into(),
         ));
     }
-    if !users::set_active(state.db(), id, active).await? {
+    if !users::set_active(state.writer(), id, active).await? {
         return Err(WebError::NotFound);
     }
     let flash = if active {
@@ -407,7 +408,7 @@ async fn create_key(
             tokens::LABEL_MAX
         )));
     }
-    let key = tokens::create_integration_key(state.db(), name).await?;
+    let key = tokens::create_integration_key(state.writer(), name).await?;
     // Shown once, on this response only.
     render_keys(&state, v, Some(key)).await
 }
@@ -420,7 +421,7 @@ async fn revoke_key(
 ) -> WebResult<Response> {
     admin(&v, "/admin/keys")?;
     v.check_csrf(&f.csrf)?;
-    if !tokens::revoke_integration_key(state.db(), id).await? {
+    if !tokens::revoke_integration_key(state.writer(), id).await? {
         return Err(WebError::NotFound);
     }
     Ok(v.redirect("/admin/keys", Some("The key was revoked.")))

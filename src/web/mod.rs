@@ -47,6 +47,11 @@ async fn home(v: Visitor) -> Redirect {
 }
 
 /// Percent-encodes a value for a query string or a cookie.
+/// The message of a form shown again because its write could not be saved.
+pub(crate) fn unsaved_text() -> String {
+    format!("{} Your text is kept below.", crate::error::UNAVAILABLE)
+}
+
 pub fn encode_query(value: &str) -> String {
     utf8_percent_encode(value, NON_ALPHANUMERIC).to_string()
 }

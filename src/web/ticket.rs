@@ -277,7 +277,13 @@ async fn reply(
             Err(CoreError::Stale) => {
                 extras.stale = changes_since(&state, &user, number, loaded_at.unwrap_or(0)).await?;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => match WebError::from(e) {
+                WebError::Unavailable => {
+                    extras.general = Some(super::unsaved_text());
+                    status = StatusCode::SERVICE_UNAVAILABLE;
+                }
+                other => return Err(other),
+            },
         }
     }
     if !errors.is_empty() {

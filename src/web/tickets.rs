@@ -426,6 +426,7 @@ async fn create(
     errors.extend(input.check().0);
 
     let mut general = None;
+    let mut status = StatusCode::TOO_MANY_REQUESTS;
     if errors.is_empty() {
         match state.core.open_ticket(&user, input).await {
             Ok(opened) => {
@@ -437,15 +438,19 @@ async fn create(
             Err(e @ CoreError::OpenTicketLimit { .. }) => {
                 general = Some(WebError::from(e).to_string())
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => match WebError::from(e) {
+                WebError::Unavailable => {
+                    general = Some(super::unsaved_text());
+                    status = StatusCode::SERVICE_UNAVAILABLE;
+                }
+                other => return Err(other),
+            },
         }
     }
     let errors = FormErrors(errors);
-    let status = if general.is_some() {
-        StatusCode::TOO_MANY_REQUESTS
-    } else {
-        errors.status()
-    };
+    if general.is_none() {
+        status = errors.status();
+    }
     let layout = v.layout("New ticket");
     let page = NewPage {
         layout,

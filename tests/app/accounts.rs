@@ -409,7 +409,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
         .unwrap()
         .to_owned();
     assert!(token.starts_with("hdt_"));
-    let user = tokens::user_for_api_token(&app.core.db, &token)
+    let user = tokens::user_for_api_token(&app.core.db, &app.core.writer, &token)
         .await
         .unwrap()
         .unwrap();
@@ -439,7 +439,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let r = c.post(&format!("/account/tokens/{id}/revoke"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        tokens::user_for_api_token(&app.core.db, &token)
+        tokens::user_for_api_token(&app.core.db, &app.core.writer, &token)
             .await
             .unwrap()
             .is_none()
@@ -449,7 +449,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
-    let token = tokens::issue_setup_token(&app.core.db).await.unwrap();
+    let token = tokens::issue_setup_token(&app.core.writer).await.unwrap();
     let c = app.client();
     assert_eq!(
         c.get("/setup?token=wrong").await.status(),

@@ -176,7 +176,7 @@ async fn the_role_matrix_holds() {
     let (admin, _) = app.logged_in("admin@example.com", Role::Admin).await;
     let n = app.ticket(&cust, "Mine").await.to_string();
     sqlx::query("INSERT INTO tags (name) VALUES ('first')")
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     let anon = app.client();

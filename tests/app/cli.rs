@@ -96,7 +96,7 @@ async fn migrate_user_token_apikey_and_demo() {
 
     let o = helpdesk(dir.path(), &["--database", &db, "demo", "--tickets", "300"]);
     assert!(o.status.success(), "{o:?}");
-    let pool = helpdesk::db::connect(&db).await.unwrap();
+    let pool = helpdesk::db::connect(&db).await.unwrap().db;
     let count = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool);
     assert_eq!(count("SELECT COUNT(*) FROM tickets").await.unwrap(), 300);
     assert_eq!(

@@ -26,7 +26,7 @@ async fn ticket_numbers_start_at_1001_and_are_never_reused() {
     assert_eq!(app.ticket(&ann, "a").await, 1001);
     assert_eq!(app.ticket(&ann, "b").await, 1002);
     sqlx::query("DELETE FROM tickets WHERE number = 1002")
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     assert_eq!(app.ticket(&ann, "c").await, 1003);
@@ -207,7 +207,7 @@ async fn the_open_ticket_limit_holds_customers_only() {
     assert!(matches!(err, CoreError::OpenTicketLimit { .. }));
     // The admin setting overrides the configured default.
     sqlx::query("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     app.ticket(&ann, "4").await;

@@ -111,7 +111,7 @@ async fn category_and_tag_lists_need_only_the_apikey_on_every_path() {
     let (_, api) = customer(&app, "ann@example.com").await;
     helpdesk::tickets::Core::tags(&app.core).await.unwrap();
     sqlx::query("INSERT INTO tags (name, keyword) VALUES ('billing', 'invoice')")
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     for path in [
@@ -446,7 +446,7 @@ async fn the_default_history_is_the_last_50() {
         sqlx::query("UPDATE tickets SET client_id = ? WHERE number = ?")
             .bind(ann.id)
             .bind(n)
-            .execute(&app.core.db)
+            .execute(&app.rw)
             .await
             .unwrap();
     }
@@ -467,7 +467,7 @@ async fn update_sets_priority_and_tags_with_the_seed_errors() {
         sqlx::query("INSERT INTO tags (name, keyword) VALUES (?, ?)")
             .bind(name)
             .bind(name)
-            .execute(&app.core.db)
+            .execute(&app.rw)
             .await
             .unwrap();
     }
@@ -592,7 +592,7 @@ async fn detailed_view_with_conversations_and_attachments() {
     };
     app.core.add_message(&agent, &key, note).await.unwrap();
     sqlx::query("INSERT INTO tags (name) VALUES ('scanner')")
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     api.form(

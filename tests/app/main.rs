@@ -33,6 +33,9 @@ const PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$fQ3tZ6eVbfstexY+aNxR
 pub struct TestApp {
     pub addr: SocketAddr,
     pub core: Core,
+    /// A writable pool beside the app's writer, for fixtures written with raw SQL (the
+    /// app's own pool is read-only).
+    pub rw: sqlx::SqlitePool,
     _dir: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
 }
@@ -46,12 +49,15 @@ impl TestApp {
         helpdesk::github::install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let pool = db::connect(&url).await.expect("database");
+        let store = db::connect(&url).await.expect("database");
+        let rw = sqlx::SqlitePool::connect_with(db::options(&url).expect("options"))
+            .await
+            .expect("fixture pool");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let core = Core::new(pool, settings);
+        let core = Core::new(store, settings);
         let state = AppState {
             core: core.clone(),
             site: Arc::new(Site::new(&format!("http://{addr}"))),
@@ -63,6 +69,7 @@ impl TestApp {
         TestApp {
             addr,
             core,
+            rw,
             _dir: dir,
             _stop: stop,
         }
@@ -90,7 +97,7 @@ impl TestApp {
     /// A user created directly in the database (password [`PASSWORD`]).
     pub async fn user(&self, email: &str, role: Role) -> Actor {
         let name = email.split('@').next().unwrap_or("user");
-        users::insert_with_hash(&self.core.db, email, name, role, PASSWORD_HASH)
+        users::insert_with_hash(&self.core.writer, email, name, role, PASSWORD_HASH)
             .await
             .expect("fixture user")
     }
@@ -115,14 +122,14 @@ impl TestApp {
 
     /// A personal API token for `user`.
     pub async fn api_token(&self, user: &Actor) -> String {
-        helpdesk::auth::tokens::create_api_token(&self.core.db, user.id, "test")
+        helpdesk::auth::tokens::create_api_token(&self.core.writer, user.id, "test")
             .await
             .expect("token")
     }
 
     /// A new integration key (the epixel `apikey`).
     pub async fn apikey(&self) -> String {
-        helpdesk::auth::tokens::create_integration_key(&self.core.db, "test")
+        helpdesk::auth::tokens::create_integration_key(&self.core.writer, "test")
             .await
             .expect("key")
     }

@@ -71,7 +71,10 @@ fn landed_migrations_are_unchanged() {
 async fn a_new_index_in_an_analyzed_database_gets_statistics_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("stats.db").display());
-    let db = helpdesk::db::connect(&url).await.unwrap();
+    helpdesk::db::connect(&url).await.unwrap();
+    let db = sqlx::SqlitePool::connect_with(helpdesk::db::options(&url).unwrap())
+        .await
+        .unwrap();
     sqlx::query(
         "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
          VALUES ('u', 'u@example.com', 'U', 'customer', 'x', 0, 0)",
@@ -88,7 +91,7 @@ async fn a_new_index_in_an_analyzed_database_gets_statistics_at_start() {
     let before: i64 = sqlx::query_scalar(stats).fetch_one(&db).await.unwrap();
     assert_eq!(before, 0);
     db.close().await;
-    let db = helpdesk::db::connect(&url).await.unwrap();
+    let db = helpdesk::db::connect(&url).await.unwrap().db;
     let after: i64 = sqlx::query_scalar(stats).fetch_one(&db).await.unwrap();
     assert_eq!(after, 1);
 }

@@ -600,7 +600,7 @@ async fn pickers_follow_changes_made_anywhere() {
         "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
          VALUES ('zed', 'zed@example.com', 'Zed Agent', 'agent', 'x', 0, 0)",
     )
-    .execute(&app.core.db)
+    .execute(&app.rw)
     .await
     .unwrap();
     let (_, html) = c.text("/tickets").await;
@@ -609,7 +609,7 @@ async fn pickers_follow_changes_made_anywhere() {
         .fetch_one(&app.core.db)
         .await
         .unwrap();
-    helpdesk::auth::users::set_active(&app.core.db, zed, false)
+    helpdesk::auth::users::set_active(&app.core.writer, zed, false)
         .await
         .unwrap();
     let (_, html) = c.text("/tickets").await;
@@ -622,7 +622,7 @@ async fn pickers_follow_changes_made_anywhere() {
     let (_, html) = c.text("/tickets").await;
     assert!(select(&html, "#tag option").contains(&"Fjord".to_string()));
     sqlx::query("UPDATE categories SET name = 'Money' WHERE slug = 'billing'")
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     let (_, html) = c.text("/tickets/new").await;
@@ -648,7 +648,7 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
     // Ties: groups of ten tickets share one activity time.
     sqlx::query("UPDATE tickets SET updated_at = 1000 + (id / 10), assignee_id = CASE WHEN id % 3 = 0 THEN ? END")
         .bind(agent.id)
-        .execute(&app.core.db)
+        .execute(&app.rw)
         .await
         .unwrap();
     for (filter, sql) in [
@@ -701,7 +701,7 @@ async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
         .fetch_one(&app.core.db)
         .await
         .unwrap();
-    let mut tx = app.core.db.begin().await.unwrap();
+    let mut tx = app.rw.begin().await.unwrap();
     for i in 0..SEARCH_HITS_MAX {
         sqlx::query(
             "INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at)

@@ -276,7 +276,17 @@ pub fn core_error(e: CoreError) -> Envelope {
     }
 }
 
-pub fn server_error(e: impl std::fmt::Display) -> Envelope {
+/// A failure that is not the client's: 503 when the database cannot take writes now,
+/// else 500 (logged, without detail).
+pub fn server_error(e: impl Into<CoreError>) -> Envelope {
+    let e = e.into();
+    if e.is_unavailable() {
+        return Envelope::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "detail",
+            "The service cannot save changes right now; nothing was saved. Try again later.",
+        );
+    }
     tracing::error!(error = %e, "epixel request failed");
     Envelope::error(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,20 +1,36 @@
-//! Opening the database: SQLite in WAL mode, durable commits, foreign keys on.
+//! Opening the database: SQLite in WAL mode, durable commits, foreign keys on; reads on a
+//! pool of read-only connections, every write through the one [`Writer`].
+
+mod writer;
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{ConnectOptions, SqlitePool};
 
-/// The migrations under `migrations/`, embedded in the binary.
+pub use writer::Writer;
+
+/// The embedded migrations under `migrations/`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// The pool that reads. Its connections are `query_only`: a write that does not go through
+/// the [`Writer`] fails at once instead of committing on its own (an autocommit write whose
+/// COMMIT fails can be reported as done).
 pub type Db = SqlitePool;
-pub type Tx = Transaction<'static, Sqlite>;
 
-/// Opens (creating if missing) the database at `url` and applies pending migrations.
-pub async fn connect(url: &str) -> anyhow::Result<Db> {
-    let options = SqliteConnectOptions::from_str(url)
+/// An open database: the read pool and the writer.
+#[derive(Clone)]
+pub struct Store {
+    pub db: Db,
+    pub writer: Writer,
+}
+
+/// The connection options every connection shares.
+pub fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)
         .map_err(|e| anyhow::anyhow!("invalid database URL {url:?}: {e}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -23,8 +39,22 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
         .pragma("temp_store", "memory")
-        .pragma("cache_size", "-8000");
-    let pool = SqlitePoolOptions::new()
+        .pragma("cache_size", "-8000"))
+}
+
+/// Opens (creating if missing) the database at `url`, applies pending migrations and
+/// starts the writer.
+pub async fn connect(url: &str) -> anyhow::Result<Store> {
+    let options = options(url)?;
+    let mut setup = open_connection(url).await?;
+    MIGRATOR
+        .run(&mut setup)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot migrate database {url:?}: {e}"))?;
+    refresh_statistics(&mut setup)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot analyze database {url:?}: {e}"))?;
+    let db = SqlitePoolOptions::new()
         // Four: two cores gain nothing from more SQLite threads, which only add context
         // switches and page caches (measured: search 1.6 times faster than with eight,
         // peak memory 47 MB instead of 63 MB, the other pages alike).
@@ -33,17 +63,37 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         // A ping before every query is a round trip to the connection's thread and can
         // find nothing wrong with an in-process database.
         .test_before_acquire(false)
-        .connect_with(options)
+        .connect_with(options.clone().pragma("query_only", "ON"))
         .await
         .map_err(|e| anyhow::anyhow!("cannot open database {url:?}: {e}"))?;
-    MIGRATOR
-        .run(&pool)
+    let writer = Writer::start(options, setup);
+    Ok(Store { db, writer })
+}
+
+/// One writable connection outside the writer, for bulk work that runs alone (the demo).
+pub async fn open_connection(url: &str) -> anyhow::Result<SqliteConnection> {
+    options(url)?
+        .connect()
         .await
-        .map_err(|e| anyhow::anyhow!("cannot migrate database {url:?}: {e}"))?;
-    refresh_statistics(&pool)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot analyze database {url:?}: {e}"))?;
-    Ok(pool)
+        .map_err(|e| anyhow::anyhow!("cannot open database {url:?}: {e}"))
+}
+
+/// Whether a database error means "cannot write now, try again later" (disk full, I/O
+/// error, locked for too long, the writer gone) rather than a mistake in the request. The
+/// faces answer these with 503 and the command line with a temporary failure.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => {
+            let code = db.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
+            // SQLITE_BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL
+            matches!(code & 0xff, 5 | 6 | 7 | 8 | 10 | 11 | 13 | 14 | 15)
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        _ => false,
+    }
 }
 
 /// Keeps the query planner's statistics useful, where there are any (`helpdesk demo` runs
@@ -51,11 +101,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 /// own, since SQLite would otherwise guess and could prefer it where it reads thousands of
 /// rows; then `PRAGMA optimize` re-analyzes tables whose size changed a lot (SQLite's
 /// advice for every long-lived connection). Milliseconds, even at a million tickets.
-async fn refresh_statistics(db: &Db) -> sqlx::Result<()> {
+async fn refresh_statistics(conn: &mut SqliteConnection) -> sqlx::Result<()> {
     let analyzed: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1')",
     )
-    .fetch_one(db)
+    .fetch_one(&mut *conn)
     .await?;
     if !analyzed {
         return Ok(());
@@ -66,9 +116,8 @@ async fn refresh_statistics(db: &Db) -> sqlx::Result<()> {
            AND EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.tbl = i.tbl_name)
            AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.idx = i.name)",
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let mut conn = db.acquire().await?;
     sqlx::query("PRAGMA analysis_limit = 1000")
         .execute(&mut *conn)
         .await?;
@@ -82,12 +131,6 @@ async fn refresh_statistics(db: &Db) -> sqlx::Result<()> {
         .execute(&mut *conn)
         .await?;
     Ok(())
-}
-
-/// Starts a write transaction that takes the write lock at once. A deferred transaction
-/// that reads before it writes fails with SQLITE_BUSY_SNAPSHOT under concurrent writers.
-pub async fn begin_write(db: &Db) -> sqlx::Result<Tx> {
-    db.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// A `LIKE ... ESCAPE '\'` pattern matching `text` anywhere, with `%`, `_` and `\` in the
