@@ -82,6 +82,14 @@ pub fn app(state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        // A 503 is "the database cannot take writes now": tell clients when to retry.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::RETRY_AFTER,
+            |response: &axum::response::Response| {
+                (response.status() == axum::http::StatusCode::SERVICE_UNAVAILABLE)
+                    .then(|| HeaderValue::from_static("30"))
+            },
+        ))
         .layer(
             // Method, path (never the query string, which may carry a setup token), status
             // and latency; no headers, so no cookies or tokens reach the logs.

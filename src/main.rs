@@ -15,13 +15,6 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("HELPDESK_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
@@ -33,8 +26,25 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The server logs; a one-shot command says what it has to say in its own lines.
+    let serving = matches!(cli.command, None | Some(Command::Serve(_)));
+    let default_log = if serving { "info,sqlx=warn" } else { "off" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("HELPDESK_LOG").unwrap_or_else(|_| EnvFilter::new(default_log)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if unavailable(&e) => {
+            let cause = e.root_cause();
+            eprintln!(
+                "error: the database cannot be written now (disk full or failing); nothing was changed ({cause})"
+            );
+            // EX_TEMPFAIL: worth trying again once the disk has room.
+            ExitCode::from(75)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -106,6 +116,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo::run(&cli.database, args.tickets).await,
     }
+}
+
+/// Whether a command failed because the database could not take its write.
+fn unavailable(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .is_some_and(db::is_unavailable)
+    })
 }
 
 /// The password for `user create`: HELPDESK_PASSWORD, else the first line of stdin.
