@@ -83,10 +83,19 @@ impl From<MultipartError> for UploadError {
 /// Reads every part. A file part with an empty name and no bytes (a file input left
 /// empty) is skipped; a file over 2 MiB is drained without being kept and reported in
 /// `too_big`; a text field over 256 KiB is refused.
+///
+/// An empty body, or one with no part at all (the seed 004 sample sends `formData: {}` on a
+/// GET), is an empty form, not an error.
 pub async fn read_form(mut multipart: Multipart) -> Result<UploadForm, UploadError> {
     let mut form = UploadForm::default();
     let mut parts = 0;
-    while let Some(mut field) = multipart.next_field().await? {
+    loop {
+        let next = match multipart.next_field().await {
+            Ok(next) => next,
+            Err(e) if parts == 0 && no_parts_at_all(&e) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let Some(mut field) = next else { break };
         parts += 1;
         if parts > PARTS_MAX {
             return Err(UploadError::TooManyParts);
@@ -135,6 +144,14 @@ pub async fn read_form(mut multipart: Multipart) -> Result<UploadForm, UploadErr
         }
     }
     Ok(form)
+}
+
+/// Whether the parser gave up before the first part because there was none: an empty
+/// body, or only the closing boundary.
+fn no_parts_at_all(e: &MultipartError) -> bool {
+    std::error::Error::source(e)
+        .and_then(|source| source.downcast_ref::<multer::Error>())
+        .is_some_and(|e| matches!(e, multer::Error::IncompleteStream))
 }
 
 /// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).

@@ -976,3 +976,48 @@ async fn round_trips_with_v2_and_legacy() {
         "cancelled in legacy shows as closed here"
     );
 }
+
+#[tokio::test]
+async fn an_empty_multipart_body_is_an_empty_form() {
+    let app = TestApp::spawn().await;
+    let (_, api) = customer(&app, "ann@example.com").await;
+    api.form(
+        CREATE,
+        &[
+            ("subject", "Printer"),
+            ("priority", "2"),
+            ("comment", "jams"),
+            ("category", "1"),
+        ],
+    )
+    .await;
+    // The seed's Node sample: `request` with `formData: {}` on a GET sends a multipart
+    // content type with an empty body, or only the closing boundary.
+    for body in ["", "--XyZ--\r\n"] {
+        let r = api
+            .req(reqwest::Method::GET, "/api/v1/support/get/ticket/history/")
+            .header("Content-Type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = read(r).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        ok(&body);
+        assert_eq!(
+            body["data"]["TicketList"][0]["subject"], "Printer",
+            "{body}"
+        );
+    }
+    // A create with an empty form is refused field by field, not as a broken stream.
+    let r = api
+        .req(reqwest::Method::POST, CREATE)
+        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(r).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(errors(&body)["subject"].is_array(), "{body}");
+}
