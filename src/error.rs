@@ -113,6 +113,7 @@ impl From<CoreError> for WebError {
 struct ErrorPage<'a> {
     title: &'a str,
     message: String,
+    css: &'static str,
 }
 
 impl IntoResponse for WebError {
@@ -132,6 +133,7 @@ impl IntoResponse for WebError {
         let page = ErrorPage {
             title: status.canonical_reason().unwrap_or("Error"),
             message,
+            css: crate::web::assets::stylesheet_url(),
         };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),

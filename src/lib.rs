@@ -64,12 +64,39 @@ impl AppState {
     }
 }
 
+/// The Content-Security-Policy of every page: nothing but our own stylesheet and images,
+/// no script at all, forms only to ourselves, never in a frame.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The API docs page (Swagger UI) runs its own scripts, from this server only, and reads
+/// `/openapi.json`.
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// Sets the Content-Security-Policy a response does not set itself (downloads set a
+/// stricter one).
+async fn content_security_policy(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let docs = request.uri().path().starts_with("/docs");
+    let mut response = next.run(request).await;
+    let policy = if docs { DOCS_CSP } else { PAGE_CSP };
+    response
+        .headers_mut()
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(policy));
+    response
+}
+
 /// The whole application: every face merged, with the layers every response gets.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(web::router())
         .with_state(state)
+        .layer(axum::middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

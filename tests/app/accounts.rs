@@ -494,3 +494,34 @@ async fn the_setup_link_creates_the_first_admin_once() {
         1
     );
 }
+
+#[tokio::test]
+async fn every_page_has_a_content_security_policy_without_scripts() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    for path in ["/login", "/signup", "/tickets/999", "/no-such-page"] {
+        let r = client.get(path).await;
+        let csp = r
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        for part in [
+            "default-src 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {csp}");
+        }
+        assert!(!csp.contains("script-src"), "{path}: {csp}");
+        let page = r.text().await.unwrap();
+        assert!(!page.contains(" style=\""), "{path} has an inline style");
+        assert!(!page.contains("<script"), "{path} has a script");
+    }
+    let r = client.get("/docs/").await;
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert!(!csp.contains("unsafe"), "{csp}");
+}
