@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use body::{GRACE, MIN_BYTES_PER_SECOND, TooSlow};
+pub use body::{GRACE, MIN_BYTES_PER_SECOND};
 use tokio::sync::Semaphore;
 
 use axum::Router;

@@ -116,7 +116,7 @@ impl Core {
     }
 }
 
-/// [`Core::update_ticket`] inside the caller's transaction.
+/// One ticket's update inside the writer's transaction ([`Core::bulk_update`]).
 async fn apply_update(
     tx: &mut SqliteConnection,
     actor: &Actor,
