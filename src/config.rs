@@ -31,6 +31,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
+    /// Write a consistent copy of the database while the server runs.
+    Backup(BackupArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -136,6 +138,13 @@ pub enum ApikeyCommand {
         #[arg(long)]
         name: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(long)]
+    pub to: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

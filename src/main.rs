@@ -61,10 +61,33 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             None => Command::Serve(ServeArgs::default()),
         },
     };
-    let store = db::connect(&cli.database).await?;
+    match command {
+        Command::Backup(args) => {
+            // Beside a running server, which may be of another version: never migrate here.
+            let mut conn = db::open_existing(&cli.database).await?;
+            db::backup::copy_to(&mut conn, &args.to).await?;
+            eprintln!("copied the database to {}", args.to.display());
+            Ok(())
+        }
+        command => run_on_store(&cli.database, command).await,
+    }
+}
+
+/// The commands that work on a migrated database.
+async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
+    let store = db::connect(database).await?;
+    if let Some(copy) = &store.backup
+        && !matches!(command, Command::Serve(_))
+    {
+        eprintln!(
+            "copied the database to {} before upgrading it",
+            copy.display()
+        );
+    }
     let (db, w) = (&store.db, &store.writer);
     match command {
         Command::Serve(args) => serve(store.clone(), args).await,
+        Command::Backup(args) => anyhow::bail!("backup to {} needs no store", args.to.display()),
         Command::Migrate => {
             eprintln!("database is up to date");
             Ok(())
@@ -114,7 +137,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", tokens::create_integration_key(w, &name).await?);
             Ok(())
         }
-        Command::Demo(args) => demo::run(&cli.database, args.tickets).await,
+        Command::Demo(args) => demo::run(database, args.tickets).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Opening the database: SQLite in WAL mode, durable commits, foreign keys on; reads on a
 //! pool of read-only connections, every write through the one [`Writer`].
 
+pub mod backup;
 mod writer;
 
 use std::str::FromStr;
@@ -28,6 +29,8 @@ pub type Db = SqlitePool;
 pub struct Store {
     pub db: Db,
     pub writer: Writer,
+    /// The copy made before this start applied migrations, if it did.
+    pub backup: Option<std::path::PathBuf>,
 }
 
 /// The connection options every connection shares.
@@ -44,11 +47,18 @@ pub fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .pragma("cache_size", "-8000"))
 }
 
-/// Opens (creating if missing) the database at `url`, applies pending migrations and
-/// starts the writer.
+/// Opens (creating if missing) the database at `url`, applies pending migrations (after
+/// copying a database that holds data, see [`backup::before_upgrade`]) and starts the
+/// writer.
 pub async fn connect(url: &str) -> anyhow::Result<Store> {
     let options = options(url)?;
     let mut setup = open_connection(url).await?;
+    let backup = backup::before_upgrade(&mut setup, Some(options.get_filename()), &MIGRATOR)
+        .await
+        .with_context(|| format!("cannot upgrade database {url:?}"))?;
+    if let Some(copy) = &backup {
+        tracing::info!(copy = %copy.display(), "copied the database before upgrading its schema");
+    }
     MIGRATOR
         .run(&mut setup)
         .await
@@ -69,7 +79,18 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("cannot open database {url:?}"))?;
     let writer = Writer::start(options, setup);
-    Ok(Store { db, writer })
+    Ok(Store { db, writer, backup })
+}
+
+/// Opens an existing database for reading only, without migrating it (`helpdesk backup`
+/// beside a running server, which may be of another version).
+pub async fn open_existing(url: &str) -> anyhow::Result<SqliteConnection> {
+    options(url)?
+        .create_if_missing(false)
+        .read_only(true)
+        .connect()
+        .await
+        .with_context(|| format!("cannot open database {url:?}"))
 }
 
 /// One writable connection outside the writer, for bulk work that runs alone (the demo).

@@ -148,3 +148,50 @@ async fn migrate_user_token_apikey_and_demo() {
         "one clear line"
     );
 }
+
+/// `helpdesk backup --to FILE` copies a database in use (its writer open) into a whole,
+/// openable file, never overwrites one, and never creates or migrates the source.
+#[tokio::test]
+async fn backup_copies_a_database_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("live.db").display());
+    let o = helpdesk(dir.path(), &["--database", &db, "demo", "--tickets", "40"]);
+    assert!(o.status.success(), "{o:?}");
+    // Held open as a server would hold it.
+    let live = helpdesk::db::connect(&db).await.unwrap();
+
+    let copy = dir.path().join("copy.db");
+    let o = helpdesk(
+        dir.path(),
+        &["--database", &db, "backup", "--to", copy.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("copied the database to"));
+    assert!(!dir.path().join("copy.db.partial").exists());
+    let copied = helpdesk::db::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .unwrap();
+    let count = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tickets")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count(copied.db.clone()).await, 40);
+    assert_eq!(count(live.db.clone()).await, 40);
+
+    let o = helpdesk(
+        dir.path(),
+        &["--database", &db, "backup", "--to", copy.to_str().unwrap()],
+    );
+    assert!(!o.status.success(), "an existing file is not overwritten");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+
+    let missing = format!("sqlite://{}", dir.path().join("missing.db").display());
+    let o = helpdesk(
+        dir.path(),
+        &["--database", &missing, "backup", "--to", "other.db"],
+    );
+    assert!(!o.status.success());
+    assert!(!dir.path().join("missing.db").exists(), "nothing created");
+}

@@ -95,3 +95,126 @@ async fn a_new_index_in_an_analyzed_database_gets_statistics_at_start() {
     let after: i64 = sqlx::query_scalar(stats).fetch_one(&db).await.unwrap();
     assert_eq!(after, 1);
 }
+
+/// Every row of every table, in a stable order: two databases with the same dump hold the
+/// same data and schema.
+async fn dump(url: &str) -> Vec<String> {
+    let db = sqlx::SqlitePool::connect_with(
+        helpdesk::db::options(url).unwrap().create_if_missing(false),
+    )
+    .await
+    .unwrap();
+    let mut out: Vec<String> = sqlx::query_scalar(
+        "SELECT type || ' ' || name || ' ' || COALESCE(sql, '') FROM sqlite_master ORDER BY name",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'
+         ORDER BY name",
+    )
+    .fetch_all(&db)
+    .await
+    .unwrap();
+    for table in tables {
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT 'quote(\"' || name || '\")' FROM pragma_table_info(?)")
+                .bind(&table)
+                .fetch_all(&db)
+                .await
+                .unwrap();
+        let select = format!(
+            "SELECT '{table}: ' || {} FROM \"{table}\" ORDER BY 1",
+            columns.join(" || ',' || ")
+        );
+        out.extend(
+            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(select))
+                .fetch_all(&db)
+                .await
+                .unwrap(),
+        );
+    }
+    db.close().await;
+    out
+}
+
+/// An upgrade first copies the database beside itself, named after its schema version, and
+/// the copy is the database exactly as it was before the upgrade.
+#[tokio::test]
+async fn an_upgrade_first_copies_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}", path.display());
+
+    // A database made by the previous release: every migration but the last.
+    let old = dir.path().join("old-migrations");
+    std::fs::create_dir(&old).unwrap();
+    let mut files: Vec<_> =
+        std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+    files.sort();
+    let newest = files.pop().unwrap();
+    for f in &files {
+        std::fs::copy(f, old.join(f.file_name().unwrap())).unwrap();
+    }
+    let old_version: i64 = files
+        .last()
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split('_')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    {
+        let db = sqlx::SqlitePool::connect_with(helpdesk::db::options(&url).unwrap())
+            .await
+            .unwrap();
+        sqlx::migrate::Migrator::new(old.as_path())
+            .await
+            .unwrap()
+            .run(&db)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+             VALUES ('u1', 'old@example.com', 'Old ''Customer''', 'customer', 'x', 1, 2)",
+        )
+        .execute(&db)
+        .await
+        .unwrap();
+        db.close().await;
+    }
+    let before = dump(&url).await;
+    assert!(before.iter().any(|l| l.contains("old@example.com")));
+
+    let store = helpdesk::db::connect(&url).await.unwrap();
+    let copy = store.backup.clone().expect("a copy before the upgrade");
+    assert_eq!(
+        copy,
+        helpdesk::db::backup::upgrade_copy_name(&path, old_version)
+    );
+    store.db.close().await;
+    let after = dump(&url).await;
+    assert_ne!(
+        before, after,
+        "the newest migration ({newest:?}) was applied"
+    );
+    assert_eq!(dump(&format!("sqlite://{}", copy.display())).await, before);
+
+    // Up to date now: the next start copies nothing.
+    let again = helpdesk::db::connect(&url).await.unwrap();
+    assert_eq!(again.backup, None);
+    // Neither does a new database.
+    let fresh = dir.path().join("fresh.db");
+    let store = helpdesk::db::connect(&format!("sqlite://{}", fresh.display()))
+        .await
+        .unwrap();
+    assert_eq!(store.backup, None);
+}
