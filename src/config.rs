@@ -54,8 +54,25 @@ pub struct ServeArgs {
     /// Public URL of the site (links in output; `https` makes cookies Secure).
     #[arg(long, env = "HELPDESK_BASE_URL")]
     pub base_url: Option<String>,
+    /// A reverse proxy (address or CIDR) whose `X-Forwarded-For` names the client;
+    /// repeatable. Without one, the peer's address is the client's.
+    #[arg(
+        long = "trusted-proxy",
+        env = "HELPDESK_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_proxy
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub settings: Settings,
+}
+
+/// `10.0.0.0/8`, `fd00::/8`, or one address (`127.0.0.1`).
+fn parse_proxy(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is not an address or a CIDR block like 10.0.0.0/8"))
 }
 
 /// Settings that the admin settings page may override at run time.
@@ -95,6 +112,7 @@ impl Default for ServeArgs {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: None,
+            trusted_proxies: Vec::new(),
             settings: Settings::default(),
         }
     }

@@ -14,6 +14,7 @@ pub mod server;
 pub mod tickets;
 pub mod web;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ pub struct Site {
     pub base_url: String,
     /// Cookies get `Secure` when the site is served over https.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Site {
@@ -48,8 +51,50 @@ impl Site {
         Self {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
+            trusted_proxies: Vec::new(),
         }
     }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<ipnet::IpNet>) -> Self {
+        self.trusted_proxies = proxies;
+        self
+    }
+
+    /// The client's address: the peer's, unless the peer is a trusted proxy; then the
+    /// nearest address in `X-Forwarded-For` that is not a trusted proxy (read from the
+    /// right: entries further left were written by the client and may be forged).
+    pub fn client_addr(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        let trusted = |ip: &IpAddr| self.trusted_proxies.iter().any(|net| net.contains(ip));
+        if !trusted(&peer) {
+            return peer;
+        }
+        let mut client = peer;
+        let hops = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect::<Vec<_>>();
+        for hop in hops.into_iter().rev() {
+            let Some(ip) = parse_hop(hop) else {
+                break; // garbage: believe nothing further left
+            };
+            client = ip;
+            if !trusted(&ip) {
+                break;
+            }
+        }
+        client
+    }
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5678`,
+/// `[::1]:5678`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    hop.parse()
+        .ok()
+        .or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
 }
 
 impl AppState {
@@ -140,4 +185,55 @@ pub fn app(state: AppState) -> Router {
                 )
                 .on_failure(DefaultOnFailure::new().level(Level::ERROR)),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Site;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append("x-forwarded-for", v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let site = Site::new("http://x").with_trusted_proxies(vec![
+            "10.0.0.0/8".parse().unwrap(),
+            "::1/128".parse().unwrap(),
+        ]);
+        let h = forwarded(&["203.0.113.9"]);
+        assert_eq!(site.client_addr(ip("10.1.2.3"), &h), ip("203.0.113.9"));
+        assert_eq!(site.client_addr(ip("::1"), &h), ip("203.0.113.9"));
+        // Not a trusted proxy: its header is the client's own words.
+        assert_eq!(site.client_addr(ip("198.51.100.7"), &h), ip("198.51.100.7"));
+        // Forged entries on the left are skipped: the nearest untrusted hop is the client.
+        let h = forwarded(&["1.1.1.1, 203.0.113.9", "10.0.0.2"]);
+        assert_eq!(site.client_addr(ip("10.1.2.3"), &h), ip("203.0.113.9"));
+        // Ports, and garbage stops the walk.
+        let h = forwarded(&["203.0.113.9:4711"]);
+        assert_eq!(site.client_addr(ip("10.1.2.3"), &h), ip("203.0.113.9"));
+        let h = forwarded(&["1.1.1.1, nonsense"]);
+        assert_eq!(site.client_addr(ip("10.1.2.3"), &h), ip("10.1.2.3"));
+        // No header: the proxy itself.
+        assert_eq!(
+            site.client_addr(ip("10.1.2.3"), &HeaderMap::new()),
+            ip("10.1.2.3")
+        );
+        // Nothing trusted by default.
+        let h = forwarded(&["203.0.113.9"]);
+        assert_eq!(
+            Site::new("http://x").client_addr(ip("10.1.2.3"), &h),
+            ip("10.1.2.3")
+        );
+    }
 }

@@ -182,7 +182,7 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
     }
     let state = AppState {
         core: Core::new(store, args.settings),
-        site: Arc::new(Site::new(&base_url)),
+        site: Arc::new(Site::new(&base_url).with_trusted_proxies(args.trusted_proxies)),
     };
     tracing::info!(address = %local, "helpdesk listening on {base_url}");
     server::serve(listener, helpdesk::app(state), server::shutdown_signal()).await;

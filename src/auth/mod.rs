@@ -2,6 +2,7 @@
 //! identify API clients.
 
 pub mod csrf;
+pub mod login;
 pub mod password;
 pub mod sessions;
 pub mod throttle;

@@ -1,5 +1,7 @@
 //! Browser sessions: a random token in an HttpOnly cookie, its SHA-256 in the database.
 
+use sqlx::SqliteConnection;
+
 use crate::clock::now_ms;
 use crate::db::{Db, Writer};
 use crate::secure::{secret, sha256_hex};
@@ -11,24 +13,23 @@ pub const LIFETIME_MS: i64 = 14 * 24 * 3600 * 1000;
 
 /// Starts a session for `user_id` and returns the cookie value.
 pub async fn create(w: &Writer, user_id: i64) -> sqlx::Result<String> {
+    w.write(move |tx| Box::pin(async move { start(tx, user_id, now_ms()).await }))
+        .await
+}
+
+/// [`create`] inside a write.
+pub async fn start(tx: &mut SqliteConnection, user_id: i64, now: i64) -> sqlx::Result<String> {
     let token = secret();
     let hash = sha256_hex(&token);
-    let now = now_ms();
     let expires = now + LIFETIME_MS;
-    w.write(move |tx| {
-        Box::pin(async move {
-            sqlx::query!(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-                 VALUES (?, ?, ?, ?)",
-                hash,
-                user_id,
-                now,
-                expires
-            )
-            .execute(&mut *tx)
-            .await
-        })
-    })
+    sqlx::query!(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        hash,
+        user_id,
+        now,
+        expires
+    )
+    .execute(&mut *tx)
     .await?;
     Ok(token)
 }
@@ -62,29 +63,39 @@ pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
 
 /// Ends one session (logout).
 pub async fn end(w: &Writer, token: &str) -> sqlx::Result<()> {
+    let token = token.to_owned();
+    w.write(move |tx| Box::pin(async move { stop(tx, &token).await }))
+        .await
+}
+
+/// [`end`] inside a write.
+pub async fn stop(tx: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
     let hash = sha256_hex(token);
-    w.write(move |tx| {
-        Box::pin(async move {
-            sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
-                .execute(&mut *tx)
-                .await
-        })
-    })
-    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE token_hash = ?", hash)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 
-/// Forgets expired sessions (run at start-up).
+/// Forgets expired sessions and devices not seen for [`super::login::DEVICE_LIFETIME_MS`]
+/// (run at start-up).
 pub async fn sweep(w: &Writer) -> sqlx::Result<u64> {
     let now = now_ms();
+    let devices_before = now - super::login::DEVICE_LIFETIME_MS;
     w.write(move |tx| {
         Box::pin(async move {
-            Ok(
-                sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected(),
+            let sessions = sqlx::query!("DELETE FROM sessions WHERE expires_at <= ?", now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            let devices = sqlx::query!(
+                "DELETE FROM trusted_devices WHERE last_login_at <= ?",
+                devices_before
             )
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            Ok(sessions + devices)
         })
     })
     .await

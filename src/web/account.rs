@@ -1,19 +1,17 @@
 //! Sign up, log in, log out, the account page (password, API tokens) and first-run setup.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{CsrfForm, Layout, Visitor, WebForm, safe_next};
+use super::{ClientAddr, CsrfForm, Layout, Visitor, WebForm, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
-use crate::auth::{password, sessions, throttle, tokens};
+use crate::auth::{login, password, sessions, throttle, tokens};
 use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::tickets::Role;
@@ -91,10 +89,28 @@ async fn signup_page(v: Visitor) -> WebResult<Response> {
 
 async fn signup(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     mut v: Visitor,
     WebForm(form): WebForm<SignupForm>,
 ) -> WebResult<Response> {
     v.check_csrf(&form.csrf)?;
+    // The answer tells whether an address has an account: only so many questions an
+    // hour from one client.
+    let key = vec![(format!("signup:{client}"), throttle::SIGNUP)];
+    if let Err(until) = throttle::begin_attempt(state.writer(), key).await? {
+        let minutes = ((until - clock::now_ms()) / 60_000).max(1);
+        let layout = v.layout("Create your account");
+        let page = SignupPage {
+            layout,
+            name: form.name,
+            email: form.email,
+            errors: one(
+                "email",
+                format!("Too many sign-ups from your network. Try again in {minutes} minutes."),
+            ),
+        };
+        return v.page(StatusCode::TOO_MANY_REQUESTS, page);
+    }
     match users::create(
         state.writer(),
         &form.email,
@@ -167,14 +183,13 @@ async fn login_page(v: Visitor, Query(q): Query<NextQuery>) -> WebResult<Respons
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     mut v: Visitor,
     WebForm(form): WebForm<LoginForm>,
 ) -> WebResult<Response> {
     v.check_csrf(&form.csrf)?;
     let (db, w) = (state.db(), state.writer());
     let next = safe_next(form.next.as_deref());
-    let email = form.email.trim().to_lowercase();
     let refuse = |v: Visitor, status: StatusCode, message: String| {
         let layout = v.layout("Log in");
         let page = LoginPage {
@@ -186,47 +201,35 @@ async fn login(
         v.page(status, page)
     };
 
-    let ip_key = format!("ip:{}", peer.ip());
-    let account_key = format!("account:{email}");
-    for (key, limit) in [
-        (&ip_key, throttle::ADDRESS),
-        (&account_key, throttle::ACCOUNT),
-    ] {
-        if let Err(until) = throttle::begin_attempt(w, key, limit).await? {
+    let attempt = login::Attempt {
+        email: &form.email,
+        password: form.password.clone(),
+        client,
+        device: v.device(),
+        old_session: v.session_token(),
+    };
+    match login::login(db, w, attempt).await? {
+        login::Outcome::Locked { until } => {
             let minutes = ((until - clock::now_ms()) / 60_000).max(1);
-            return refuse(
+            refuse(
                 v,
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("Too many failed attempts. Try again in {minutes} minutes."),
-            );
+            )
         }
-    }
-
-    let record = users::find_by_email(db, &email).await?;
-    let stored = record
-        .as_ref()
-        .filter(|r| r.active)
-        .map(|r| r.password_hash.clone());
-    if !password::verify(form.password.clone(), stored).await {
-        return refuse(
+        login::Outcome::WrongPassword => refuse(
             v,
             StatusCode::UNAUTHORIZED,
             "Email or password is incorrect.".into(),
-        );
+        ),
+        login::Outcome::LoggedIn {
+            session, device, ..
+        } => {
+            v.start_session(session);
+            v.trust_device(device);
+            Ok(v.redirect(&next, None))
+        }
     }
-    let Some(record) = record else {
-        return Err(WebError::Internal(anyhow::anyhow!(
-            "verified a login without an account"
-        )));
-    };
-    throttle::forgive(w, &ip_key, false).await?;
-    throttle::forgive(w, &account_key, true).await?;
-    if let Some(old) = v.session_token() {
-        sessions::end(w, old).await?;
-    }
-    let token = sessions::create(w, record.actor.id).await?;
-    v.start_session(token);
-    Ok(v.redirect(&next, None))
 }
 
 async fn logout(

@@ -18,7 +18,7 @@ use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
-use crate::auth::{csrf, sessions};
+use crate::auth::{csrf, login, sessions};
 use crate::error::{WebError, WebResult};
 use crate::secure::secret;
 use crate::tickets::Actor;
@@ -89,8 +89,30 @@ pub struct Visitor {
     pub csrf: String,
     pub flash: Option<String>,
     session_token: Option<String>,
+    /// The device cookie of a browser that logged in before (see [`crate::auth::login`]).
+    device: Option<String>,
     secure: bool,
     jar: CookieJar,
+}
+
+/// The client's address: the peer's, or from `X-Forwarded-For` when the peer is a trusted
+/// proxy (see [`crate::Site::client_addr`]).
+pub struct ClientAddr(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(std::net::IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED));
+        Ok(ClientAddr(state.site.client_addr(peer, &parts.headers)))
+    }
 }
 
 impl FromRequestParts<AppState> for Visitor {
@@ -99,6 +121,9 @@ impl FromRequestParts<AppState> for Visitor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
         let incoming = CookieJar::from_headers(&parts.headers);
         let session_token = incoming.get(sessions::COOKIE).map(|c| c.value().to_owned());
+        let device = incoming
+            .get(login::DEVICE_COOKIE)
+            .map(|c| c.value().to_owned());
         let session = match &session_token {
             Some(token) => sessions::resolve(state.db(), token).await?,
             None => None,
@@ -127,6 +152,7 @@ impl FromRequestParts<AppState> for Visitor {
             csrf,
             flash,
             session_token,
+            device,
             secure,
             jar,
         })
@@ -197,6 +223,18 @@ impl Visitor {
         self.jar = jar
             .add(session)
             .add(cookie(csrf::COOKIE, self.csrf.clone(), self.secure));
+    }
+
+    pub fn device(&self) -> Option<&str> {
+        self.device.as_deref()
+    }
+
+    /// Remembers this browser as one that logged in (kept across logouts).
+    pub fn trust_device(&mut self, token: String) {
+        let mut device = cookie(login::DEVICE_COOKIE, token, self.secure);
+        device.set_max_age(time::Duration::milliseconds(login::DEVICE_LIFETIME_MS));
+        let jar = std::mem::take(&mut self.jar);
+        self.jar = jar.add(device);
     }
 
     /// Logs out: the session cookie goes and the CSRF token is renewed.

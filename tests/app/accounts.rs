@@ -525,3 +525,159 @@ async fn every_page_has_a_content_security_policy_without_scripts() {
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
     assert!(!csp.contains("unsafe"), "{csp}");
 }
+
+/// OWASP device cookies: a stranger who locks an account by guessing does not keep out a
+/// browser that has logged in to it before; that browser is locked only by its own
+/// failures, and its cookie is worth nothing for another account or when forged.
+#[tokio::test]
+async fn a_browser_that_logged_in_before_is_not_held_by_the_account_lock() {
+    let app = TestApp::spawn().await;
+    app.user("ann@example.com", Role::Customer).await;
+    app.user("bob@example.com", Role::Customer).await;
+    let owner = app.client();
+    assert_eq!(
+        owner.login("ann@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let device = owner.cookie("hd_device").expect("a device cookie");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM trusted_devices").await,
+        1,
+        "stored (hashed)"
+    );
+    owner.post("/logout", &[]).await;
+
+    let stranger = app.client();
+    for _ in 0..10 {
+        assert_eq!(
+            stranger.login("ann@example.com", "guess").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        stranger.login("ann@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the account is locked for browsers it does not know"
+    );
+    // A forged device cookie is a stranger too.
+    let forger = app.client();
+    forger.csrf().await;
+    let forged = forger
+        .http
+        .post(app.url("/login"))
+        .header(
+            "cookie",
+            format!("hd_csrf={}; hd_device={}x", forger.csrf().await, device),
+        )
+        .form(&[
+            ("csrf", forger.csrf().await.as_str()),
+            ("email", "ann@example.com"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // The owner's browser gets in, and its success does not unlock the account for others.
+    assert_eq!(
+        owner.login("ann@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(owner.cookie("hd_device").as_deref(), Some(device.as_str()));
+    owner.post("/logout", &[]).await;
+    assert_eq!(
+        stranger.login("ann@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // A trusted browser that guesses is locked itself after ten failures.
+    for _ in 0..10 {
+        assert_eq!(
+            owner.login("ann@example.com", "guess").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        owner.login("ann@example.com", PASSWORD).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Its cookie names ann's account only: for bob it is an ordinary (unlocked) browser.
+    assert_eq!(
+        owner.login("bob@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Sign-up says whether an address has an account, so one client may ask only so often.
+#[tokio::test]
+async fn signup_is_throttled_per_client_address() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    for i in 0..20 {
+        let email = format!("probe{i}@example.com");
+        let r = c
+            .post(
+                "/signup",
+                &[("name", "P"), ("email", &email), ("password", "short")],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = c
+        .post(
+            "/signup",
+            &[
+                ("name", "Real"),
+                ("email", "real@example.com"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Too many sign-ups"), "{html}");
+    assert!(
+        html.contains("real@example.com"),
+        "the form keeps what was typed"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+/// `X-Forwarded-For` names the client only when the peer is a trusted proxy; otherwise it
+/// is ignored, so a client cannot pick the address its failures count against.
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let keys = |app: &TestApp| {
+        let db = app.core.db.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT key FROM login_throttle WHERE key LIKE 'ip:%' ORDER BY key",
+            )
+            .fetch_all(&db)
+            .await
+            .unwrap()
+        }
+    };
+    for (app, expected) in [
+        (TestApp::behind_proxy().await, "ip:203.0.113.9"),
+        (TestApp::spawn().await, "ip:127.0.0.1"),
+    ] {
+        let c = app.client();
+        let csrf = c.csrf().await;
+        let r = c
+            .http
+            .post(app.url("/login"))
+            .header("x-forwarded-for", "198.51.100.1, 203.0.113.9")
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "nobody@example.com"),
+                ("password", "guess"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(keys(&app).await, [expected]);
+    }
+}

@@ -48,6 +48,18 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: Settings) -> Self {
+        Self::build(settings, Site::new).await
+    }
+
+    /// Served behind a reverse proxy on 127.0.0.1 (`--trusted-proxy 127.0.0.1`).
+    pub async fn behind_proxy() -> Self {
+        Self::build(Settings::default(), |url| {
+            Site::new(url).with_trusted_proxies(vec!["127.0.0.1/32".parse().unwrap()])
+        })
+        .await
+    }
+
+    async fn build(settings: Settings, site: impl FnOnce(&str) -> Site) -> Self {
         helpdesk::github::install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
@@ -62,7 +74,7 @@ impl TestApp {
         let core = Core::new(store, settings);
         let state = AppState {
             core: core.clone(),
-            site: Arc::new(Site::new(&format!("http://{addr}"))),
+            site: Arc::new(site(&format!("http://{addr}"))),
         };
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(server::serve(listener, helpdesk::app(state), async {

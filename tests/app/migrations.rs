@@ -31,6 +31,10 @@ const LANDED: &[(&str, &str)] = &[
         "0007_search_rowid_names_the_ticket.sql",
         "93cee3b798839f0d796ffde3f68375595b364b8f903148d74079877107e8986b",
     ),
+    (
+        "0008_trusted_devices.sql",
+        "2f894165134b5572894b2e514c897a6b2950d1e81029e86528b02ad2033b318d",
+    ),
 ];
 
 #[test]
