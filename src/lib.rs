@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod github;
+pub mod routes;
 pub mod secure;
 pub mod server;
 pub mod tickets;
@@ -135,11 +136,23 @@ async fn content_security_policy(
     response
 }
 
-/// The whole application: every face merged, with the layers every response gets.
-pub fn app(state: AppState) -> Router {
-    Router::new()
+/// Every route of every face (the table behind [`app`]).
+pub fn routes() -> routes::Routes {
+    routes::Routes::new()
         .merge(api::router())
         .merge(web::router())
+}
+
+/// Every path the application routes, in the order they were added.
+pub fn route_paths() -> Vec<String> {
+    routes().paths().to_vec()
+}
+
+/// The whole application: every face merged, with the layers every response gets.
+pub fn app(state: AppState) -> Router {
+    routes()
+        .into_router()
+        .fallback(|| async { error::WebError::NotFound })
         .with_state(state)
         .layer(axum::middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(

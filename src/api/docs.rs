@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::{epixel, legacy, v2};
-use crate::AppState;
+use crate::routes::Routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -61,6 +61,10 @@ impl Modify for Security {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi()))
+pub fn router() -> Routes {
+    // utoipa-swagger-ui serves the document and the UI's files under /docs.
+    Routes::new().merge_foreign(
+        Router::new().merge(SwaggerUi::new("/docs").url("/openapi.json", ApiDoc::openapi())),
+        &["/openapi.json", "/docs", "/docs/", "/docs/{*rest}"],
+    )
 }

@@ -1,7 +1,6 @@
 //! The legacy dialect (seed 001): tickets with threads, seen markers and GitHub escalation,
 //! errors as `{"code": "BadRequest|NotFound|...", "message": "..."}`.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, RawQuery, State};
@@ -16,14 +15,15 @@ use super::{Bearer, bearer, paged, query_map};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
 use crate::clock::iso_millis;
+use crate::routes::Routes;
 use crate::tickets::{
     Actor, AttachmentMeta, CategoryRef, CoreError, Field, ListFilter, MessageView, NewMessage,
     NewTicket, PersonRef, Priority, Problem, Status, TicketDetail, TicketKey, TicketUpdate,
     UserRef,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/support-tickets", get(list))
         .route("/support-tickets/insert", post(insert))
         .route("/support-tickets/bulk", post(bulk_delete))

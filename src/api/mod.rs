@@ -8,15 +8,15 @@ pub mod v2;
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::http::{HeaderMap, header};
 
 use crate::AppState;
 use crate::auth::tokens;
+use crate::routes::Routes;
 use crate::tickets::{Actor, ListFilter, Order};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .merge(v2::router())
         .merge(legacy::router())
         .merge(epixel::router())

@@ -2,7 +2,6 @@
 //! attachments, errors as `{"error": <human text>, "message": <CODE>}` with the text in
 //! English or Spanish by `Accept-Language` (codes never change).
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -16,13 +15,14 @@ use utoipa::ToSchema;
 use super::{Bearer, bearer, paged, query_map};
 use crate::AppState;
 use crate::clock::iso_seconds;
+use crate::routes::Routes;
 use crate::tickets::{
     Actor, CategoryRef, CoreError, LinkAttachment, NewTicket, Priority, Status, TicketDetail,
     TicketKey,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/v2/support-tickets", get(list).post(create))
         .route("/v2/support-tickets/{id}", get(show))
 }

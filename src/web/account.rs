@@ -1,7 +1,6 @@
 //! Sign up, log in, log out, the account page (password, API tokens) and first-run setup.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -14,10 +13,11 @@ use crate::auth::users::{self, AccountError};
 use crate::auth::{login, password, sessions, throttle, tokens};
 use crate::clock;
 use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
 use crate::tickets::Role;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/signup", get(signup_page).post(signup))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))

@@ -2,7 +2,6 @@
 //! settings and the trash. Admins only: agents and customers get 403.
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
@@ -15,10 +14,11 @@ use crate::auth::tokens::{self, KeyInfo};
 use crate::auth::users::{self, UserRow};
 use crate::clock;
 use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
 use crate::tickets::{Actor, Category, Role, Tag, Trashed};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/admin", get(|| async { Redirect::to("/admin/users") }))
         .route("/admin/users", get(users_page).post(create_user))
         .route("/admin/users/{id}/role", post(set_role))

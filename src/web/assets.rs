@@ -3,14 +3,13 @@
 
 use std::sync::LazyLock;
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::AppState;
+use crate::routes::Routes;
 
 const STYLESHEET: &str = include_str!("../../static/style.css");
 
@@ -25,8 +24,8 @@ pub fn stylesheet_url() -> &'static str {
     STYLESHEET_URL.as_str()
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new().route(
+pub fn router() -> Routes {
+    Routes::new().route(
         "/static/{file}",
         get(asset).layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

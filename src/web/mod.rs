@@ -7,7 +7,6 @@ mod ticket;
 mod tickets;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -20,13 +19,14 @@ use serde::de::DeserializeOwned;
 use crate::AppState;
 use crate::auth::{csrf, login, sessions};
 use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
 use crate::secure::secret;
 use crate::tickets::Actor;
 
 const FLASH_COOKIE: &str = "hd_flash";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/", get(home))
         .route("/healthz", get(|| async { "ok" }))
         .merge(assets::router())
@@ -34,8 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(tickets::router())
         .merge(ticket::router())
         .merge(admin::router())
-        .fallback(|| async { WebError::NotFound })
-        .layer(axum::middleware::from_fn(csrf::origin_guard))
+        .map(|r| r.layer(axum::middleware::from_fn(csrf::origin_guard)))
 }
 
 async fn home(v: Visitor) -> Redirect {

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -18,14 +17,15 @@ use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
 use crate::clock::{self, now_ms};
 use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
     Actor, Catalog, CategoryRef, CoreError, Event, MessageView, NewMessage, Priority, Status,
     TagSet, TicketDetail, TicketKey, TicketUpdate, UserRef,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/tickets/{number}", get(show))
         .route(
             "/tickets/{number}/reply",

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -16,6 +15,7 @@ use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, download_response, read_form};
 use crate::clock;
 use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
     AssigneeFilter, Catalog, Category, CategoryRef, CoreError, Cursor, Field, FieldError,
@@ -25,8 +25,8 @@ use crate::tickets::{
 
 const PER_PAGE: i64 = 25;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router() -> Routes {
+    Routes::new()
         .route("/tickets", get(list))
         .route("/tickets/bulk", post(bulk))
         .route(

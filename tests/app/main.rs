@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod authz;
 mod browser;
 mod cli;
 mod core_rules;
@@ -106,6 +107,19 @@ impl TestApp {
             jar,
             base: self.url(""),
         }
+    }
+
+    /// A client with a new session of `user`, made without a login (no password check).
+    pub async fn session_of(&self, user: &Actor) -> Client {
+        let client = self.client();
+        let token = helpdesk::auth::sessions::create(&self.core.writer, user.id)
+            .await
+            .expect("session");
+        let url: Url = self.url("/").parse().expect("url");
+        client
+            .jar
+            .add_cookie_str(&format!("hd_session={token}; Path=/"), &url);
+        client
     }
 
     /// A user created directly in the database (password [`PASSWORD`]).

@@ -8,7 +8,6 @@ mod input;
 
 use std::collections::BTreeMap;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Response};
@@ -20,6 +19,7 @@ use crate::AppState;
 use crate::api::{Bearer, bearer};
 use crate::attachments::UPLOAD_BODY_LIMIT;
 use crate::auth::tokens;
+use crate::routes::Routes;
 use crate::tickets::{Actor, CoreError, Field, FieldError, Priority, Problem, Status};
 
 pub use input::Input;
@@ -102,8 +102,8 @@ impl Endpoint {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    let mut router = Router::new();
+pub fn router() -> Routes {
+    let mut router = Routes::new();
     for (paths, endpoint) in ROUTES {
         for path in *paths {
             router = router
@@ -120,7 +120,7 @@ pub fn router() -> Router<AppState> {
             "/api/v1/support/ticket/download/{id}/",
             get(handlers::download),
         )
-        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+        .map(|r| r.layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)))
 }
 
 /// The dialect's envelope, for successes and failures alike.
