@@ -16,6 +16,7 @@ mod serving;
 mod staff;
 mod tickets;
 mod v2;
+mod xss;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
