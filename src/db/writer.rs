@@ -118,7 +118,9 @@ impl Writer {
         if self.jobs.send(job).await.is_err() {
             return Err(E::from(stopped()));
         }
-        answered.await.unwrap_or_else(|_| Err(E::from(stopped())))
+        // A dropped answer means the write panicked (a bug, not a full disk): the caller
+        // gets an error that is not "unavailable", so a 500 rather than a 503.
+        answered.await.unwrap_or_else(|_| Err(E::from(panicked())))
     }
 
     /// Fault injection for tests and drills: caps the database at `pages` pages (`PRAGMA
@@ -132,6 +134,10 @@ impl Writer {
 
 fn stopped() -> sqlx::Error {
     sqlx::Error::Io(std::io::Error::other("the database writer has stopped"))
+}
+
+fn panicked() -> sqlx::Error {
+    sqlx::Error::Protocol("the write failed unexpectedly and was rolled back".into())
 }
 
 /// The error given to the writes of a batch that was rolled back as a whole.
@@ -246,7 +252,7 @@ async fn run_job(
     let (ok, finish) = match AssertUnwindSafe(job.run(&mut *conn)).catch_unwind().await {
         Ok(done) => done,
         Err(_) => {
-            // Its caller's answer was dropped with it: the caller sees the writer's error.
+            // Its caller's answer was dropped with it: the caller gets `panicked()`.
             tracing::error!("a write panicked; its changes are rolled back");
             (false, Box::new(|_| {}) as Finish)
         }

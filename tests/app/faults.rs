@@ -388,3 +388,50 @@ async fn the_read_pool_refuses_writes_so_none_can_bypass_the_writer() {
         .unwrap_err();
     assert!(e.to_string().contains("readonly"), "{e}");
 }
+
+/// A write that panics is a bug, not a full disk: its changes are rolled back, its caller
+/// gets an error that is not "unavailable" (so a 500, not a 503 asking to retry), and the
+/// writer goes on with the next write.
+#[tokio::test]
+async fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
+    let app = TestApp::spawn().await;
+    let failed = app
+        .core
+        .writer
+        .write(|tx| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO tags (name) VALUES ('half-done')")
+                    .execute(&mut *tx)
+                    .await?;
+                if std::hint::black_box(true) {
+                    panic!("a bug in a write");
+                }
+                Ok::<(), sqlx::Error>(())
+            })
+        })
+        .await
+        .unwrap_err();
+    assert!(!helpdesk::db::is_unavailable(&failed), "{failed:?}");
+    app.core
+        .writer
+        .write(|tx| {
+            Box::pin(async move {
+                sqlx::query("INSERT INTO tags (name) VALUES ('next')")
+                    .execute(&mut *tx)
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tags WHERE name = 'half-done'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tags WHERE name = 'next'")
+            .await,
+        1
+    );
+}
