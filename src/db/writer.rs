@@ -166,33 +166,58 @@ impl Task {
 
     /// One transaction: `first` and whatever else is queued by the time each write is
     /// done, up to [`BATCH_MAX`].
+    ///
+    /// Each write runs inside the savepoint `write`. Statements are paired to save round
+    /// trips to SQLite's thread: the transaction opens with the first savepoint, a write
+    /// that succeeded is released together with the next one's savepoint, a write that
+    /// failed is rolled back to its savepoint (which stays, empty, for the next write) and
+    /// the last write is released by the COMMIT itself.
     async fn batch(&mut self, first: Box<dyn Job>, queue: &mut mpsc::Receiver<Box<dyn Job>>) {
         let conn = match self.connection().await {
             Ok(conn) => conn,
             Err(e) => return fail_unstarted(first, &e),
         };
-        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        if let Err(e) = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT write")
+            .execute(&mut *conn)
+            .await
+        {
             self.discard().await;
             return fail_unstarted(first, &e);
         }
         let mut finishes: Vec<Finish> = Vec::new();
-        let mut next = Some(first);
-        let mut broken: Option<sqlx::Error> = None;
-        while let Some(job) = next.take() {
-            match run_job(conn, job).await {
-                Ok(finish) => finishes.push(finish),
-                Err((finish, e)) => {
-                    // Rolling back to the savepoint failed: SQLite has rolled back (or
-                    // cannot tell) the whole transaction.
-                    finish(Some(batch_failed(&e)));
-                    broken = Some(e);
-                    break;
+        let mut job = first;
+        let broken = loop {
+            let (ok, finish) = run_job(conn, job).await;
+            finishes.push(finish);
+            let next = if finishes.len() < BATCH_MAX {
+                queue.try_recv().ok()
+            } else {
+                None
+            };
+            let end = match (ok, next.is_some()) {
+                (true, true) => sqlx::raw_sql("RELEASE write; SAVEPOINT write")
+                    .execute(&mut *conn)
+                    .await
+                    .map(|_| ()),
+                (true, false) => Ok(()),
+                (false, _) => sqlx::query("ROLLBACK TO write")
+                    .execute(&mut *conn)
+                    .await
+                    .map(|_| ()),
+            };
+            match (end, next) {
+                // Undoing or closing the write failed: SQLite has rolled back (or cannot
+                // tell) the whole transaction.
+                (Err(e), next) => {
+                    if let Some(job) = next {
+                        job.refuse(batch_failed(&e));
+                    }
+                    break Some(e);
                 }
+                (Ok(()), Some(next)) => job = next,
+                (Ok(()), None) => break None,
             }
-            if finishes.len() < BATCH_MAX {
-                next = queue.try_recv().ok();
-            }
-        }
+        };
         let failure = match broken {
             Some(e) => Some(e),
             None => sqlx::query("COMMIT").execute(&mut *conn).await.err(),
@@ -239,35 +264,16 @@ impl Task {
     }
 }
 
-/// Runs one write inside its own savepoint. `Err` when the savepoint could not be undone,
-/// which means the whole transaction is lost.
-async fn run_job(
-    conn: &mut SqliteConnection,
-    job: Box<dyn Job>,
-) -> Result<Finish, (Finish, sqlx::Error)> {
-    if let Err(e) = sqlx::query("SAVEPOINT write").execute(&mut *conn).await {
-        job.refuse(batch_failed(&e));
-        return Err((Box::new(|_| {}), e));
-    }
-    let (ok, finish) = match AssertUnwindSafe(job.run(&mut *conn)).catch_unwind().await {
+/// Runs one write (inside the savepoint the batch opened for it): whether it succeeded,
+/// and how to answer its caller once the transaction's outcome is known.
+async fn run_job(conn: &mut SqliteConnection, job: Box<dyn Job>) -> (bool, Finish) {
+    match AssertUnwindSafe(job.run(&mut *conn)).catch_unwind().await {
         Ok(done) => done,
         Err(_) => {
             // Its caller's answer was dropped with it: the caller gets `panicked()`.
             tracing::error!("a write panicked; its changes are rolled back");
             (false, Box::new(|_| {}) as Finish)
         }
-    };
-    let end = if ok {
-        sqlx::query("RELEASE write").execute(&mut *conn).await
-    } else {
-        match sqlx::query("ROLLBACK TO write").execute(&mut *conn).await {
-            Ok(_) => sqlx::query("RELEASE write").execute(&mut *conn).await,
-            Err(e) => Err(e),
-        }
-    };
-    match end {
-        Ok(_) => Ok(finish),
-        Err(e) => Err((finish, e)),
     }
 }
 

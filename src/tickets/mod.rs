@@ -60,13 +60,7 @@ impl Core {
 
     /// The open-ticket limit: the admin setting if one was saved, else the configured one.
     pub async fn open_ticket_limit(&self) -> CoreResult<i64> {
-        let saved =
-            sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
-                .fetch_optional(&self.db)
-                .await?;
-        Ok(saved
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(self.defaults.open_ticket_limit))
+        Ok(open_ticket_limit_in(&self.db, self.defaults.open_ticket_limit).await?)
     }
 
     /// Active agents and admins, by name: who a ticket can be assigned to.
@@ -113,4 +107,15 @@ impl Core {
             })
             .collect())
     }
+}
+
+/// The open-ticket limit: the admin's setting, else `default` (the command line's).
+pub(crate) async fn open_ticket_limit_in<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    default: i64,
+) -> sqlx::Result<i64> {
+    let saved = sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
+        .fetch_optional(db)
+        .await?;
+    Ok(saved.and_then(|v| v.parse().ok()).unwrap_or(default))
 }

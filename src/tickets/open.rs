@@ -82,13 +82,13 @@ impl Core {
         if followups.iter().any(|f| f.internal) && !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
-        let limit = self.open_ticket_limit().await?;
+        let default_limit = self.defaults.open_ticket_limit;
         let actor = actor.clone();
         self.writer
             .write(move |tx| {
-                Box::pin(
-                    async move { open_in(tx, &actor, input, followups, problems, limit).await },
-                )
+                Box::pin(async move {
+                    open_in(tx, &actor, input, followups, problems, default_limit).await
+                })
             })
             .await
     }
@@ -101,7 +101,7 @@ async fn open_in(
     input: NewTicket,
     followups: Vec<NewMessage>,
     mut problems: Problems,
-    limit: i64,
+    default_limit: i64,
 ) -> CoreResult<Opened> {
     let title = input.title.trim().to_owned();
     let description = input.description.trim().to_owned();
@@ -114,6 +114,8 @@ async fn open_in(
     let category_id = category_id.unwrap_or_default();
 
     if actor.role == super::Role::Customer {
+        // Read in the same transaction as the count: the limit holds under any race.
+        let limit = super::open_ticket_limit_in(&mut *tx, default_limit).await?;
         let active = count_active(&mut *tx, actor.id).await?;
         if active >= limit {
             return Err(CoreError::OpenTicketLimit { limit });
@@ -159,7 +161,7 @@ async fn open_in(
     let (message_id, _) =
         insert_message(&mut *tx, ticket_id, actor.id, &description, false, now).await?;
 
-    set_tags(&mut *tx, ticket_id, &tags).await?;
+    add_tags(&mut *tx, ticket_id, &tags).await?;
     attach_all(
         &mut *tx,
         actor,
@@ -239,6 +241,11 @@ pub(crate) async fn set_tags(
     sqlx::query!("DELETE FROM ticket_tags WHERE ticket_id = ?", ticket_id)
         .execute(&mut *conn)
         .await?;
+    add_tags(conn, ticket_id, tags).await
+}
+
+/// Adds tags to a ticket, creating tags met for the first time.
+async fn add_tags(conn: &mut SqliteConnection, ticket_id: i64, tags: &[String]) -> CoreResult<()> {
     for name in tags {
         let tag_id = sqlx::query_scalar!(
             r#"INSERT INTO tags (name) VALUES (?)
