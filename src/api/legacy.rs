@@ -665,7 +665,7 @@ pub async fn insert(
         .map_err(core_failure)?;
     let t = state
         .core
-        .view_ticket(&actor, &TicketKey::Number(opened.number), false)
+        .opened_ticket(&actor, &opened)
         .await
         .map_err(core_failure)?;
     Ok((

@@ -534,11 +534,7 @@ pub async fn create(
         }
         Err(e) => return server_error(e, lang),
     };
-    match state
-        .core
-        .view_ticket(&actor, &TicketKey::Number(opened.number), false)
-        .await
-    {
+    match state.core.opened_ticket(&actor, &opened).await {
         Ok(t) => Json(V2TicketResponse {
             success: true,
             data: ticket_json(&t, &state.site.base_url),

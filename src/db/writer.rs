@@ -100,7 +100,21 @@ impl Writer {
             page_limit: page_limit.clone(),
             applied_limit: NO_PAGE_LIMIT,
         };
-        tokio::spawn(task.run(queue));
+        // Its own thread and runtime: the writer is polled the moment SQLite answers, not
+        // when a worker of the main runtime is free of request handling (measured: creates
+        // wait for the writer far more than they use it).
+        std::thread::Builder::new()
+            .name("db-writer".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(task.run(queue)),
+                    Err(e) => tracing::error!(error = %e, "cannot start the database writer"),
+                }
+            })
+            .expect("spawn the database writer thread");
         Self { jobs, page_limit }
     }
 

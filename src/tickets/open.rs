@@ -83,11 +83,23 @@ impl Core {
             return Err(CoreError::Forbidden);
         }
         let default_limit = self.defaults.open_ticket_limit;
+        // Looked up on the read pool, so the writer's transaction is a statement shorter;
+        // the insert checks again that it is still active.
+        let category_id = resolve_category(&self.db, &input.category).await?;
         let actor = actor.clone();
         self.writer
             .write(move |tx| {
                 Box::pin(async move {
-                    open_in(tx, &actor, input, followups, problems, default_limit).await
+                    open_in(
+                        tx,
+                        &actor,
+                        input,
+                        followups,
+                        problems,
+                        category_id,
+                        default_limit,
+                    )
+                    .await
                 })
             })
             .await
@@ -101,12 +113,12 @@ async fn open_in(
     input: NewTicket,
     followups: Vec<NewMessage>,
     mut problems: Problems,
+    category_id: Option<i64>,
     default_limit: i64,
 ) -> CoreResult<Opened> {
     let title = input.title.trim().to_owned();
     let description = input.description.trim().to_owned();
     let tags = clean_tags(&input.tags);
-    let category_id = resolve_category(&mut *tx, &input.category).await?;
     if category_id.is_none() {
         problems.add(Field::Category, Problem::Invalid);
     }
@@ -123,11 +135,6 @@ async fn open_in(
     }
 
     let now = now_ms();
-    let number = sqlx::query_scalar!(
-        "UPDATE counters SET value = value + 1 WHERE name = 'ticket_number' RETURNING value"
-    )
-    .fetch_one(&mut *tx)
-    .await?;
     let ticket_pid = public_id();
     let subject = input
         .subject
@@ -139,12 +146,16 @@ async fn open_in(
         .filter(|s| !s.is_empty());
     let status = Status::Open.as_str();
     let priority = input.priority.as_str();
-    let ticket_id = sqlx::query_scalar!(
+    // One statement: the next number (migration 0009 moves the counter on), and the
+    // category still active (it was looked up before the transaction).
+    let inserted = sqlx::query!(
         r#"INSERT INTO tickets (public_id, number, title, subject, status, priority,
                                category_id, client_id, api, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+           SELECT ?, (SELECT value + 1 FROM counters WHERE name = 'ticket_number'),
+                  ?, ?, ?, ?, ?, ?, ?, ?, ?
+           WHERE EXISTS (SELECT 1 FROM categories WHERE id = ? AND active = 1)
+           RETURNING id AS "id!", number"#,
         ticket_pid,
-        number,
         title,
         subject,
         status,
@@ -154,9 +165,17 @@ async fn open_in(
         api,
         now,
         now,
+        category_id,
     )
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some(inserted) = inserted else {
+        // Deactivated since it was looked up.
+        let mut problems = Problems::default();
+        problems.add(Field::Category, Problem::Invalid);
+        return Err(CoreError::Invalid(problems.0));
+    };
+    let (ticket_id, number) = (inserted.id, inserted.number);
 
     let (message_id, _) =
         insert_message(&mut *tx, ticket_id, actor.id, &description, false, now).await?;
@@ -203,8 +222,8 @@ async fn open_in(
 }
 
 /// The id of an active category, if `category` names one.
-pub(crate) async fn resolve_category(
-    conn: &mut SqliteConnection,
+pub(crate) async fn resolve_category<'e>(
+    conn: impl sqlx::SqliteExecutor<'e>,
     category: &CategoryRef,
 ) -> CoreResult<Option<i64>> {
     let (id, slug) = match category {
@@ -216,7 +235,7 @@ pub(crate) async fn resolve_category(
         id,
         slug
     )
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await?)
 }
 

@@ -1,6 +1,6 @@
 //! A whole ticket as its pages and detail endpoints show it.
 
-use super::Core;
+use super::{Core, Opened};
 use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Sqlite};
@@ -223,6 +223,15 @@ impl Core {
             }
         }
         Ok(t)
+    }
+
+    /// The ticket just opened by `actor` ([`Core::open_ticket`]), whole: the answer of a
+    /// create, read without looking the ticket up again.
+    pub async fn opened_ticket(&self, actor: &Actor, opened: &Opened) -> CoreResult<TicketDetail> {
+        self.details(actor, &[opened.id])
+            .await?
+            .pop()
+            .ok_or(CoreError::NotFound)
     }
 
     /// Whole tickets, in the order of `ticket_ids`, in four queries whatever their number

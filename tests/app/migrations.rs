@@ -35,6 +35,10 @@ const LANDED: &[(&str, &str)] = &[
         "0008_trusted_devices.sql",
         "2f894165134b5572894b2e514c897a6b2950d1e81029e86528b02ad2033b318d",
     ),
+    (
+        "0009_ticket_number_with_the_insert.sql",
+        "0bcd8b1f92bfc6a71659024a0a075264e3889122a718b375ae37e53082ea368f",
+    ),
 ];
 
 #[test]
