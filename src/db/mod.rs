@@ -78,7 +78,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         .connect_with(options.clone().pragma("query_only", "ON"))
         .await
         .with_context(|| format!("cannot open database {url:?}"))?;
-    let writer = Writer::start(options, setup);
+    let writer = Writer::start(options, setup).context("cannot start the database writer")?;
     Ok(Store { db, writer, backup })
 }
 

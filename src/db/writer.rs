@@ -91,7 +91,7 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer task on `conn` (reopened from `options` whenever it must be
     /// closed).
-    pub fn start(options: SqliteConnectOptions, conn: SqliteConnection) -> Self {
+    pub fn start(options: SqliteConnectOptions, conn: SqliteConnection) -> std::io::Result<Self> {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let page_limit = Arc::new(AtomicU64::new(NO_PAGE_LIMIT));
         let task = Task {
@@ -113,9 +113,8 @@ impl Writer {
                     Ok(runtime) => runtime.block_on(task.run(queue)),
                     Err(e) => tracing::error!(error = %e, "cannot start the database writer"),
                 }
-            })
-            .expect("spawn the database writer thread");
-        Self { jobs, page_limit }
+            })?;
+        Ok(Self { jobs, page_limit })
     }
 
     /// Runs `write` in the writer's transaction and answers once that transaction
