@@ -63,6 +63,14 @@ pub struct ServeArgs {
         value_parser = parse_proxy
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// SMTP server for notifications: `smtp://host:port` (plain, a local relay),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`.
+    /// Unset: no mail is sent or queued.
+    #[arg(long, env = "HELPDESK_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender and reply address of every mail, e.g. `Acme Support <support@acme.test>`.
+    #[arg(long, env = "HELPDESK_MAIL_FROM")]
+    pub mail_from: Option<String>,
     #[command(flatten)]
     pub settings: Settings,
 }
@@ -113,6 +121,8 @@ impl Default for ServeArgs {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: None,
             trusted_proxies: Vec::new(),
+            smtp_url: None,
+            mail_from: None,
             settings: Settings::default(),
         }
     }

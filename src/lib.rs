@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod github;
+pub mod mail;
 pub mod routes;
 pub mod secure;
 pub mod server;

@@ -180,8 +180,17 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         println!("No admin account yet. Create one here (the link works once):");
         println!("  {}/setup?token={token}", base_url.trim_end_matches('/'));
     }
+    let mut core = Core::new(store, args.settings);
+    if let Some(url) = &args.smtp_url {
+        let from = args.mail_from.as_deref().ok_or_else(|| {
+            anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --smtp-url")
+        })?;
+        core = core.with_mail(helpdesk::mail::MailConfig::new(url, from, &base_url)?);
+        tracing::info!(smtp = %core.mail.as_ref().map(|m| m.shown_url.as_str()).unwrap_or(""), "sending mail");
+    }
+    core.start_mail_worker();
     let state = AppState {
-        core: Core::new(store, args.settings),
+        core,
         site: Arc::new(Site::new(&base_url).with_trusted_proxies(args.trusted_proxies)),
     };
     tracing::info!(address = %local, "helpdesk listening on {base_url}");

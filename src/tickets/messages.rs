@@ -88,9 +88,17 @@ impl Core {
             return Err(CoreError::Forbidden);
         }
         let (actor, key) = (actor.clone(), key.clone());
-        self.writer
-            .write(move |tx| Box::pin(async move { add_message_in(tx, &actor, &key, input).await }))
-            .await
+        let notices = self.notices;
+        let added = self
+            .writer
+            .write(move |tx| {
+                Box::pin(async move { add_message_in(tx, notices, &actor, &key, input).await })
+            })
+            .await;
+        if added.is_ok() {
+            self.wake_mail();
+        }
+        added
     }
     /// Marks as seen every message of the ticket that the actor's side has not seen yet:
     /// for the customer, the staff's public replies; for staff, the customer's messages.
@@ -158,6 +166,7 @@ impl Core {
 /// [`Core::add_message`] inside the writer's transaction.
 async fn add_message_in(
     tx: &mut SqliteConnection,
+    notices: super::notify::Notices,
     actor: &Actor,
     key: &TicketKey,
     input: NewMessage,
@@ -190,6 +199,8 @@ async fn add_message_in(
         &input.attachment_ids,
     )
     .await?;
+
+    super::notify::message_added(tx, notices, actor, ticket.id, message_id, input.internal).await?;
 
     let reopen = by_client && matches!(ticket.status, Status::Resolved | Status::Pending);
     let status = if reopen { Status::Open } else { ticket.status };

@@ -13,6 +13,7 @@ mod history;
 mod list;
 mod messages;
 pub mod model;
+pub mod notify;
 mod open;
 pub mod rules;
 mod status;
@@ -45,6 +46,12 @@ pub struct Core {
     pub db: Db,
     pub writer: Writer,
     pub defaults: Settings,
+    /// Whether changes queue mail notifications (mail is configured).
+    pub notices: notify::Notices,
+    /// How mail is sent, when it is configured.
+    pub mail: Option<std::sync::Arc<crate::mail::MailConfig>>,
+    /// Wakes the mail worker after a change queued notices.
+    pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
     catalog: catalog::CatalogCache,
 }
 
@@ -54,7 +61,36 @@ impl Core {
             db: store.db,
             writer: store.writer,
             defaults,
+            notices: notify::Notices::default(),
+            mail: None,
+            mail_wake: Default::default(),
             catalog: catalog::CatalogCache::default(),
+        }
+    }
+
+    /// The same core, queueing mail notifications and sending them with `mail`.
+    pub fn with_mail(mut self, mail: crate::mail::MailConfig) -> Self {
+        self.notices = notify::Notices { enabled: true };
+        self.mail = Some(std::sync::Arc::new(mail));
+        self
+    }
+
+    /// Starts sending what changes queue (when mail is configured).
+    pub fn start_mail_worker(&self) {
+        if let Some(config) = &self.mail {
+            crate::mail::spawn_worker(
+                self.db.clone(),
+                self.writer.clone(),
+                config.clone(),
+                self.mail_wake.clone(),
+            );
+        }
+    }
+
+    /// After a change that may have queued notices: the worker looks at once.
+    fn wake_mail(&self) {
+        if self.notices.enabled {
+            self.mail_wake.notify_one();
         }
     }
 

@@ -87,23 +87,34 @@ impl Core {
         // the insert checks again that it is still active.
         let category_id = resolve_category(&self.db, &input.category).await?;
         let actor = actor.clone();
-        self.writer
+        let checked = Checked {
+            problems,
+            category_id,
+            default_limit,
+            notices: self.notices,
+        };
+        let opened = self
+            .writer
             .write(move |tx| {
-                Box::pin(async move {
-                    open_in(
-                        tx,
-                        &actor,
-                        input,
-                        followups,
-                        problems,
-                        category_id,
-                        default_limit,
-                    )
-                    .await
-                })
+                Box::pin(async move { open_in(tx, &actor, input, followups, checked).await })
             })
-            .await
+            .await;
+        if opened.is_ok() {
+            self.wake_mail();
+        }
+        opened
     }
+}
+
+/// What was learned about a new ticket before its transaction.
+struct Checked {
+    /// The input's problems found without the database.
+    problems: Problems,
+    /// The category, if it names an active one.
+    category_id: Option<i64>,
+    /// The open-ticket limit when no admin set one.
+    default_limit: i64,
+    notices: super::notify::Notices,
 }
 
 /// [`Core::open_ticket_with`] inside the writer's transaction, once the input is checked.
@@ -112,10 +123,14 @@ async fn open_in(
     actor: &Actor,
     input: NewTicket,
     followups: Vec<NewMessage>,
-    mut problems: Problems,
-    category_id: Option<i64>,
-    default_limit: i64,
+    checked: Checked,
 ) -> CoreResult<Opened> {
+    let Checked {
+        mut problems,
+        category_id,
+        default_limit,
+        notices,
+    } = checked;
     let title = input.title.trim().to_owned();
     let description = input.description.trim().to_owned();
     let tags = clean_tags(&input.tags);
@@ -214,6 +229,7 @@ async fn open_in(
         .await?;
     }
     super::events::record(&mut *tx, ticket_id, actor.id, "created", None, Some(status)).await?;
+    super::notify::ticket_opened(tx, notices, actor, ticket_id).await?;
     Ok(Opened {
         id: ticket_id,
         number,

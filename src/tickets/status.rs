@@ -82,7 +82,9 @@ impl Core {
     ) -> CoreResult<StatusChange> {
         let limit = self.open_ticket_limit().await?;
         let (actor, key) = (actor.clone(), key.clone());
-        self.writer
+        let notices = self.notices;
+        let done = self
+            .writer
             .write(move |tx| {
                 Box::pin(async move {
                     let ticket = visible_ticket(&mut *tx, &actor, &key).await?;
@@ -90,10 +92,14 @@ impl Core {
                         return Err(CoreError::Stale);
                     }
                     let to = decide(ticket.status);
-                    apply_status(tx, &actor, &ticket, to, limit).await
+                    apply_status(tx, notices, &actor, &ticket, to, limit).await
                 })
             })
-            .await
+            .await;
+        if done.is_ok() {
+            self.wake_mail();
+        }
+        done
     }
 }
 
@@ -101,6 +107,7 @@ impl Core {
 /// checks and the event. Nothing is written when the status does not change.
 pub(crate) async fn apply_status(
     tx: &mut SqliteConnection,
+    notices: super::notify::Notices,
     actor: &Actor,
     ticket: &TicketHead,
     to: Status,
@@ -146,6 +153,7 @@ pub(crate) async fn apply_status(
         Some(status),
     )
     .await?;
+    super::notify::status_changed(tx, notices, actor, ticket.id, to).await?;
     Ok(change)
 }
 

@@ -102,23 +102,31 @@ impl Core {
     ) -> CoreResult<usize> {
         let limit = self.open_ticket_limit().await?;
         let (actor, keys) = (actor.clone(), keys.to_vec());
-        self.writer
+        let notices = self.notices;
+        let done = self
+            .writer
             .write(move |tx| {
                 Box::pin(async move {
                     let mut changed = 0;
                     for key in &keys {
-                        changed += apply_update(tx, &actor, key, update.clone(), limit).await?;
+                        changed +=
+                            apply_update(tx, notices, &actor, key, update.clone(), limit).await?;
                     }
                     Ok(changed)
                 })
             })
-            .await
+            .await;
+        if done.is_ok() {
+            self.wake_mail();
+        }
+        done
     }
 }
 
 /// One ticket's update inside the writer's transaction ([`Core::bulk_update`]).
 async fn apply_update(
     tx: &mut SqliteConnection,
+    notices: super::notify::Notices,
     actor: &Actor,
     key: &TicketKey,
     update: TicketUpdate,
@@ -282,7 +290,7 @@ async fn apply_update(
             }
         }
         let status_changed = match update.status {
-            Some(to) => apply_status(&mut *tx, actor, &ticket, to, limit)
+            Some(to) => apply_status(&mut *tx, notices, actor, &ticket, to, limit)
                 .await?
                 .changed(),
             None => false,
@@ -319,6 +327,9 @@ async fn apply_update(
                 to.as_deref(),
             )
             .await?;
+        }
+        if new_assignee.is_some() && new_assignee != current.assignee_id {
+            super::notify::assigned(tx, notices, actor, ticket.id).await?;
         }
         Ok(changes.len() + usize::from(status_changed))
     }

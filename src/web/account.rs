@@ -24,6 +24,7 @@ pub fn router() -> Routes {
         .route("/account", get(account_page))
         .route("/account/password", post(change_password))
         .route("/account/tokens", post(create_token))
+        .route("/account/notifications", post(save_notifications))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/setup", get(setup_page).post(setup))
 }
@@ -254,6 +255,9 @@ struct AccountPage {
     tokens: Vec<TokenRow>,
     new_token: Option<String>,
     errors: Errors,
+    mail_on: bool,
+    /// (kind, label, mine, on for everyone)
+    notifications: Vec<(&'static str, &'static str, bool, bool)>,
 }
 
 struct TokenRow {
@@ -289,6 +293,14 @@ async fn render_account(
                 .unwrap_or_else(|| "never".into()),
         })
         .collect();
+    let me = v.require("/account")?;
+    let notifications = state
+        .core
+        .my_notifications(&me)
+        .await?
+        .into_iter()
+        .map(|(k, mine, everyone)| (k.as_str(), k.label(), mine, everyone))
+        .collect();
     let layout = v.layout("Your account");
     v.page(
         status,
@@ -297,8 +309,34 @@ async fn render_account(
             tokens,
             new_token,
             errors,
+            mail_on: state.core.mail.is_some(),
+            notifications,
         },
     )
+}
+
+#[derive(Deserialize)]
+struct NotificationsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: Vec<String>,
+}
+
+async fn save_notifications(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<NotificationsForm>,
+) -> WebResult<Response> {
+    let me = v.require("/account")?;
+    v.check_csrf(&f.csrf)?;
+    let on = f
+        .kind
+        .iter()
+        .filter_map(|k| crate::tickets::notify::Kind::parse(k))
+        .collect();
+    state.core.save_my_notifications(&me, on).await?;
+    Ok(v.redirect("/account", Some("Your notifications were saved.")))
 }
 
 #[derive(Deserialize)]

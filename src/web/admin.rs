@@ -34,6 +34,10 @@ pub fn router() -> Routes {
         .route("/admin/keys", get(keys_page).post(create_key))
         .route("/admin/keys/{id}/revoke", post(revoke_key))
         .route("/admin/settings", get(settings_page).post(save_settings))
+        .route("/admin/mail", get(mail_page))
+        .route("/admin/mail/test", post(send_test_mail))
+        .route("/admin/mail/notifications", post(save_notifications))
+        .route("/admin/mail/{id}/retry", post(retry_mail))
         .route("/admin/trash", get(trash_page))
         .route("/admin/trash/{number}/restore", post(restore))
         .route("/admin/trash/{number}/purge", post(purge))
@@ -503,6 +507,127 @@ async fn save_settings(
             .await?;
     }
     Ok(v.redirect("/admin/settings", Some("The settings were saved.")))
+}
+
+// ---- mail ----
+
+#[derive(Template)]
+#[template(path = "admin/mail.html")]
+struct MailPage {
+    layout: Layout,
+    /// SMTP URL (password hidden), sender, base URL.
+    mail: Option<(String, String, String)>,
+    layout_email: String,
+    test_error: Option<String>,
+    /// (kind, label, on)
+    kinds: Vec<(&'static str, &'static str, bool)>,
+    outbox: Vec<crate::mail::outbox::Row>,
+}
+
+impl MailPage {
+    fn when(&self, ms: &i64) -> String {
+        when(ms)
+    }
+}
+
+async fn mail_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    render_mail(&state, v, None, StatusCode::OK).await
+}
+
+async fn render_mail(
+    state: &AppState,
+    v: Visitor,
+    test_error: Option<String>,
+    status: StatusCode,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/mail")?;
+    let core = &state.core;
+    let kinds = core
+        .notification_settings(&me)
+        .await?
+        .into_iter()
+        .map(|(k, on)| (k.as_str(), k.label(), on))
+        .collect();
+    let page = MailPage {
+        mail: core
+            .mail
+            .as_ref()
+            .map(|m| (m.shown_url.clone(), m.from.to_string(), m.base_url.clone())),
+        layout_email: me.email.clone(),
+        test_error,
+        kinds,
+        outbox: core.outbox(&me).await?,
+        layout: v.layout("Mail"),
+    };
+    v.page(status, page)
+}
+
+#[derive(Deserialize)]
+struct TestMailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    to: String,
+}
+
+async fn send_test_mail(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<TestMailForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/mail")?;
+    v.check_csrf(&f.csrf)?;
+    if state.core.mail.is_none() {
+        return Err(WebError::BadRequest(
+            "Mail is not configured: there is nothing to test.".into(),
+        ));
+    }
+    let Ok(address) = f.to.trim().parse::<lettre::Address>() else {
+        let error = "Enter an email address like name@example.com.".to_owned();
+        return render_mail(&state, v, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    state.core.send_test_mail(&me, address).await?;
+    Ok(v.redirect(
+        "/admin/mail",
+        Some("A test mail was queued; its line in the outbox shows how it went."),
+    ))
+}
+
+#[derive(Deserialize)]
+struct NotificationsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: Vec<String>,
+}
+
+async fn save_notifications(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<NotificationsForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/mail")?;
+    v.check_csrf(&f.csrf)?;
+    let on = f
+        .kind
+        .iter()
+        .filter_map(|k| crate::tickets::notify::Kind::parse(k))
+        .collect();
+    state.core.save_notification_settings(&me, on).await?;
+    Ok(v.redirect("/admin/mail", Some("The notifications were saved.")))
+}
+
+async fn retry_mail(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    WebForm(f): WebForm<CsrfForm>,
+) -> WebResult<Response> {
+    let me = admin(&v, "/admin/mail")?;
+    v.check_csrf(&f.csrf)?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    state.core.retry_mail(&me, id).await?;
+    Ok(v.redirect("/admin/mail", Some("The mail will be tried again now.")))
 }
 
 // ---- trash ----

@@ -111,6 +111,21 @@ const MATRIX: &[Row] = &[
         &[("open_ticket_limit", "30")],
         [303, 403, 403, 303],
     ),
+    ("GET", "/admin/mail", &[], [303, 403, 403, 200]),
+    // Mail is not configured here: the admin is told so.
+    (
+        "POST",
+        "/admin/mail/test",
+        &[("to", "ops@example.com")],
+        [303, 403, 403, 400],
+    ),
+    (
+        "POST",
+        "/admin/mail/notifications",
+        &[("kind", "staff_reply")],
+        [303, 403, 403, 303],
+    ),
+    ("POST", "/admin/mail/999/retry", &[], [303, 403, 403, 404]),
     ("GET", "/admin/trash", &[], [303, 403, 403, 200]),
     (
         "POST",

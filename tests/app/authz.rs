@@ -219,6 +219,7 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ),
     ("POST /account/tokens", User, "name=t"),
     ("POST /account/tokens/{token}/revoke", OwnToken, ""),
+    ("POST /account/notifications", User, "kind=staff_reply"),
     ("GET /tickets", User, ""),
     (
         "POST /tickets/bulk",
@@ -271,6 +272,11 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ("POST /admin/keys/{key}/revoke", Admin, ""),
     ("GET /admin/settings", Admin, ""),
     ("POST /admin/settings", Admin, "open_ticket_limit=10000"),
+    ("GET /admin/mail", Admin, ""),
+    // Mail is not configured here: admins get the 400 that says so.
+    ("POST /admin/mail/test", Admin, "!to=ops@example.com"),
+    ("POST /admin/mail/notifications", Admin, "kind=staff_reply"),
+    ("POST /admin/mail/{mail}/retry", Admin, ""),
     ("GET /admin/trash", Admin, ""),
     ("POST /admin/trash/{trashed}/restore", Admin, ""),
     ("POST /admin/trash/{trashed}/purge", Admin, ""),
@@ -289,6 +295,7 @@ fn concrete(path: &str) -> String {
         .replace("/admin/categories/{id}", "/admin/categories/{category}")
         .replace("/admin/tags/{id}", "/admin/tags/{tag}")
         .replace("/admin/keys/{id}", "/admin/keys/{key}")
+        .replace("/admin/mail/{id}", "/admin/mail/{mail}")
         .replace("/admin/trash/{number}", "/admin/trash/{trashed}")
         .replace("/static/{file}", "/static/{stylesheet}")
         .replace("/docs/{*rest}", "/docs/index.html")
@@ -441,6 +448,18 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         helpdesk::web::assets::stylesheet_url()
             .trim_start_matches("/static/")
             .to_owned(),
+    );
+    sqlx::query(
+        "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, last_error)
+         VALUES (?, 'test', 'ops@example.com', 0, 0, 'connection refused')",
+    )
+    .bind(format!("matrix-{n}"))
+    .execute(&app.rw)
+    .await
+    .unwrap();
+    map.insert(
+        "mail",
+        scalar("SELECT CAST(MAX(id) AS TEXT) FROM outbox".into()).await,
     );
     map.insert("n", n.to_string());
     Objects(map)

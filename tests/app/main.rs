@@ -11,8 +11,10 @@ mod disk_full;
 mod epixel;
 mod faults;
 mod legacy;
+mod mail;
 mod migrations;
 mod serving;
+mod smtp;
 mod staff;
 mod tickets;
 mod v2;
@@ -50,18 +52,30 @@ impl TestApp {
     }
 
     pub async fn with_settings(settings: Settings) -> Self {
-        Self::build(settings, Site::new).await
+        Self::build(settings, Site::new, None).await
+    }
+
+    /// Sending mail through the SMTP server at `smtp_url`, retrying fast (the first retry
+    /// after 200 ms) and looking at the outbox every 100 ms.
+    pub async fn with_mail(smtp_url: &str) -> Self {
+        Self::build(Settings::default(), Site::new, Some(smtp_url.to_owned())).await
     }
 
     /// Served behind a reverse proxy on 127.0.0.1 (`--trusted-proxy 127.0.0.1`).
     pub async fn behind_proxy() -> Self {
-        Self::build(Settings::default(), |url| {
-            Site::new(url).with_trusted_proxies(vec!["127.0.0.1/32".parse().unwrap()])
-        })
+        Self::build(
+            Settings::default(),
+            |url| Site::new(url).with_trusted_proxies(vec!["127.0.0.1/32".parse().unwrap()]),
+            None,
+        )
         .await
     }
 
-    async fn build(settings: Settings, site: impl FnOnce(&str) -> Site) -> Self {
+    async fn build(
+        settings: Settings,
+        site: impl FnOnce(&str) -> Site,
+        smtp_url: Option<String>,
+    ) -> Self {
         helpdesk::github::install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
@@ -73,7 +87,19 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let core = Core::new(store, settings);
+        let mut core = Core::new(store, settings);
+        if let Some(url) = smtp_url {
+            let mut mail = helpdesk::mail::MailConfig::new(
+                &url,
+                "Acme Support <support@acme.test>",
+                &format!("http://{addr}"),
+            )
+            .expect("mail config");
+            mail.retry_base = std::time::Duration::from_millis(200);
+            mail.poll = std::time::Duration::from_millis(100);
+            core = core.with_mail(mail);
+            core.start_mail_worker();
+        }
         let state = AppState {
             core: core.clone(),
             site: Arc::new(site(&format!("http://{addr}"))),

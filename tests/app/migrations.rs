@@ -39,6 +39,10 @@ const LANDED: &[(&str, &str)] = &[
         "0009_ticket_number_with_the_insert.sql",
         "0bcd8b1f92bfc6a71659024a0a075264e3889122a718b375ae37e53082ea368f",
     ),
+    (
+        "0010_mail_outbox.sql",
+        "38fb1f9aa706c7bdf2d80103b61946e102850fd229e10c01f21e88d84a10419b",
+    ),
 ];
 
 #[test]

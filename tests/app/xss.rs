@@ -208,6 +208,17 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         helpdesk::auth::tokens::create_integration_key(&app.core.writer, p)
             .await
             .unwrap();
+        // The outbox shows addresses and the SMTP server's errors.
+        sqlx::query(
+            "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, last_error)
+             VALUES (?, 'test', ?, 0, 0, ?)",
+        )
+        .bind(format!("xss-{n}"))
+        .bind(p)
+        .bind(p)
+        .execute(&app.rw)
+        .await
+        .unwrap();
         numbers.push(number);
     }
     // One ticket in the trash, with a payload for a title.
@@ -234,6 +245,7 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         app.url("/admin/keys"),
         app.url("/admin/settings"),
         app.url("/admin/trash"),
+        app.url("/admin/mail"),
     ];
     for p in payloads.iter().take(6) {
         staff_pages.push(app.url(&format!("/tickets?q={}", q(p))));

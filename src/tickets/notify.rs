@@ -1,0 +1,381 @@
+//! Who is told what by mail: the notification rules. Each change that notifies someone
+//! queues its notices in the `outbox` inside its own transaction (one statement per kind,
+//! recipients chosen in SQL), so a change that is rolled back queues nothing. Composing and
+//! sending is the mail worker's job (`crate::mail`).
+//!
+//! Internal notes never notify anyone: the message-carrying notices are queued for public
+//! messages only, and the mail worker sends nothing but the message it names.
+
+use sqlx::SqliteConnection;
+
+use super::model::{Actor, Status};
+use super::rules::CoreResult;
+use crate::clock::now_ms;
+
+/// Whether notices are queued at all: only when mail is configured (`--smtp-url`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Notices {
+    pub enabled: bool,
+}
+
+/// The kinds of notification, each of which an admin can turn off for everyone and each
+/// user for themself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// To the customer: their ticket was received (number and link).
+    TicketReceived,
+    /// To the customer: a public staff reply (text, attachment names and links).
+    StaffReply,
+    /// To the customer: staff resolved or closed the ticket.
+    TicketClosed,
+    /// To an agent: a ticket was assigned to them.
+    Assigned,
+    /// To the assignee: the customer replied.
+    CustomerReply,
+    /// To all agents and admins: a new ticket.
+    NewTicket,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::TicketReceived,
+        Kind::StaffReply,
+        Kind::TicketClosed,
+        Kind::Assigned,
+        Kind::CustomerReply,
+        Kind::NewTicket,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::TicketReceived => "ticket_received",
+            Kind::StaffReply => "staff_reply",
+            Kind::TicketClosed => "ticket_closed",
+            Kind::Assigned => "assigned",
+            Kind::CustomerReply => "customer_reply",
+            Kind::NewTicket => "new_ticket",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// What the account and settings pages call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::TicketReceived => "Ticket received (to the customer)",
+            Kind::StaffReply => "Staff replies (to the customer)",
+            Kind::TicketClosed => "Ticket resolved or closed by staff (to the customer)",
+            Kind::Assigned => "Ticket assigned to you (to the agent)",
+            Kind::CustomerReply => "Customer replied (to the assignee)",
+            Kind::NewTicket => "New ticket (to every agent)",
+        }
+    }
+
+    /// Whether this kind goes to staff (shown on staff members' account pages only).
+    pub fn for_staff(self) -> bool {
+        matches!(self, Kind::Assigned | Kind::CustomerReply | Kind::NewTicket)
+    }
+
+    /// The setting that turns this kind off for everyone.
+    pub fn setting(self) -> String {
+        format!("notify_{}", self.as_str())
+    }
+}
+
+/// Queues `kind` about `ticket_id` (carrying message `message` if any) to the active users
+/// picked by `recipients`, a condition on `u` (the user) and `t` (the ticket), leaving out
+/// the author of the change, users who turned the kind off and kinds turned off by an
+/// admin.
+macro_rules! queue {
+    ($tx:expr, $kind:expr, $ticket:expr, $message:expr, $author:expr, $recipients:literal, $($arg:expr),*) => {{
+        let kind = $kind.as_str();
+        let setting = $kind.setting();
+        let now = now_ms();
+        sqlx::query!(
+            "INSERT INTO outbox (message_id, kind, ticket_id, message_ref, recipient_id,
+                                 next_attempt_at, created_at)
+             SELECT 'hd-' || lower(hex(randomblob(12))), ?1, t.id, ?2, u.id, ?3, ?3
+             FROM tickets t JOIN users u
+             WHERE t.id = ?4 AND u.active = 1 AND u.id <> ?5
+               AND NOT EXISTS (SELECT 1 FROM notification_optouts o
+                               WHERE o.user_id = u.id AND o.kind = ?1)
+               AND COALESCE((SELECT value FROM settings WHERE key = ?6), 'on') <> 'off'
+               AND " + $recipients,
+            kind,
+            $message,
+            now,
+            $ticket,
+            $author,
+            setting,
+            $($arg),*
+        )
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+
+/// A ticket was opened by `actor` (its customer, or staff for themself).
+pub(crate) async fn ticket_opened(
+    tx: &mut SqliteConnection,
+    n: Notices,
+    actor: &Actor,
+    ticket_id: i64,
+) -> CoreResult<()> {
+    if !n.enabled {
+        return Ok(());
+    }
+    let (none, nobody): (Option<i64>, i64) = (None, 0);
+    if !actor.is_staff() {
+        // The author is the recipient here: `nobody` is left out instead.
+        queue!(
+            tx,
+            Kind::TicketReceived,
+            ticket_id,
+            none,
+            nobody,
+            "u.id = t.client_id",
+        );
+    }
+    let author = actor.id;
+    queue!(
+        tx,
+        Kind::NewTicket,
+        ticket_id,
+        none,
+        author,
+        "u.role IN ('agent', 'admin')",
+    );
+    Ok(())
+}
+
+/// A message was added to a ticket. Internal notes notify no one.
+pub(crate) async fn message_added(
+    tx: &mut SqliteConnection,
+    n: Notices,
+    actor: &Actor,
+    ticket_id: i64,
+    message_id: i64,
+    internal: bool,
+) -> CoreResult<()> {
+    if !n.enabled || internal {
+        return Ok(());
+    }
+    let (author, message) = (actor.id, Some(message_id));
+    if actor.is_staff() {
+        queue!(
+            tx,
+            Kind::StaffReply,
+            ticket_id,
+            message,
+            author,
+            "u.id = t.client_id",
+        );
+    } else {
+        queue!(
+            tx,
+            Kind::CustomerReply,
+            ticket_id,
+            message,
+            author,
+            "u.id = t.assignee_id",
+        );
+    }
+    Ok(())
+}
+
+/// A ticket's status changed. Staff resolving or closing it tells the customer.
+pub(crate) async fn status_changed(
+    tx: &mut SqliteConnection,
+    n: Notices,
+    actor: &Actor,
+    ticket_id: i64,
+    to: Status,
+) -> CoreResult<()> {
+    if !n.enabled || !actor.is_staff() || !matches!(to, Status::Resolved | Status::Closed) {
+        return Ok(());
+    }
+    let (author, none): (i64, Option<i64>) = (actor.id, None);
+    queue!(
+        tx,
+        Kind::TicketClosed,
+        ticket_id,
+        none,
+        author,
+        "u.id = t.client_id",
+    );
+    Ok(())
+}
+
+/// A ticket was assigned (to someone other than the one who assigned it).
+pub(crate) async fn assigned(
+    tx: &mut SqliteConnection,
+    n: Notices,
+    actor: &Actor,
+    ticket_id: i64,
+) -> CoreResult<()> {
+    if !n.enabled {
+        return Ok(());
+    }
+    let (author, none): (i64, Option<i64>) = (actor.id, None);
+    queue!(
+        tx,
+        Kind::Assigned,
+        ticket_id,
+        none,
+        author,
+        "u.id = t.assignee_id",
+    );
+    Ok(())
+}
+
+/// Queues a test mail to `address` (the admin's "send a test mail").
+pub(crate) async fn test_mail(tx: &mut SqliteConnection, address: &str) -> CoreResult<()> {
+    let now = now_ms();
+    sqlx::query!(
+        "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at)
+         VALUES ('hd-' || lower(hex(randomblob(12))), 'test', ?1, ?2, ?2)",
+        address,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether each kind is on for everyone (the admin's settings).
+async fn kinds_on(db: &crate::db::Db) -> CoreResult<Vec<(Kind, bool)>> {
+    let off: Vec<String> =
+        sqlx::query_scalar!("SELECT key FROM settings WHERE key LIKE 'notify_%' AND value = 'off'")
+            .fetch_all(db)
+            .await?;
+    Ok(Kind::ALL
+        .into_iter()
+        .map(|k| (k, !off.contains(&k.setting())))
+        .collect())
+}
+
+impl super::Core {
+    /// The mail notifications admins turned on and off for everyone.
+    pub async fn notification_settings(&self, actor: &Actor) -> CoreResult<Vec<(Kind, bool)>> {
+        if !actor.is_admin() {
+            return Err(super::CoreError::Forbidden);
+        }
+        kinds_on(&self.db).await
+    }
+
+    /// Turns every kind in `on` on for everyone, every other kind off.
+    pub async fn save_notification_settings(&self, actor: &Actor, on: Vec<Kind>) -> CoreResult<()> {
+        if !actor.is_admin() {
+            return Err(super::CoreError::Forbidden);
+        }
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    for kind in Kind::ALL {
+                        let (key, value) = (
+                            kind.setting(),
+                            if on.contains(&kind) { "on" } else { "off" },
+                        );
+                        sqlx::query!(
+                            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                             ON CONFLICT (key) DO UPDATE SET value = ?2",
+                            key,
+                            value
+                        )
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// The kinds that concern `actor` (customers: the customer's; staff: all), each with
+    /// whether the actor gets it, and whether an admin turned it off for everyone.
+    pub async fn my_notifications(&self, actor: &Actor) -> CoreResult<Vec<(Kind, bool, bool)>> {
+        let user_id = actor.id;
+        let off: Vec<String> = sqlx::query_scalar!(
+            "SELECT kind FROM notification_optouts WHERE user_id = ?",
+            user_id
+        )
+        .fetch_all(&self.db)
+        .await?;
+        let global = kinds_on(&self.db).await?;
+        Ok(global
+            .into_iter()
+            .filter(|(k, _)| actor.is_staff() || !k.for_staff())
+            .map(|(k, everyone)| (k, !off.iter().any(|o| o == k.as_str()), everyone))
+            .collect())
+    }
+
+    /// Keeps the kinds in `on` for `actor` and turns the others off for them.
+    pub async fn save_my_notifications(&self, actor: &Actor, on: Vec<Kind>) -> CoreResult<()> {
+        let user_id = actor.id;
+        let staff = actor.is_staff();
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    sqlx::query!(
+                        "DELETE FROM notification_optouts WHERE user_id = ?",
+                        user_id
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                    for kind in Kind::ALL {
+                        if on.contains(&kind) || (kind.for_staff() && !staff) {
+                            continue;
+                        }
+                        let name = kind.as_str();
+                        sqlx::query!(
+                            "INSERT INTO notification_optouts (user_id, kind) VALUES (?, ?)",
+                            user_id,
+                            name
+                        )
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// Queues a test mail to `address` (admins; only when mail is configured).
+    pub async fn send_test_mail(&self, actor: &Actor, address: lettre::Address) -> CoreResult<()> {
+        if !actor.is_admin() {
+            return Err(super::CoreError::Forbidden);
+        }
+        if self.mail.is_none() {
+            return Err(super::CoreError::NotFound);
+        }
+        let address = address.to_string();
+        self.writer
+            .write(move |tx| Box::pin(async move { test_mail(tx, &address).await }))
+            .await?;
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    /// The newest notices of the outbox (admins).
+    pub async fn outbox(&self, actor: &Actor) -> CoreResult<Vec<crate::mail::outbox::Row>> {
+        if !actor.is_admin() {
+            return Err(super::CoreError::Forbidden);
+        }
+        Ok(crate::mail::outbox::recent(&self.db, 100).await?)
+    }
+
+    /// Tries notice `id` again now (admins). `NotFound` for a sent or unknown one.
+    pub async fn retry_mail(&self, actor: &Actor, id: i64) -> CoreResult<()> {
+        if !actor.is_admin() {
+            return Err(super::CoreError::Forbidden);
+        }
+        if !crate::mail::outbox::retry(&self.writer, id).await? {
+            return Err(super::CoreError::NotFound);
+        }
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+}

@@ -1,0 +1,447 @@
+//! Mail out, against a real SMTP server on loopback (`smtp.rs`): who gets which
+//! notification, what it says and how it threads; internal notes never leave; a change
+//! that is rolled back sends nothing; an SMTP server that is down is retried until it is
+//! back; admins' and users' switches; the admin's outbox and test mail.
+
+use helpdesk::tickets::{
+    Actor, NewMessage, Role, Status, TicketKey, TicketUpdate, Upload, UserRef,
+};
+use reqwest::StatusCode;
+
+use crate::smtp::{Received, SmtpServer};
+use crate::{TestApp, new_ticket, select};
+
+fn message(body: &str, internal: bool, uploads: Vec<Upload>) -> NewMessage {
+    NewMessage {
+        body: body.into(),
+        internal,
+        uploads,
+        links: Vec::new(),
+        attachment_ids: Vec::new(),
+        expected_version: None,
+    }
+}
+
+fn to(mails: &[Received], address: &str) -> Vec<Received> {
+    mails
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t == address))
+        .cloned()
+        .collect()
+}
+
+fn text(m: &Received) -> String {
+    m.parsed()
+        .body_text(0)
+        .map(|t| t.into_owned())
+        .unwrap_or_default()
+}
+
+fn html(m: &Received) -> String {
+    m.parsed()
+        .body_html(0)
+        .map(|t| t.into_owned())
+        .unwrap_or_default()
+}
+
+fn header(m: &Received, name: &str) -> String {
+    m.parsed()
+        .header_raw(name)
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+async fn outbox_count(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM outbox").await
+}
+
+/// Waits until the outbox has nothing queued (everything sent or given up).
+async fn drained(app: &TestApp) {
+    for _ in 0..300 {
+        if app
+            .count("SELECT COUNT(*) FROM outbox WHERE state = 'queued'")
+            .await
+            == 0
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the outbox did not drain");
+}
+
+struct People {
+    customer: Actor,
+    agent: Actor,
+    other_agent: Actor,
+    admin: Actor,
+}
+
+async fn people(app: &TestApp) -> People {
+    People {
+        customer: app.user("carla@example.com", Role::Customer).await,
+        agent: app.user("agent@example.com", Role::Agent).await,
+        other_agent: app.user("otto@example.com", Role::Agent).await,
+        admin: app.user("admin@example.com", Role::Admin).await,
+    }
+}
+
+#[tokio::test]
+async fn each_change_mails_the_right_people_and_notes_never_leave() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let p = people(&app).await;
+
+    // A customer opens a ticket: a receipt to them, "new ticket" to every agent and admin.
+    let opened = app
+        .core
+        .open_ticket(
+            &p.customer,
+            new_ticket("Printer on fire", "Smoke everywhere."),
+        )
+        .await
+        .unwrap();
+    let key = TicketKey::Number(opened.number);
+    let mails = smtp.wait_for(4).await;
+    let receipt = &to(&mails, "carla@example.com")[0];
+    assert!(
+        receipt.from.contains("support@acme.test"),
+        "envelope sender"
+    );
+    let subject = format!("[#{}] Printer on fire", opened.number);
+    assert_eq!(receipt.parsed().subject(), Some(subject.as_str()));
+    let link = app.url(&format!("/tickets/{}", opened.number));
+    assert!(text(receipt).contains(&link), "{}", text(receipt));
+    assert!(html(receipt).contains(&link));
+    assert!(text(receipt).contains(&format!("#{}", opened.number)));
+    for staff in ["agent@example.com", "otto@example.com", "admin@example.com"] {
+        let got = to(&mails, staff);
+        assert_eq!(got.len(), 1, "new ticket to {staff}");
+        assert!(text(&got[0]).contains("A new ticket was opened"));
+    }
+    // Threading: every mail about the ticket names the same thread id.
+    let thread = format!("<ticket-{}@acme.test>", opened.public_id);
+    for m in &mails {
+        assert_eq!(header(m, "In-Reply-To"), thread);
+        assert_eq!(header(m, "References"), thread);
+        assert_eq!(header(m, "Auto-Submitted"), "auto-generated");
+        assert!(header(m, "Message-ID").ends_with("@acme.test>"));
+        assert!(header(m, "From").contains("support@acme.test"));
+    }
+    let ids: std::collections::HashSet<String> =
+        mails.iter().map(|m| header(m, "Message-ID")).collect();
+    assert_eq!(ids.len(), mails.len(), "one Message-ID per mail");
+
+    // An internal note with a secret: nobody is mailed.
+    app.core
+        .add_message(
+            &p.agent,
+            &key,
+            message("SECRET-NOTE-42 do not tell", true, vec![]),
+        )
+        .await
+        .unwrap();
+    // A public reply with a file: the customer gets the text, the file's name and link.
+    app.core
+        .add_message(
+            &p.agent,
+            &key,
+            message(
+                "Please <b>unplug</b> it.",
+                false,
+                vec![Upload {
+                    filename: "steps.txt".into(),
+                    content_type: "text/plain".into(),
+                    data: b"1. unplug".to_vec(),
+                }],
+            ),
+        )
+        .await
+        .unwrap();
+    let mails = smtp.wait_for(5).await;
+    let reply = to(&mails, "carla@example.com").pop().unwrap();
+    assert!(text(&reply).contains("Please <b>unplug</b> it."));
+    assert!(text(&reply).contains("steps.txt"));
+    assert!(text(&reply).contains(&app.url("/attachments/")));
+    let body = html(&reply);
+    assert!(
+        body.contains("unplug") && !body.contains("<b>unplug"),
+        "escaped in HTML: {body}"
+    );
+
+    // Assigned to Otto: Otto hears of it. The customer replies: the assignee hears of it.
+    app.core
+        .update_ticket(
+            &p.agent,
+            &key,
+            TicketUpdate {
+                assignee: Some(Some(UserRef::Id(p.other_agent.id))),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .add_message(&p.customer, &key, message("It is out now.", false, vec![]))
+        .await
+        .unwrap();
+    // Staff resolve it: the customer is told.
+    app.core
+        .change_status(&p.agent, &key, Status::Resolved, None)
+        .await
+        .unwrap();
+    let mails = smtp.wait_for(8).await;
+    let otto = to(&mails, "otto@example.com");
+    assert_eq!(otto.len(), 3, "new ticket, assigned, customer replied");
+    assert!(text(&otto[1]).contains("was assigned to you"));
+    assert!(text(&otto[2]).contains("It is out now."));
+    let carla = to(&mails, "carla@example.com");
+    assert_eq!(carla.len(), 3, "receipt, reply, resolved");
+    assert!(text(&carla[2]).contains("resolved or closed"));
+    drained(&app).await;
+    assert_eq!(smtp.received().len(), 8, "nothing else");
+    for m in smtp.received() {
+        let raw = String::from_utf8_lossy(&m.data).to_string();
+        assert!(
+            !raw.contains("SECRET-NOTE-42"),
+            "a note left by mail: {raw}"
+        );
+    }
+    let _ = p.admin;
+}
+
+#[tokio::test]
+async fn a_change_that_is_rolled_back_sends_nothing() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let p = people(&app).await;
+    // The disk is "full": the create fails, and with it the notices it queued.
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&app.rw)
+        .await
+        .unwrap();
+    app.core.writer.limit_pages(Some(pages as u64));
+    let big = "x".repeat(40_000);
+    let failed = app
+        .core
+        .open_ticket(&p.customer, new_ticket("Lost", &big))
+        .await;
+    assert!(failed.is_err());
+    app.core.writer.limit_pages(None);
+    // A refused change (a customer may not write an internal note) queues nothing either.
+    let opened = app
+        .core
+        .open_ticket(&p.agent, new_ticket("Staff ticket", "For the record."))
+        .await
+        .unwrap();
+    let before = outbox_count(&app).await;
+    let refused = app
+        .core
+        .add_message(
+            &p.customer,
+            &TicketKey::Number(opened.number),
+            message("hi", false, vec![]),
+        )
+        .await;
+    assert!(refused.is_err(), "not the customer's ticket");
+    assert_eq!(outbox_count(&app).await, before);
+    drained(&app).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE title = 'Lost'")
+            .await,
+        0
+    );
+    for m in smtp.received() {
+        assert!(!String::from_utf8_lossy(&m.data).contains("Lost"));
+    }
+}
+
+#[tokio::test]
+async fn mail_waits_while_the_smtp_server_is_down_and_goes_when_it_is_back() {
+    let mut smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    smtp.stop();
+    app.core
+        .open_ticket(&customer, new_ticket("Down", "Mail server is down."))
+        .await
+        .unwrap();
+    // It failed at least once and says why, and is still queued.
+    let mut failing = 0;
+    for _ in 0..100 {
+        failing = app
+            .count(
+                "SELECT COUNT(*) FROM outbox
+                 WHERE state = 'queued' AND attempts >= 1 AND last_error IS NOT NULL",
+            )
+            .await;
+        if failing == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(failing, 1);
+    assert!(smtp.received().is_empty());
+    smtp.restart().await;
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, ["carla@example.com"]);
+    drained(&app).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn admins_and_users_turn_notifications_off() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let p = people(&app).await;
+    let (admin, _) = (app.session_of(&p.admin).await, ());
+    // The admin turns "new ticket" off for everyone (only that box left unchecked).
+    let mut fields = vec![];
+    for kind in [
+        "ticket_received",
+        "staff_reply",
+        "ticket_closed",
+        "assigned",
+        "customer_reply",
+    ] {
+        fields.push(("kind", kind));
+    }
+    let r = admin.post("/admin/mail/notifications", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The customer turns their receipts off on the account page.
+    let carla = app.session_of(&p.customer).await;
+    let (_, page) = carla.text("/account").await;
+    assert!(page.contains("Mail notifications"));
+    let r = carla
+        .post(
+            "/account/notifications",
+            &[("kind", "staff_reply"), ("kind", "ticket_closed")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let opened = app
+        .core
+        .open_ticket(&p.customer, new_ticket("Quiet", "No mail please."))
+        .await
+        .unwrap();
+    app.core
+        .add_message(
+            &p.agent,
+            &TicketKey::Number(opened.number),
+            message("Answer", false, vec![]),
+        )
+        .await
+        .unwrap();
+    let mails = smtp.wait_for(1).await;
+    drained(&app).await;
+    let mails = if mails.len() == 1 {
+        smtp.received()
+    } else {
+        mails
+    };
+    assert_eq!(mails.len(), 1, "only the staff reply");
+    assert_eq!(mails[0].to, ["carla@example.com"]);
+    assert!(text(&mails[0]).contains("Answer"));
+}
+
+#[tokio::test]
+async fn no_header_can_be_injected_through_a_title_or_a_name() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    sqlx::query("UPDATE users SET name = ? WHERE id = ?")
+        .bind("Carla\r\nBcc: evil@example.com")
+        .bind(customer.id)
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    app.core
+        .open_ticket(
+            &customer,
+            new_ticket("Hello\r\nBcc: evil@example.com\r\nX-Evil: 1", "Body"),
+        )
+        .await
+        .unwrap();
+    let mails = smtp.wait_for(1).await;
+    let m = &mails[0];
+    assert_eq!(m.to, ["carla@example.com"]);
+    assert!(m.parsed().header_raw("Bcc").is_none());
+    assert!(m.parsed().header_raw("X-Evil").is_none());
+    let subject = m.parsed().subject().unwrap_or_default().to_owned();
+    assert!(subject.starts_with("[#1001] Hello"), "{subject}");
+    assert!(!subject.contains('\n'));
+}
+
+#[tokio::test]
+async fn the_admin_sees_the_outbox_sends_a_test_mail_and_retries() {
+    let mut smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let admin = app.user("admin@example.com", Role::Admin).await;
+    let page = app.session_of(&admin).await;
+    let (status, html) = page.text("/admin/mail").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&smtp.url()), "the SMTP server in effect");
+    assert!(html.contains("support@acme.test"));
+    let r = page
+        .post("/admin/mail/test", &[("to", "not an address")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Enter an email address"));
+    let r = page
+        .post("/admin/mail/test", &[("to", "ops@example.com")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, ["ops@example.com"]);
+    drained(&app).await;
+    let (_, html) = page.text("/admin/mail").await;
+    assert_eq!(select(&html, "td .state"), ["sent"]);
+
+    // While the server is down a mail is "failing" with the error; Retry sends it once
+    // the server is back.
+    smtp.stop();
+    let r = page
+        .post("/admin/mail/test", &[("to", "ops@example.com")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut state = Vec::new();
+    for _ in 0..100 {
+        let (_, html) = page.text("/admin/mail").await;
+        state = select(&html, "td .state");
+        if state.first().map(String::as_str) == Some("failing") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(state.first().map(String::as_str), Some("failing"));
+    smtp.restart().await;
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox")
+        .fetch_one(&app.rw)
+        .await
+        .unwrap();
+    let r = page.post(&format!("/admin/mail/{id}/retry"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    smtp.wait_for(2).await;
+    // Agents may not see any of it.
+    let agent = app.user("agent@example.com", Role::Agent).await;
+    let (status, _) = app.session_of(&agent).await.text("/admin/mail").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn without_mail_configured_nothing_is_queued_and_the_page_says_so() {
+    let app = TestApp::spawn().await;
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    app.core
+        .open_ticket(&customer, new_ticket("Quiet", "No mail."))
+        .await
+        .unwrap();
+    assert_eq!(outbox_count(&app).await, 0);
+    let admin = app.user("admin@example.com", Role::Admin).await;
+    let (_, html) = app.session_of(&admin).await.text("/admin/mail").await;
+    assert!(html.contains("Mail is not configured"));
+}
