@@ -44,6 +44,17 @@ pub enum Command {
     Apikey(ApikeyCommand),
     /// Fill the database with realistic sample data.
     Demo(DemoArgs),
+    /// Mail in.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Handle one RFC 5322 message on stdin (an MTA's pipe): exit 0 when handled (a ticket,
+    /// a reply, or knowingly ignored), 75 to be retried later, 67 or 65 when refused for
+    /// good (one line on stderr).
+    Receive(MailArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -63,6 +74,15 @@ pub struct ServeArgs {
         value_parser = parse_proxy
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// How mail is sent (shared by `serve` and `mail receive`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct MailArgs {
     /// SMTP server for notifications: `smtp://host:port` (plain, a local relay),
     /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`.
     /// Unset: no mail is sent or queued.
@@ -71,8 +91,15 @@ pub struct ServeArgs {
     /// Sender and reply address of every mail, e.g. `Acme Support <support@acme.test>`.
     #[arg(long, env = "HELPDESK_MAIL_FROM")]
     pub mail_from: Option<String>,
-    #[command(flatten)]
-    pub settings: Settings,
+}
+
+impl MailArgs {
+    /// The domain of our Message-IDs: the sender address's.
+    pub fn domain(&self) -> Option<String> {
+        let from = self.mail_from.as_deref()?;
+        let address = from.rsplit('<').next()?.trim_end_matches('>').trim();
+        address.rsplit_once('@').map(|(_, d)| d.to_lowercase())
+    }
 }
 
 /// `10.0.0.0/8`, `fd00::/8`, or one address (`127.0.0.1`).
@@ -121,8 +148,7 @@ impl Default for ServeArgs {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             base_url: None,
             trusted_proxies: Vec::new(),
-            smtp_url: None,
-            mail_from: None,
+            mail: MailArgs::default(),
             settings: Settings::default(),
         }
     }

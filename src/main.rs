@@ -7,7 +7,8 @@ use std::sync::Arc;
 use clap::Parser;
 use helpdesk::auth::{password, sessions, tokens, users};
 use helpdesk::config::{
-    ApikeyCommand, Cli, Command, RoleArg, ServeArgs, TokenCommand, UserCommand,
+    ApikeyCommand, Cli, Command, MailArgs, MailCommand, RoleArg, ServeArgs, TokenCommand,
+    UserCommand,
 };
 use helpdesk::tickets::{Core, Role};
 use helpdesk::{AppState, Site, db, demo, server};
@@ -138,6 +139,38 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => demo::run(database, args.tickets).await,
+        Command::Mail(MailCommand::Receive(mail)) => receive_mail(store, mail).await,
+    }
+}
+
+/// `helpdesk mail receive`: one message on stdin. Exit codes as `rt-mailgate`'s: 0 done,
+/// 75 try again later (the database cannot be written now), 67 refused for good.
+async fn receive_mail(store: db::Store, mail: MailArgs) -> anyhow::Result<()> {
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut raw)
+        .map_err(|e| anyhow::anyhow!("cannot read the message on stdin: {e}"))?;
+    let mut core = Core::new(store, helpdesk::config::Settings::default());
+    if mail.smtp_url.is_some() {
+        // Notices are queued here and sent by the server's mail worker.
+        core.notices = helpdesk::tickets::notify::Notices { enabled: true };
+    }
+    let domain = mail.domain().unwrap_or_default();
+    match helpdesk::mail::receive::receive(&core, &raw, &domain).await {
+        Ok(helpdesk::mail::receive::Outcome::Handled(handled)) => {
+            eprintln!("{handled:?}");
+            Ok(())
+        }
+        Ok(helpdesk::mail::receive::Outcome::Ignored(why)) => {
+            eprintln!("ignored: {why}");
+            Ok(())
+        }
+        Ok(helpdesk::mail::receive::Outcome::Refused(why)) => {
+            eprintln!("refused: {why}");
+            // EX_NOUSER: the MTA bounces it to the sender.
+            std::process::exit(67);
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -181,8 +214,8 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         println!("  {}/setup?token={token}", base_url.trim_end_matches('/'));
     }
     let mut core = Core::new(store, args.settings);
-    if let Some(url) = &args.smtp_url {
-        let from = args.mail_from.as_deref().ok_or_else(|| {
+    if let Some(url) = &args.mail.smtp_url {
+        let from = args.mail.mail_from.as_deref().ok_or_else(|| {
             anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --smtp-url")
         })?;
         core = core.with_mail(helpdesk::mail::MailConfig::new(url, from, &base_url)?);

@@ -7,6 +7,7 @@
 
 mod compose;
 pub mod outbox;
+pub mod receive;
 
 use std::str::FromStr;
 use std::sync::Arc;

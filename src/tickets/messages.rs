@@ -164,7 +164,7 @@ impl Core {
 }
 
 /// [`Core::add_message`] inside the writer's transaction.
-async fn add_message_in(
+pub(crate) async fn add_message_in(
     tx: &mut SqliteConnection,
     notices: super::notify::Notices,
     actor: &Actor,

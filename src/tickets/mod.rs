@@ -10,6 +10,7 @@ mod delete;
 mod escalate;
 mod events;
 mod history;
+pub mod inbound;
 mod list;
 mod messages;
 pub mod model;

@@ -75,24 +75,8 @@ impl Core {
         input: NewTicket,
         followups: Vec<NewMessage>,
     ) -> CoreResult<Opened> {
-        let mut problems = input.check();
-        for followup in &followups {
-            problems.0.extend(followup.check().0);
-        }
-        if followups.iter().any(|f| f.internal) && !actor.is_staff() {
-            return Err(CoreError::Forbidden);
-        }
-        let default_limit = self.defaults.open_ticket_limit;
-        // Looked up on the read pool, so the writer's transaction is a statement shorter;
-        // the insert checks again that it is still active.
-        let category_id = resolve_category(&self.db, &input.category).await?;
+        let checked = self.check_new_ticket(actor, &input, &followups).await?;
         let actor = actor.clone();
-        let checked = Checked {
-            problems,
-            category_id,
-            default_limit,
-            notices: self.notices,
-        };
         let opened = self
             .writer
             .write(move |tx| {
@@ -104,10 +88,34 @@ impl Core {
         }
         opened
     }
+
+    /// What a new ticket's transaction needs to know first: the input's own problems, its
+    /// category (looked up on the read pool, so the writer's transaction is a statement
+    /// shorter; the insert checks again that it is still active).
+    pub(crate) async fn check_new_ticket(
+        &self,
+        actor: &Actor,
+        input: &NewTicket,
+        followups: &[NewMessage],
+    ) -> CoreResult<Checked> {
+        let mut problems = input.check();
+        for followup in followups {
+            problems.0.extend(followup.check().0);
+        }
+        if followups.iter().any(|f| f.internal) && !actor.is_staff() {
+            return Err(CoreError::Forbidden);
+        }
+        Ok(Checked {
+            problems,
+            category_id: resolve_category(&self.db, &input.category).await?,
+            default_limit: self.defaults.open_ticket_limit,
+            notices: self.notices,
+        })
+    }
 }
 
 /// What was learned about a new ticket before its transaction.
-struct Checked {
+pub(crate) struct Checked {
     /// The input's problems found without the database.
     problems: Problems,
     /// The category, if it names an active one.
@@ -118,7 +126,7 @@ struct Checked {
 }
 
 /// [`Core::open_ticket_with`] inside the writer's transaction, once the input is checked.
-async fn open_in(
+pub(crate) async fn open_in(
     tx: &mut SqliteConnection,
     actor: &Actor,
     input: NewTicket,

@@ -12,6 +12,7 @@ mod epixel;
 mod faults;
 mod legacy;
 mod mail;
+mod mail_in;
 mod migrations;
 mod serving;
 mod smtp;

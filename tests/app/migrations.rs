@@ -43,6 +43,10 @@ const LANDED: &[(&str, &str)] = &[
         "0010_mail_outbox.sql",
         "38fb1f9aa706c7bdf2d80103b61946e102850fd229e10c01f21e88d84a10419b",
     ),
+    (
+        "0011_mail_received.sql",
+        "e2ff0228baf9b9b16979a70d801052f909ad999a88d89e0eb9cf928267752a2f",
+    ),
 ];
 
 #[test]

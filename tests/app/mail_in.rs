@@ -1,0 +1,299 @@
+//! Mail in through the real `helpdesk mail receive` (the MTA's pipe), with real messages:
+//! replies by threading headers and by `[#1234]`, quoted history cut, HTML-only and
+//! non-UTF-8 mail, attachments over the cap, auto-replies and bounces, a stranger naming
+//! someone else's ticket, unknown senders, the same message twice, and the exit codes.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use helpdesk::auth::users;
+use helpdesk::config::Settings;
+use helpdesk::tickets::{Actor, Core, Role, TicketKey};
+
+use crate::new_ticket;
+
+struct Desk {
+    url: String,
+    core: Core,
+    _dir: tempfile::TempDir,
+}
+
+impl Desk {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("mail.db").display());
+        let store = helpdesk::db::connect(&url).await.unwrap();
+        Desk {
+            url,
+            core: Core::new(store, Settings::default()),
+            _dir: dir,
+        }
+    }
+
+    async fn user(&self, email: &str, role: Role) -> Actor {
+        users::insert_with_hash(&self.core.writer, email, "Someone", role, "x")
+            .await
+            .unwrap()
+    }
+
+    /// Pipes `message` into `helpdesk mail receive`: (exit code, stderr).
+    fn receive(&self, message: &str) -> (i32, String) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+            .args(["--database", &self.url, "mail", "receive"])
+            .env("HELPDESK_MAIL_FROM", "Acme Support <support@acme.test>")
+            .env_remove("HELPDESK_SMTP_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(message.replace('\n', "\r\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        )
+    }
+
+    async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.core.db)
+            .await
+            .unwrap()
+    }
+
+    async fn messages(&self, number: i64) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT m.body FROM messages m JOIN tickets t ON t.id = m.ticket_id
+             WHERE t.number = ? ORDER BY m.id",
+        )
+        .bind(number)
+        .fetch_all(&self.core.db)
+        .await
+        .unwrap()
+    }
+}
+
+fn mail(from: &str, subject: &str, id: &str, extra: &str, body: &str) -> String {
+    format!(
+        "From: {from}\nTo: support@acme.test\nSubject: {subject}\nMessage-ID: <{id}>\n\
+         Date: Mon, 30 Nov 2026 10:00:00 +0000\nMIME-Version: 1.0\n{extra}\
+         Content-Type: text/plain; charset=utf-8\n\n{body}\n"
+    )
+}
+
+#[tokio::test]
+async fn replies_thread_into_their_ticket_without_the_quoted_history() {
+    let desk = Desk::new().await;
+    let carla = desk.user("carla@example.com", Role::Customer).await;
+    let agent = desk.user("agent@example.com", Role::Agent).await;
+    let opened = desk
+        .core
+        .open_ticket(&carla, new_ticket("Printer", "It jams."))
+        .await
+        .unwrap();
+    // A reply to our notification: matched by In-Reply-To, the quote cut.
+    let reply = mail(
+        "Carla <Carla@Example.com>",
+        &format!("Re: [#{}] Printer", opened.number),
+        "r1@mail.example.com",
+        &format!("In-Reply-To: <ticket-{}@acme.test>\n", opened.public_id),
+        "Still jams.\n\nOn Mon, 30 Nov 2026, Acme Support <support@acme.test> wrote:\n> Please unplug it.",
+    );
+    let (code, err) = desk.receive(&reply);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        desk.messages(opened.number).await,
+        ["It jams.", "Still jams."]
+    );
+    // The same message again (the MTA retried): handled once.
+    let (code, _) = desk.receive(&reply);
+    assert_eq!(code, 0);
+    assert_eq!(desk.messages(opened.number).await.len(), 2);
+    // Only the number in the subject; a staff member's mail is a public staff reply.
+    let (code, err) = desk.receive(&mail(
+        "agent@example.com",
+        &format!("[#{}] Printer", opened.number),
+        "r2@mail.example.com",
+        "",
+        "Try the other tray.",
+    ));
+    assert_eq!(code, 0, "{err}");
+    let t = desk
+        .core
+        .view_ticket(&carla, &TicketKey::Number(opened.number), false)
+        .await
+        .unwrap();
+    assert_eq!(t.messages.len(), 3);
+    assert_eq!(t.messages[2].author.id, agent.id);
+    assert!(!t.messages[2].internal);
+}
+
+#[tokio::test]
+async fn a_stranger_naming_someone_elses_ticket_gets_a_new_ticket_and_learns_nothing() {
+    let desk = Desk::new().await;
+    let carla = desk.user("carla@example.com", Role::Customer).await;
+    let opened = desk
+        .core
+        .open_ticket(&carla, new_ticket("Private", "Secret stuff."))
+        .await
+        .unwrap();
+    let (code, err) = desk.receive(&mail(
+        "Mallory <mallory@evil.test>",
+        &format!("Re: [#{}] Private", opened.number),
+        "m1@evil.test",
+        &format!("References: <ticket-{}@acme.test>\n", opened.public_id),
+        "Let me in.",
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(desk.messages(opened.number).await, ["Secret stuff."]);
+    // A new ticket for the stranger, who got a customer account without a password.
+    let (number, title): (i64, String) = sqlx::query_as(
+        "SELECT t.number, t.title FROM tickets t JOIN users u ON u.id = t.client_id
+         WHERE u.email = 'mallory@evil.test'",
+    )
+    .fetch_one(&desk.core.db)
+    .await
+    .unwrap();
+    assert_eq!(title, "Private", "the subject without Re: and the number");
+    assert_ne!(number, opened.number);
+    assert_eq!(desk.messages(number).await, ["Let me in."]);
+    assert_eq!(
+        desk.count("SELECT COUNT(*) FROM users WHERE email = 'mallory@evil.test' AND password_hash = '' AND role = 'customer'")
+            .await,
+        1
+    );
+    // With unknown senders refused, the next stranger is refused for good (bounced).
+    let admin = desk.user("admin@example.com", Role::Admin).await;
+    desk.core
+        .save_setting(&admin, "mail_unknown_senders", "refuse")
+        .await
+        .unwrap();
+    let (code, err) = desk.receive(&mail("eve@evil.test", "Hello", "e1@evil.test", "", "Hi"));
+    assert_eq!(code, 67);
+    assert!(err.starts_with("refused:"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    assert_eq!(
+        desk.count("SELECT COUNT(*) FROM users WHERE email = 'eve@evil.test'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn auto_replies_bounces_and_our_own_mail_are_ignored() {
+    let desk = Desk::new().await;
+    let carla = desk.user("carla@example.com", Role::Customer).await;
+    let opened = desk
+        .core
+        .open_ticket(&carla, new_ticket("Printer", "It jams."))
+        .await
+        .unwrap();
+    let subject = format!("Re: [#{}] Printer", opened.number);
+    for (from, id, extra) in [
+        (
+            "carla@example.com",
+            "a1@x",
+            "Auto-Submitted: auto-replied\n",
+        ),
+        ("carla@example.com", "a2@x", "Precedence: bulk\n"),
+        (
+            "carla@example.com",
+            "a3@x",
+            "X-Auto-Response-Suppress: All\n",
+        ),
+        ("MAILER-DAEMON@example.com", "a4@x", ""),
+        ("carla@example.com", "a5@x", "Return-Path: <>\n"),
+        ("carla@example.com", "hd-0011223344@acme.test", ""),
+    ] {
+        let (code, err) = desk.receive(&mail(from, &subject, id, extra, "Out of office."));
+        assert_eq!(code, 0, "{extra}: {err}");
+        assert!(err.starts_with("ignored"), "{extra}: {err}");
+    }
+    assert_eq!(desk.messages(opened.number).await.len(), 1);
+    assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 1);
+}
+
+#[tokio::test]
+async fn html_only_and_latin1_mail_and_files_over_the_cap() {
+    let desk = Desk::new().await;
+    desk.user("carla@example.com", Role::Customer).await;
+    // HTML only, an encoded subject: text, never HTML.
+    let html = "From: carla@example.com\nTo: support@acme.test\n\
+        Subject: =?utf-8?B?w5xiZXJ3ZWlzdW5n?=\nMessage-ID: <h1@example.com>\nMIME-Version: 1.0\n\
+        Content-Type: text/html; charset=utf-8\n\n\
+        <html><body><p>Hello <b>there</b></p><script>alert(1)</script></body></html>\n";
+    let (code, err) = desk.receive(html);
+    assert_eq!(code, 0, "{err}");
+    let (title, body): (String, String) = sqlx::query_as(
+        "SELECT t.title, m.body FROM tickets t JOIN messages m ON m.ticket_id = t.id
+         ORDER BY t.id DESC LIMIT 1",
+    )
+    .fetch_one(&desk.core.db)
+    .await
+    .unwrap();
+    assert_eq!(title, "Überweisung");
+    assert!(body.contains("Hello") && body.contains("there"), "{body}");
+    assert!(!body.contains('<'), "no HTML kept: {body}");
+    // ISO-8859-1 text.
+    let latin1 = b"From: carla@example.com\r\nTo: support@acme.test\r\nSubject: Caf\xe9\r\n\
+        Message-ID: <l1@example.com>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\
+        Un caf\xe9, s'il vous pla\xeet.\r\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["--database", &desk.url, "mail", "receive"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(latin1).unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
+        .fetch_one(&desk.core.db)
+        .await
+        .unwrap();
+    assert_eq!(body, "Un café, s'il vous plaît.");
+    // Two files: one within the cap is stored, one over it is named in the text.
+    let small = "c21hbGwgZmlsZQ=="; // "small file"
+    let big = "QUFB".repeat(2 * 1024 * 1024 / 3 + 10);
+    let multipart = format!(
+        "From: carla@example.com\nTo: support@acme.test\nSubject: Files\n\
+         Message-ID: <f1@example.com>\nMIME-Version: 1.0\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\n\n--b\n\
+         Content-Type: text/plain; charset=utf-8\n\nSee the files.\n--b\n\
+         Content-Type: text/plain; name=\"small.txt\"\n\
+         Content-Disposition: attachment; filename=\"small.txt\"\n\
+         Content-Transfer-Encoding: base64\n\n{small}\n--b\n\
+         Content-Type: application/octet-stream; name=\"big.bin\"\n\
+         Content-Disposition: attachment; filename=\"big.bin\"\n\
+         Content-Transfer-Encoding: base64\n\n{big}\n--b--\n"
+    );
+    let (code, err) = desk.receive(&multipart);
+    assert_eq!(code, 0, "{err}");
+    let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
+        .fetch_one(&desk.core.db)
+        .await
+        .unwrap();
+    assert!(body.starts_with("See the files."), "{body}");
+    assert!(body.contains("big.bin (over 2 MiB)"), "{body}");
+    let files: Vec<(String, Vec<u8>)> =
+        sqlx::query_as("SELECT filename, data FROM attachments ORDER BY id")
+            .fetch_all(&desk.core.db)
+            .await
+            .unwrap();
+    assert_eq!(files, [("small.txt".to_owned(), b"small file".to_vec())]);
+}
+
+#[tokio::test]
+async fn garbage_is_refused_for_good() {
+    let desk = Desk::new().await;
+    let (code, err) = desk.receive("this is not a mail at all");
+    assert_eq!(code, 67, "{err}");
+    assert!(err.starts_with("refused:"));
+    assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 0);
+}
