@@ -4,6 +4,7 @@
 pub mod csrf;
 pub mod login;
 pub mod password;
+pub mod reset;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

@@ -59,7 +59,7 @@ fn one_line(s: &str) -> String {
 /// Composes notice `id`, or `None` when there is nothing to send any more.
 pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Option<Composed>> {
     let Some(n) = sqlx::query!(
-        r#"SELECT o.message_id, o.kind, o.to_address,
+        r#"SELECT o.message_id, o.kind, o.to_address, o.secret,
                   u.email AS "recipient_email?", u.name AS "recipient_name?",
                   t.public_id AS "ticket_pid?", t.number AS "number?", t.title AS "title?",
                   t.deleted_at AS "deleted_at?",
@@ -90,6 +90,26 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
         Some(name) => format!("Hello {},", one_line(name)),
         None => "Hello,".to_owned(),
     };
+
+    if n.kind == "password_reset" {
+        let Some(token) = &n.secret else {
+            return Ok(None); // already sent once: the token is gone
+        };
+        let subject = "Reset your password".to_owned();
+        let lead = "Someone, hopefully you, asked to reset the password of your help desk account. The link below works once, for one hour. If it was not you, ignore this mail: your password stays as it is.";
+        let link = format!("{base}/password/reset?token={token}");
+        let message = build(config, &n.message_id, to, &subject, None)?.multipart(bodies(
+            &subject,
+            &greeting,
+            lead,
+            None,
+            &[],
+            "Choose a new password",
+            &link,
+            None,
+        )?)?;
+        return Ok(Some(Composed { message }));
+    }
 
     if n.kind == "test" {
         let subject = "Test mail from the help desk".to_owned();

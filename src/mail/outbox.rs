@@ -55,7 +55,8 @@ pub async fn sent(writer: &Writer, id: i64) -> sqlx::Result<()> {
         .write(move |tx| {
             Box::pin(async move {
                 sqlx::query!(
-                    "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1
+                    "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1,
+                            secret = NULL
                      WHERE id = ?",
                     now,
                     id
@@ -74,7 +75,7 @@ pub async fn give_up(writer: &Writer, id: i64, reason: &str) -> sqlx::Result<()>
         .write(move |tx| {
             Box::pin(async move {
                 sqlx::query!(
-                    "UPDATE outbox SET state = 'given_up', last_error = ? WHERE id = ?",
+                    "UPDATE outbox SET state = 'given_up', last_error = ?, secret = NULL WHERE id = ?",
                     reason,
                     id
                 )
@@ -104,6 +105,7 @@ pub async fn failed(
                 sqlx::query!(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?1,
                             state = CASE WHEN attempts + 1 >= ?2 THEN 'given_up' ELSE 'queued' END,
+                            secret = CASE WHEN attempts + 1 >= ?2 THEN NULL ELSE secret END,
                             next_attempt_at = ?3 + MIN(?4, ?5 * (1 << MIN(attempts, 16)))
                      WHERE id = ?6",
                     reason,

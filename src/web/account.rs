@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{ClientAddr, CsrfForm, Layout, Visitor, WebForm, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
-use crate::auth::{login, password, sessions, throttle, tokens};
+use crate::auth::{login, password, reset, sessions, throttle, tokens};
 use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
@@ -27,6 +27,8 @@ pub fn router() -> Routes {
         .route("/account/notifications", post(save_notifications))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/setup", get(setup_page).post(setup))
+        .route("/password/forgot", get(forgot_page).post(forgot))
+        .route("/password/reset", get(reset_page).post(reset))
 }
 
 /// Field errors of an account form, looked up by field name in templates.
@@ -140,6 +142,188 @@ async fn signup(
     }
 }
 
+// ---- forgotten password ----
+
+#[derive(Template)]
+#[template(path = "account/forgot.html")]
+struct ForgotPage {
+    layout: Layout,
+    mail_on: bool,
+    email: String,
+    sent_to: Option<String>,
+    error: Option<String>,
+}
+
+async fn forgot_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    let layout = v.layout("Forgot your password?");
+    let page = ForgotPage {
+        layout,
+        mail_on: state.core.mail.is_some(),
+        email: String::new(),
+        sent_to: None,
+        error: None,
+    };
+    v.page(StatusCode::OK, page)
+}
+
+#[derive(Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// The same answer whether or not the address has an account; at most 5 links an hour
+/// per address asked about and 20 per client.
+async fn forgot(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    v: Visitor,
+    WebForm(form): WebForm<ForgotForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    let mail_on = state.core.mail.is_some();
+    let email = form.email.trim().to_lowercase();
+    let page = |v: Visitor, status, sent_to, error| {
+        let layout = v.layout("Forgot your password?");
+        v.page(
+            status,
+            ForgotPage {
+                layout,
+                mail_on,
+                email: form.email.clone(),
+                sent_to,
+                error,
+            },
+        )
+    };
+    if !mail_on {
+        return page(v, StatusCode::OK, None, None);
+    }
+    if email.parse::<lettre::Address>().is_err() {
+        let error = "Enter an email address like name@example.com.".to_owned();
+        return page(v, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error));
+    }
+    let keys = vec![
+        (format!("reset-client:{client}"), throttle::SIGNUP),
+        (
+            format!("reset-address:{email}"),
+            throttle::Limit {
+                max: 5,
+                window_ms: 3600 * 1000,
+            },
+        ),
+    ];
+    if let Err(until) = throttle::begin_attempt(state.writer(), keys).await? {
+        let minutes = ((until - clock::now_ms()) / 60_000).max(1);
+        let error = format!("Too many requests. Try again in {minutes} minutes.");
+        return page(v, StatusCode::TOO_MANY_REQUESTS, None, Some(error));
+    }
+    reset::request(state.db(), state.writer(), &email).await?;
+    state.core.mail_wake.notify_one();
+    page(v, StatusCode::OK, Some(email), None)
+}
+
+#[derive(Template)]
+#[template(path = "account/reset.html")]
+struct ResetPage {
+    layout: Layout,
+    live: bool,
+    token: String,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+async fn reset_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<TokenQuery>,
+) -> WebResult<Response> {
+    let live = reset::is_live(state.db(), &q.token).await?;
+    let layout = v.layout("Choose a new password");
+    let status = if live {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
+    let page = ResetPage {
+        layout,
+        live,
+        token: q.token,
+        errors: Errors::default(),
+    };
+    v.page(status, page)
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn reset(
+    State(state): State<AppState>,
+    mut v: Visitor,
+    WebForm(form): WebForm<ResetForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    let errors = if let Some(e) = users::check_password(&form.new) {
+        Errors(vec![AccountError {
+            field: "new",
+            message: e.message,
+        }])
+    } else if form.new != form.confirm {
+        one("confirm", "The two passwords do not match.")
+    } else {
+        Errors::default()
+    };
+    let live = reset::is_live(state.db(), &form.token).await?;
+    if errors.any() || !live {
+        let layout = v.layout("Choose a new password");
+        let status = if live {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::GONE
+        };
+        let page = ResetPage {
+            layout,
+            live,
+            token: form.token,
+            errors,
+        };
+        return v.page(status, page);
+    }
+    let hash = password::hash(form.new).await?;
+    if !reset::redeem(state.writer(), &form.token, hash).await? {
+        let layout = v.layout("Choose a new password");
+        let page = ResetPage {
+            layout,
+            live: false,
+            token: String::new(),
+            errors: Errors::default(),
+        };
+        return v.page(StatusCode::GONE, page);
+    }
+    // Every session of the account was ended, this browser's too if it had one.
+    v.end_session();
+    Ok(v.redirect(
+        "/login",
+        Some("Your password was changed. Log in with the new one."),
+    ))
+}
+
 // ---- log in / out ----
 
 #[derive(Template)]
@@ -149,6 +333,8 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    /// "Forgot your password?" only where mail can carry the link.
+    mail_on: bool,
 }
 
 #[derive(Deserialize)]
@@ -165,7 +351,11 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login_page(v: Visitor, Query(q): Query<NextQuery>) -> WebResult<Response> {
+async fn login_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Query(q): Query<NextQuery>,
+) -> WebResult<Response> {
     let next = safe_next(q.next.as_deref());
     if v.user.is_some() {
         return Ok(v.redirect(&next, None));
@@ -178,6 +368,7 @@ async fn login_page(v: Visitor, Query(q): Query<NextQuery>) -> WebResult<Respons
             email: String::new(),
             next,
             error: None,
+            mail_on: state.core.mail.is_some(),
         },
     )
 }
@@ -198,6 +389,7 @@ async fn login(
             email: form.email.clone(),
             next: next.clone(),
             error: Some(message),
+            mail_on: state.core.mail.is_some(),
         };
         v.page(status, page)
     };

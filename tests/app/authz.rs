@@ -211,6 +211,14 @@ const MATRIX: &[(&str, Access, &str)] = &[
         Public,
         "token=nope&name=N&email=s@example.com&password=long+enough+pw",
     ),
+    ("GET /password/forgot", Public, ""),
+    ("POST /password/forgot", Public, "email=x@example.com"),
+    ("GET /password/reset", Public, ""),
+    (
+        "POST /password/reset",
+        Public,
+        "token=nope&new=long+enough+pw&confirm=long+enough+pw",
+    ),
     ("GET /account", User, ""),
     (
         "POST /account/password",

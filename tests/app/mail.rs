@@ -445,3 +445,126 @@ async fn without_mail_configured_nothing_is_queued_and_the_page_says_so() {
     let (_, html) = app.session_of(&admin).await.text("/admin/mail").await;
     assert!(html.contains("Mail is not configured"));
 }
+
+/// "Forgot password?": the same answer for any address, a single-use link by mail that
+/// sets the password and ends every session; without mail the link is not offered.
+#[tokio::test]
+async fn a_forgotten_password_is_reset_through_the_mailed_link() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let carla = app.user("carla@example.com", Role::Customer).await;
+    let other_session = app.session_of(&carla).await;
+    let c = app.client();
+    let (_, login) = c.text("/login").await;
+    assert!(login.contains("/password/forgot"));
+
+    let known = c
+        .post("/password/forgot", &[("email", "Carla@Example.com")])
+        .await;
+    assert_eq!(known.status(), StatusCode::OK);
+    let known = known.text().await.unwrap();
+    let unknown = c
+        .post("/password/forgot", &[("email", "nobody@example.com")])
+        .await;
+    assert_eq!(unknown.status(), StatusCode::OK);
+    let unknown = unknown.text().await.unwrap();
+    let said = |html: &str| select(html, "[role=status]").join(" ");
+    assert_eq!(
+        said(&known).replace("carla@example.com", "X"),
+        said(&unknown).replace("nobody@example.com", "X"),
+        "the same answer either way"
+    );
+    let mails = smtp.wait_for(1).await;
+    drained(&app).await;
+    assert_eq!(smtp.received().len(), 1, "a mail only to the real account");
+    assert_eq!(mails[0].to, ["carla@example.com"]);
+    let body = text(&mails[0]);
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/password/reset?token="))
+        .expect("a link")
+        .to_owned();
+    let path = link.trim_start_matches(&app.url(""));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM outbox WHERE secret IS NOT NULL")
+            .await,
+        0,
+        "the token is forgotten once sent"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM password_resets").await,
+        1,
+        "stored hashed"
+    );
+    let token = path.split("token=").nth(1).unwrap().to_owned();
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM password_resets")
+        .fetch_one(&app.rw)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        helpdesk::secure::sha256_hex(&token),
+        "only the hash"
+    );
+
+    let (status, _) = c.text(path).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = c
+        .post(
+            "/password/reset",
+            &[("token", &token), ("new", "short"), ("confirm", "short")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .post(
+            "/password/reset",
+            &[
+                ("token", &token),
+                ("new", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(crate::location(&r), "/login");
+    // Every other session ended; the new password works; the link works once.
+    let (status, _) = other_session.text("/account").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.login("carla@example.com", "a brand new password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let again = app.client();
+    let r = again
+        .post(
+            "/password/reset",
+            &[
+                ("token", &token),
+                ("new", "another new password"),
+                ("confirm", "another new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::GONE);
+    let (status, _) = again.text(path).await;
+    assert_eq!(status, StatusCode::GONE);
+    let _ = carla;
+}
+
+#[tokio::test]
+async fn without_mail_there_is_no_reset_link() {
+    let app = TestApp::spawn().await;
+    app.user("carla@example.com", Role::Customer).await;
+    let c = app.client();
+    let (_, login) = c.text("/login").await;
+    assert!(!login.contains("/password/forgot"));
+    let r = c
+        .post("/password/forgot", &[("email", "carla@example.com")])
+        .await;
+    assert!(r.text().await.unwrap().contains("Ask an administrator"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM password_resets").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+}

@@ -47,6 +47,10 @@ const LANDED: &[(&str, &str)] = &[
         "0011_mail_received.sql",
         "e2ff0228baf9b9b16979a70d801052f909ad999a88d89e0eb9cf928267752a2f",
     ),
+    (
+        "0012_password_resets.sql",
+        "41f55be9109a2ab3bf054c7c6c74f015f5816cc56456544567cfda432919ee67",
+    ),
 ];
 
 #[test]

@@ -1,0 +1,107 @@
+//! "Forgot password?": a single-use link by mail, valid one hour, stored hashed. Asking
+//! answers the same whether or not the address has an account; using a link sets the
+//! password and ends every session of the account.
+
+use crate::clock::now_ms;
+use crate::db::{Db, Writer};
+use crate::secure::{secret, sha256_hex};
+
+/// A link works for one hour.
+pub const LIFETIME_MS: i64 = 3600 * 1000;
+
+/// Queues a reset link to the active account with this email, if there is one. Says
+/// nothing about whether there was.
+pub async fn request(db: &Db, w: &Writer, email: &str) -> sqlx::Result<()> {
+    let email = email.trim().to_lowercase();
+    let user = sqlx::query_scalar!("SELECT id FROM users WHERE email = ? AND active = 1", email)
+        .fetch_optional(db)
+        .await?;
+    let Some(user_id) = user else { return Ok(()) };
+    let token = secret();
+    let hash = sha256_hex(&token);
+    let now = now_ms();
+    let expires = now + LIFETIME_MS;
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
+                 VALUES (?, ?, ?, ?)",
+                hash,
+                user_id,
+                now,
+                expires
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!(
+                "INSERT INTO outbox (message_id, kind, recipient_id, secret, next_attempt_at,
+                                     created_at)
+                 VALUES ('hd-' || lower(hex(randomblob(12))), 'password_reset', ?1, ?2, ?3, ?3)",
+                user_id,
+                token,
+                now
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Whether `token` is a live link (the page shows the form or says it expired).
+pub async fn is_live(db: &Db, token: &str) -> sqlx::Result<bool> {
+    let hash = sha256_hex(token);
+    let now = now_ms();
+    Ok(sqlx::query_scalar!(
+        "SELECT 1 AS one FROM password_resets
+         WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        hash,
+        now
+    )
+    .fetch_optional(db)
+    .await?
+    .is_some())
+}
+
+/// Uses the link: sets the password (already hashed), ends every session of the account
+/// and every other link to it. `false` if the link is used, expired or unknown.
+pub async fn redeem(w: &Writer, token: &str, password_hash: String) -> sqlx::Result<bool> {
+    let hash = sha256_hex(token);
+    let now = now_ms();
+    w.write(move |tx| {
+        Box::pin(async move {
+            let user = sqlx::query_scalar!(
+                "UPDATE password_resets SET used_at = ?1
+                 WHERE token_hash = ?2 AND used_at IS NULL AND expires_at > ?1
+                 RETURNING user_id",
+                now,
+                hash
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(user_id) = user else {
+                return Ok(false);
+            };
+            sqlx::query!(
+                "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND active = 1",
+                password_hash,
+                now,
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query!("DELETE FROM sessions WHERE user_id = ?", user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query!(
+                "DELETE FROM password_resets WHERE user_id = ? AND used_at IS NULL",
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(true)
+        })
+    })
+    .await
+}
