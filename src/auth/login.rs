@@ -76,7 +76,7 @@ pub async fn login(db: &Db, w: &Writer, attempt: Attempt<'_>) -> sqlx::Result<Ou
     }
     let stored = record
         .as_ref()
-        .filter(|r| r.active)
+        .filter(|r| r.active && r.confirmed)
         .map(|r| r.password_hash.clone());
     if !password::verify(attempt.password, stored).await {
         return Ok(Outcome::WrongPassword);

@@ -6,6 +6,7 @@ pub mod login;
 pub mod password;
 pub mod reset;
 pub mod sessions;
+pub mod signup;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -84,7 +84,8 @@ pub async fn redeem(w: &Writer, token: &str, password_hash: String) -> sqlx::Res
                 return Ok(false);
             };
             sqlx::query!(
-                "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND active = 1",
+                "UPDATE users SET password_hash = ?, updated_at = ?, confirmed = 1
+                 WHERE id = ? AND active = 1",
                 password_hash,
                 now,
                 user_id

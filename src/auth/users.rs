@@ -163,12 +163,15 @@ pub struct LoginRecord {
     pub actor: Actor,
     pub password_hash: String,
     pub active: bool,
+    /// Signed up by mail and not confirmed yet: cannot log in.
+    pub confirmed: bool,
 }
 
 pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<LoginRecord>> {
     let email = email.trim();
     let row = sqlx::query!(
-        "SELECT id, public_id, email, name, role, password_hash, active FROM users WHERE email = ?",
+        "SELECT id, public_id, email, name, role, password_hash, active, confirmed
+         FROM users WHERE email = ?",
         email
     )
     .fetch_optional(db)
@@ -177,6 +180,7 @@ pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<LoginRec
         actor: Actor::from_row(r.id, r.public_id, r.email, r.name, &r.role),
         password_hash: r.password_hash,
         active: r.active != 0,
+        confirmed: r.confirmed != 0,
     }))
 }
 

@@ -91,20 +91,19 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
         None => "Hello,".to_owned(),
     };
 
-    if n.kind == "password_reset" {
+    if let Some((subject, lead, path, label)) = account_mail(&n.kind) {
         let Some(token) = &n.secret else {
             return Ok(None); // already sent once: the token is gone
         };
-        let subject = "Reset your password".to_owned();
-        let lead = "Someone, hopefully you, asked to reset the password of your help desk account. The link below works once, for one hour. If it was not you, ignore this mail: your password stays as it is.";
-        let link = format!("{base}/password/reset?token={token}");
+        let subject = subject.to_owned();
+        let link = format!("{base}{path}{token}");
         let message = build(config, &n.message_id, to, &subject, None)?.multipart(bodies(
             &subject,
             &greeting,
             lead,
             None,
             &[],
-            "Choose a new password",
+            label,
             &link,
             None,
         )?)?;
@@ -186,6 +185,32 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
         Some(number),
     )?)?;
     Ok(Some(Composed { message }))
+}
+
+/// The mails about an account that carry a one-time link: subject, text, the link's path
+/// (the token follows it) and its label.
+fn account_mail(kind: &str) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
+    Some(match kind {
+        "password_reset" => (
+            "Reset your password",
+            "Someone, hopefully you, asked to reset the password of your help desk account. The link below works once, for one hour. If it was not you, ignore this mail: your password stays as it is.",
+            "/password/reset?token=",
+            "Choose a new password",
+        ),
+        "signup_confirm" => (
+            "Confirm your help desk account",
+            "Someone, hopefully you, signed up for the help desk with this address. Follow the link below (within a day) to confirm it and start using your account. If it was not you, ignore this mail and no account will be made.",
+            "/signup/confirm?token=",
+            "Confirm my account",
+        ),
+        "signup_existing" => (
+            "Someone tried to sign up with your address",
+            "Someone tried to sign up for the help desk with this address, which already has an account. If it was you and you forgot your password, choose a new one with the link below (it works once, for one hour). Otherwise ignore this mail: nothing has changed.",
+            "/password/reset?token=",
+            "Choose a new password",
+        ),
+        _ => return None,
+    })
 }
 
 /// The headers every notice has.

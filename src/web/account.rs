@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::{ClientAddr, CsrfForm, Layout, Visitor, WebForm, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
-use crate::auth::{login, password, reset, sessions, throttle, tokens};
+use crate::auth::{login, password, reset, sessions, signup, throttle, tokens};
 use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
@@ -27,6 +27,10 @@ pub fn router() -> Routes {
         .route("/account/notifications", post(save_notifications))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/setup", get(setup_page).post(setup))
+        .route(
+            "/signup/confirm",
+            get(confirm_signup_page).post(confirm_signup),
+        )
         .route("/password/forgot", get(forgot_page).post(forgot))
         .route("/password/reset", get(reset_page).post(reset))
 }
@@ -114,6 +118,41 @@ async fn signup(
         };
         return v.page(StatusCode::TOO_MANY_REQUESTS, page);
     }
+    if state.core.mail.is_some() {
+        // The same answer for a new and a taken address; the mail tells them apart.
+        return match signup::register(
+            state.db(),
+            state.writer(),
+            &form.email,
+            &form.name,
+            &form.password,
+        )
+        .await
+        {
+            Ok(()) => {
+                state.core.mail_wake.notify_one();
+                let layout = v.layout("Check your mail");
+                let page = SignupSentPage {
+                    layout,
+                    email: form.email.trim().to_lowercase(),
+                    confirmed_failed: false,
+                    confirm_token: None,
+                };
+                v.page(StatusCode::OK, page)
+            }
+            Err(users::CreateError::Db(e)) => Err(e.into()),
+            Err(users::CreateError::Invalid(errors)) => {
+                let layout = v.layout("Create your account");
+                let page = SignupPage {
+                    layout,
+                    name: form.name,
+                    email: form.email,
+                    errors: Errors(errors),
+                };
+                v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
+            }
+        };
+    }
     match users::create(
         state.writer(),
         &form.email,
@@ -138,6 +177,66 @@ async fn signup(
                 errors: Errors(errors),
             };
             v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/signup_sent.html")]
+struct SignupSentPage {
+    layout: Layout,
+    email: String,
+    confirmed_failed: bool,
+    /// The link's token, shown as a button: a GET changes nothing (mail scanners follow
+    /// links), and the POST carries the CSRF token.
+    confirm_token: Option<String>,
+}
+
+/// The link mailed at sign-up: a button that confirms.
+async fn confirm_signup_page(v: Visitor, Query(q): Query<TokenQuery>) -> WebResult<Response> {
+    let layout = v.layout("Confirm your account");
+    let page = SignupSentPage {
+        layout,
+        email: String::new(),
+        confirmed_failed: false,
+        confirm_token: Some(q.token),
+    };
+    v.page(StatusCode::OK, page)
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// Confirms: the account works from now on, and this browser is in.
+async fn confirm_signup(
+    State(state): State<AppState>,
+    mut v: Visitor,
+    WebForm(form): WebForm<ConfirmForm>,
+) -> WebResult<Response> {
+    v.check_csrf(&form.csrf)?;
+    match signup::confirm(state.writer(), &form.token).await? {
+        Some(user_id) => {
+            if let Some(old) = v.session_token() {
+                sessions::end(state.writer(), old).await?;
+            }
+            let token = sessions::create(state.writer(), user_id).await?;
+            v.start_session(token);
+            Ok(v.redirect("/tickets", Some("Welcome! Your account is ready.")))
+        }
+        None => {
+            let layout = v.layout("This link is no longer valid");
+            let page = SignupSentPage {
+                layout,
+                email: String::new(),
+                confirmed_failed: true,
+                confirm_token: None,
+            };
+            v.page(StatusCode::GONE, page)
         }
     }
 }

@@ -211,6 +211,8 @@ const MATRIX: &[(&str, Access, &str)] = &[
         Public,
         "token=nope&name=N&email=s@example.com&password=long+enough+pw",
     ),
+    ("GET /signup/confirm", Public, ""),
+    ("POST /signup/confirm", Public, "token=nope"),
     ("GET /password/forgot", Public, ""),
     ("POST /password/forgot", Public, "email=x@example.com"),
     ("GET /password/reset", Public, ""),

@@ -568,3 +568,80 @@ async fn without_mail_there_is_no_reset_link() {
     assert_eq!(app.count("SELECT COUNT(*) FROM password_resets").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
 }
+
+/// With mail, sign-up answers the same for a new and a taken address: the new one gets a
+/// confirmation link (the account works once it is followed), the taken one a note with a
+/// reset link.
+#[tokio::test]
+async fn signup_with_mail_tells_a_stranger_nothing() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    app.user("taken@example.com", Role::Customer).await;
+    let fields = |email: &'static str| {
+        [
+            ("name", "Newcomer"),
+            ("email", email),
+            ("password", "a long password"),
+        ]
+    };
+    let c = app.client();
+    let new = c.post("/signup", &fields("new@example.com")).await;
+    assert_eq!(new.status(), StatusCode::OK);
+    let new = new.text().await.unwrap();
+    let taken = app
+        .client()
+        .post("/signup", &fields("taken@example.com"))
+        .await;
+    assert_eq!(taken.status(), StatusCode::OK);
+    let taken = taken.text().await.unwrap();
+    let said = |html: &str| select(html, "[role=status]").join(" ");
+    assert_eq!(
+        said(&new).replace("new@example.com", "X"),
+        said(&taken).replace("taken@example.com", "X")
+    );
+    assert!(c.cookie("hd_session").is_none(), "not logged in yet");
+    let mails = smtp.wait_for(2).await;
+    drained(&app).await;
+    let to_taken = to(&mails, "taken@example.com");
+    assert!(text(&to_taken[0]).contains("already has an account"));
+    assert!(text(&to_taken[0]).contains("/password/reset?token="));
+    let to_new = to(&mails, "new@example.com");
+    let link = text(&to_new[0])
+        .split_whitespace()
+        .find(|w| w.contains("/signup/confirm?token="))
+        .unwrap()
+        .to_owned();
+    // Not confirmed: the password does not open it yet.
+    assert_eq!(
+        c.login("new@example.com", "a long password").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Following the link shows a button; a GET alone confirms nothing.
+    let path = link.trim_start_matches(&app.url(""));
+    let (status, page) = c.text(path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.count("SELECT confirmed FROM users WHERE email = 'new@example.com'")
+            .await,
+        0
+    );
+    let token = path.split("token=").nth(1).unwrap();
+    assert!(page.contains(token));
+    let r = c.post("/signup/confirm", &[("token", token)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(crate::location(&r), "/tickets");
+    let (status, _) = c.text("/tickets").await;
+    assert_eq!(status, StatusCode::OK, "logged in");
+    let r = app
+        .client()
+        .post("/signup/confirm", &[("token", token)])
+        .await;
+    assert_eq!(r.status(), StatusCode::GONE, "a link works once");
+    assert_eq!(
+        app.client()
+            .login("new@example.com", "a long password")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}

@@ -51,6 +51,10 @@ const LANDED: &[(&str, &str)] = &[
         "0012_password_resets.sql",
         "41f55be9109a2ab3bf054c7c6c74f015f5816cc56456544567cfda432919ee67",
     ),
+    (
+        "0013_signup_confirmation.sql",
+        "b0aca7c830a34676f35b9760060c85086714a4de8568ab560b04c2836562e19a",
+    ),
 ];
 
 #[test]

@@ -294,6 +294,8 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         problems.extend(check_page(&b, &url, "anonymous", &[]).await);
         let url = app.url(&format!("/password/reset?token={}", q(p)));
         problems.extend(check_page(&b, &url, "anonymous", &[]).await);
+        let url = app.url(&format!("/signup/confirm?token={}", q(p)));
+        problems.extend(check_page(&b, &url, "anonymous", &[]).await);
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
