@@ -76,6 +76,13 @@ pub struct ServeArgs {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// A mailbox to fetch support mail from (`imap://user:pass@host:port/INBOX`,
+    /// `imaps://...`): each unseen message is handled like `mail receive`, then flagged seen.
+    #[arg(long, env = "HELPDESK_IMAP_URL", hide_env_values = true)]
+    pub imap_url: Option<String>,
+    /// Seconds between two looks at the mailbox.
+    #[arg(long, env = "HELPDESK_IMAP_INTERVAL", default_value_t = 60)]
+    pub imap_interval: u64,
     #[command(flatten)]
     pub settings: Settings,
 }
@@ -149,6 +156,8 @@ impl Default for ServeArgs {
             base_url: None,
             trusted_proxies: Vec::new(),
             mail: MailArgs::default(),
+            imap_url: None,
+            imap_interval: 60,
             settings: Settings::default(),
         }
     }

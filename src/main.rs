@@ -222,6 +222,15 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!(smtp = %core.mail.as_ref().map(|m| m.shown_url.as_str()).unwrap_or(""), "sending mail");
     }
     core.start_mail_worker();
+    if let Some(url) = &args.imap_url {
+        let interval = std::time::Duration::from_secs(args.imap_interval.max(1));
+        let imap = helpdesk::mail::imap::ImapConfig::parse(url, interval)?;
+        let domain = args.mail.domain().ok_or_else(|| {
+            anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --imap-url")
+        })?;
+        tracing::info!(host = %imap.host, mailbox = %imap.mailbox, "fetching mail");
+        helpdesk::mail::imap::spawn_fetcher(core.clone(), imap, domain);
+    }
     let state = AppState {
         core,
         site: Arc::new(Site::new(&base_url).with_trusted_proxies(args.trusted_proxies)),

@@ -6,6 +6,7 @@
 //! after the lease, with the same Message-ID, which receivers use to drop the duplicate.
 
 mod compose;
+pub mod imap;
 pub mod outbox;
 pub mod receive;
 

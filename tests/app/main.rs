@@ -10,6 +10,7 @@ mod core_rules;
 mod disk_full;
 mod epixel;
 mod faults;
+mod imap;
 mod legacy;
 mod mail;
 mod mail_in;
