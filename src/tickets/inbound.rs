@@ -207,6 +207,7 @@ impl Core {
                     };
                     let opened = open_in(tx, &actor, input, Vec::new(), checked).await?;
                     record(tx, message_id.as_deref(), opened.number).await?;
+                    cap_automatic_answers(tx, actor.id, opened.id).await?;
                     Ok::<_, CoreError>(opened)
                 })
             })
@@ -266,6 +267,33 @@ fn explain(problems: &[super::FieldError]) -> String {
         .map(|p| format!("{}: {}", p.field.as_str(), p.message()))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Automatic answers (receipts) to mail sent to one address in an hour; more are not
+/// sent, so two automatic mailers cannot keep each other busy.
+pub const AUTOMATIC_ANSWERS_PER_HOUR: i64 = 5;
+
+/// Drops the receipt just queued for ticket `ticket_id` if its recipient already got
+/// [`AUTOMATIC_ANSWERS_PER_HOUR`] in the last hour.
+async fn cap_automatic_answers(
+    tx: &mut sqlx::SqliteConnection,
+    user_id: i64,
+    ticket_id: i64,
+) -> CoreResult<()> {
+    let since = now_ms() - 3600 * 1000;
+    sqlx::query!(
+        "DELETE FROM outbox
+         WHERE ticket_id = ?1 AND kind = 'ticket_received' AND recipient_id = ?2
+           AND (SELECT COUNT(*) FROM outbox
+                WHERE recipient_id = ?2 AND kind = 'ticket_received' AND created_at > ?3) > ?4",
+        ticket_id,
+        user_id,
+        since,
+        AUTOMATIC_ANSWERS_PER_HOUR
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Remembers that Message-ID `id` was handled (a duplicate fails the transaction).

@@ -38,10 +38,19 @@ impl Desk {
 
     /// Pipes `message` into `helpdesk mail receive`: (exit code, stderr).
     fn receive(&self, message: &str) -> (i32, String) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        self.receive_with(message, None)
+    }
+
+    /// The same, with `HELPDESK_SMTP_URL` set (what it does is notified).
+    fn receive_with(&self, message: &str, smtp: Option<&str>) -> (i32, String) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_helpdesk"));
+        command.env_remove("HELPDESK_SMTP_URL");
+        if let Some(url) = smtp {
+            command.env("HELPDESK_SMTP_URL", url);
+        }
+        let mut child = command
             .args(["--database", &self.url, "mail", "receive"])
             .env("HELPDESK_MAIL_FROM", "Acme Support <support@acme.test>")
-            .env_remove("HELPDESK_SMTP_URL")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -296,4 +305,30 @@ async fn garbage_is_refused_for_good() {
     assert_eq!(code, 67, "{err}");
     assert!(err.starts_with("refused:"));
     assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 0);
+}
+
+/// Automatic answers to one address are capped: a mailer that keeps writing new mail gets
+/// at most five receipts an hour.
+#[tokio::test]
+async fn receipts_to_one_address_are_capped_per_hour() {
+    let desk = Desk::new().await;
+    for i in 0..7 {
+        let (code, err) = desk.receive_with(
+            &mail(
+                "robot@example.com",
+                &format!("Report {i}"),
+                &format!("robot-{i}@example.com"),
+                "",
+                "Nightly report.",
+            ),
+            Some("smtp://127.0.0.1:9"),
+        );
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 7);
+    assert_eq!(
+        desk.count("SELECT COUNT(*) FROM outbox WHERE kind = 'ticket_received'")
+            .await,
+        5
+    );
 }

@@ -55,6 +55,10 @@ const LANDED: &[(&str, &str)] = &[
         "0013_signup_confirmation.sql",
         "b0aca7c830a34676f35b9760060c85086714a4de8568ab560b04c2836562e19a",
     ),
+    (
+        "0014_outbox_indexes.sql",
+        "d36397e65bbced1ffa47cd0334d88396af870fcaab98ad4ec3cca4b34a408fb8",
+    ),
 ];
 
 #[test]
