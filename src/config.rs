@@ -80,6 +80,10 @@ pub struct ServeArgs {
     /// `imaps://...`): each unseen message is handled like `mail receive`, then flagged seen.
     #[arg(long, env = "HELPDESK_IMAP_URL", hide_env_values = true)]
     pub imap_url: Option<String>,
+    /// Seconds before a failed mail is tried again the first time (each next wait is
+    /// twice as long, at most six hours).
+    #[arg(long, env = "HELPDESK_MAIL_RETRY_SECONDS", default_value_t = 60)]
+    pub mail_retry_seconds: u64,
     /// Seconds between two looks at the mailbox.
     #[arg(long, env = "HELPDESK_IMAP_INTERVAL", default_value_t = 60)]
     pub imap_interval: u64,
@@ -157,6 +161,7 @@ impl Default for ServeArgs {
             trusted_proxies: Vec::new(),
             mail: MailArgs::default(),
             imap_url: None,
+            mail_retry_seconds: 60,
             imap_interval: 60,
             settings: Settings::default(),
         }

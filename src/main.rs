@@ -218,7 +218,9 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         let from = args.mail.mail_from.as_deref().ok_or_else(|| {
             anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --smtp-url")
         })?;
-        core = core.with_mail(helpdesk::mail::MailConfig::new(url, from, &base_url)?);
+        let mut mail = helpdesk::mail::MailConfig::new(url, from, &base_url)?;
+        mail.retry_base = std::time::Duration::from_secs(args.mail_retry_seconds.max(1));
+        core = core.with_mail(mail);
         tracing::info!(smtp = %core.mail.as_ref().map(|m| m.shown_url.as_str()).unwrap_or(""), "sending mail");
     }
     core.start_mail_worker();

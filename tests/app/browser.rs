@@ -363,3 +363,93 @@ async fn an_agent_finds_assigns_notes_and_replies_and_the_customer_sees_only_the
     );
     b.client.clone().close().await.ok();
 }
+
+/// Mail, end to end in the browser: a customer opens a ticket, an agent replies, the link
+/// in the customer's mail opens the ticket with the reply; then a forgotten password is
+/// reset through the mailed link.
+#[tokio::test]
+async fn the_links_in_mails_open_the_ticket_and_reset_a_password() {
+    let Some(b) = launch().await else { return };
+    let smtp = crate::smtp::SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let carla = app
+        .user("carla@example.com", helpdesk::tickets::Role::Customer)
+        .await;
+    let agent = app
+        .user("agent@example.com", helpdesk::tickets::Role::Agent)
+        .await;
+    let link_in = |m: &crate::smtp::Received, part: &str| {
+        let text = m.parsed().body_text(0).unwrap().into_owned();
+        text.split_whitespace()
+            .find(|w| w.contains(part))
+            .unwrap_or_else(|| panic!("no {part} link in {text}"))
+            .to_owned()
+    };
+
+    b.client.goto(&app.url("/login")).await.unwrap();
+    b.fill("#email", "carla@example.com").await;
+    b.fill("#password", crate::PASSWORD).await;
+    b.click("form[action='/login'] button[type=submit]").await;
+    b.wait_path("/tickets").await;
+    b.client.goto(&app.url("/tickets/new")).await.unwrap();
+    b.fill("#title", "Invoice missing").await;
+    b.select("#category", "8").await;
+    b.fill("#description", "Where is my November invoice?")
+        .await;
+    b.click("form[action='/tickets/new'] button[type=submit]")
+        .await;
+    b.wait_path("/tickets/1001").await;
+
+    app.core
+        .add_message(
+            &agent,
+            &helpdesk::tickets::TicketKey::Number(1001),
+            helpdesk::tickets::NewMessage {
+                body: "It is attached to your account page now.".into(),
+                internal: false,
+                uploads: Vec::new(),
+                links: Vec::new(),
+                attachment_ids: Vec::new(),
+                expected_version: None,
+            },
+        )
+        .await
+        .unwrap();
+    // The receipt, "new ticket" to the agent, then the reply.
+    let mails = smtp.wait_for(3).await;
+    let reply = mails
+        .iter()
+        .rev()
+        .find(|m| m.to == ["carla@example.com"])
+        .unwrap();
+    let link = link_in(reply, "/tickets/1001");
+    b.client.goto(&app.url("/tickets")).await.unwrap();
+    b.client.goto(&link).await.unwrap();
+    b.wait_path("/tickets/1001").await;
+    b.wait_text(".thread, main", "It is attached to your account page now.")
+        .await;
+
+    // Log out, forget the password, reset it through the mail.
+    b.click("form[action='/logout'] button[type=submit]").await;
+    b.wait_path("/login").await;
+    b.click("a[href='/password/forgot']").await;
+    b.wait_path("/password/forgot").await;
+    b.fill("#email", "carla@example.com").await;
+    b.click("form[action='/password/forgot'] button[type=submit]")
+        .await;
+    b.wait_text("[role=status]", "we have sent it a link").await;
+    let mails = smtp.wait_for(4).await;
+    let reset = link_in(&mails[3], "/password/reset?token=");
+    b.client.goto(&reset).await.unwrap();
+    b.fill("#new", "my new secret phrase").await;
+    b.fill("#confirm", "my new secret phrase").await;
+    b.click("form[action='/password/reset'] button[type=submit]")
+        .await;
+    b.wait_path("/login").await;
+    b.wait_text(".flash", "Your password was changed").await;
+    b.fill("#email", "carla@example.com").await;
+    b.fill("#password", "my new secret phrase").await;
+    b.click("form[action='/login'] button[type=submit]").await;
+    b.wait_path("/tickets").await;
+    let _ = carla;
+}

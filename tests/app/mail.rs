@@ -645,3 +645,104 @@ async fn signup_with_mail_tells_a_stranger_nothing() {
         StatusCode::SEE_OTHER
     );
 }
+
+/// A notice committed and not yet sent survives the process: queued by `mail receive`
+/// (which has no worker), or left failing by a server killed with SIGKILL, it is sent by
+/// the next server that starts.
+#[tokio::test]
+async fn a_notice_committed_before_a_kill_is_sent_after_the_restart() {
+    use std::process::{Command, Stdio};
+    let mut smtp = SmtpServer::start().await;
+    smtp.stop();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("kill.db").display());
+    let serve = |smtp_url: String| {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+            .args([
+                "--database",
+                &db,
+                "serve",
+                "--bind",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .env("HELPDESK_SMTP_URL", smtp_url)
+            .env("HELPDESK_MAIL_FROM", "Acme Support <support@acme.test>")
+            .env("HELPDESK_MAIL_RETRY_SECONDS", "1")
+            .env("HELPDESK_LOG", "off")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        (child, port)
+    };
+    let wait_up = |port: u16| async move {
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not start");
+    };
+    // The server runs once (migrations) and is killed while the SMTP server is down.
+    let (mut server, port) = serve(smtp.url());
+    wait_up(port).await;
+    // A mail to the desk opens a ticket; its receipt is queued by the command line.
+    let mut receive = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["--database", &db, "mail", "receive"])
+        .env("HELPDESK_SMTP_URL", smtp.url())
+        .env("HELPDESK_MAIL_FROM", "Acme Support <support@acme.test>")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        &mut receive.stdin.take().unwrap(),
+        b"From: carla@example.com\r\nTo: support@acme.test\r\nSubject: Help\r\n\
+          Message-ID: <k1@example.com>\r\n\r\nPlease help.\r\n",
+    )
+    .unwrap();
+    assert!(receive.wait().unwrap().success());
+    // The running server's worker tries, fails (the SMTP server is down), and is killed.
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let mut tried = 0;
+    for _ in 0..100 {
+        tried = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE attempts >= 1 AND state = 'queued'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if tried == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(tried, 1, "the worker tried and failed");
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    assert!(smtp.received().is_empty());
+
+    smtp.restart().await;
+    let (mut server, port) = serve(smtp.url());
+    wait_up(port).await;
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, ["carla@example.com"]);
+    assert!(
+        mails[0]
+            .parsed()
+            .subject()
+            .unwrap_or_default()
+            .contains("Help")
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
