@@ -59,7 +59,9 @@ fn one_line(s: &str) -> String {
 /// Composes notice `id`, or `None` when there is nothing to send any more.
 pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Option<Composed>> {
     let Some(n) = sqlx::query!(
-        r#"SELECT o.message_id, o.kind, o.to_address, o.secret,
+        r#"SELECT o.message_id, o.kind, o.to_address, o.secret, o.detail,
+                  t.assignee_id AS "assignee_id?",
+                  (SELECT value FROM settings WHERE key = 'notify_new_ticket') AS "new_ticket_mode?: String",
                   u.email AS "recipient_email?", u.name AS "recipient_name?",
                   t.public_id AS "ticket_pid?", t.number AS "number?", t.title AS "title?",
                   t.deleted_at AS "deleted_at?",
@@ -132,6 +134,13 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     if n.deleted_at.is_some() {
         return Ok(None);
     }
+    // "Only while unassigned": an agent took it before the mail went out.
+    if n.kind == "new_ticket"
+        && n.new_ticket_mode.as_deref() == Some("unassigned")
+        && n.assignee_id.is_some()
+    {
+        return Ok(None);
+    }
     if n.message_internal.is_some_and(|i| i != 0) {
         // Never: notes are not queued. Refuse rather than send one.
         anyhow::bail!("a notice names an internal note");
@@ -156,6 +165,10 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
         "new_ticket" => format!(
             "A new ticket was opened: #{number}, \"{}\".",
             one_line(title)
+        ),
+        "files_refused" => format!(
+            "Some files of your mail on ticket #{number} were not accepted: {}. Files may be up to 2 MiB each, at most 10 a message; add them on the ticket's page instead.",
+            one_line(n.detail.as_deref().unwrap_or_default())
         ),
         other => anyhow::bail!("unknown notice kind {other:?}"),
     };

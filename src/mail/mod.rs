@@ -115,21 +115,20 @@ async fn deliver(db: &Db, writer: &Writer, config: &MailConfig, id: i64) {
         Ok(None) => Err(String::new()),
         Err(e) => Err(format!("cannot compose: {e}")),
     };
-    let recorded = match outcome {
-        Ok(()) => outbox::sent(writer, id).await,
-        Err(reason) if reason.is_empty() => {
-            outbox::give_up(
+    let recorded =
+        match outcome {
+            Ok(()) => outbox::sent(writer, id).await,
+            Err(reason) if reason.is_empty() => outbox::give_up(
                 writer,
                 id,
-                "nothing to send: the ticket or the recipient is gone",
+                "nothing to send any more (the ticket or the recipient is gone, or it was taken)",
             )
-            .await
-        }
-        Err(reason) => {
-            tracing::warn!(outbox = id, error = %reason, "mail not sent; will retry");
-            outbox::failed(writer, config, id, &reason).await
-        }
-    };
+            .await,
+            Err(reason) => {
+                tracing::warn!(outbox = id, error = %reason, "mail not sent; will retry");
+                outbox::failed(writer, config, id, &reason).await
+            }
+        };
     if let Err(e) = recorded {
         // The lease runs out and the notice is tried again: at least once.
         tracing::warn!(outbox = id, error = %e, "cannot record a mail's outcome");

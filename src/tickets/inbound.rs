@@ -137,6 +137,7 @@ impl Core {
             }
             let (actor2, notices, message_id) =
                 (actor.clone(), self.notices, mail.message_id.clone());
+            let refused = mail.refused.join("; ");
             let key = TicketKey::Number(number);
             let added = self
                 .writer
@@ -144,6 +145,9 @@ impl Core {
                     Box::pin(async move {
                         let added = add_message_in(tx, notices, &actor2, &key, input).await?;
                         record(tx, message_id.as_deref(), number).await?;
+                        let ticket_id = ticket_id_of(tx, number).await?;
+                        super::notify::files_refused(tx, notices, actor2.id, ticket_id, &refused)
+                            .await?;
                         Ok::<_, CoreError>(added)
                     })
                 })
@@ -197,6 +201,7 @@ impl Core {
         });
         let checked = self.check_new_ticket(&stand_in, &input, &[]).await?;
         let (from, from_name, message_id) = (mail.from, mail.from_name, mail.message_id);
+        let (refused, notices) = (mail.refused.join("; "), self.notices);
         let opened = self
             .writer
             .write(move |tx| {
@@ -208,6 +213,8 @@ impl Core {
                     let opened = open_in(tx, &actor, input, Vec::new(), checked).await?;
                     record(tx, message_id.as_deref(), opened.number).await?;
                     cap_automatic_answers(tx, actor.id, opened.id).await?;
+                    super::notify::files_refused(tx, notices, actor.id, opened.id, &refused)
+                        .await?;
                     Ok::<_, CoreError>(opened)
                 })
             })
@@ -267,6 +274,14 @@ fn explain(problems: &[super::FieldError]) -> String {
         .map(|p| format!("{}: {}", p.field.as_str(), p.message()))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+async fn ticket_id_of(tx: &mut sqlx::SqliteConnection, number: i64) -> CoreResult<i64> {
+    Ok(
+        sqlx::query_scalar!("SELECT id FROM tickets WHERE number = ?", number)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
 }
 
 /// Automatic answers (receipts) to mail sent to one address in an hour; more are not

@@ -230,6 +230,32 @@ pub(crate) async fn assigned(
     Ok(())
 }
 
+/// Tells the sender of a mail which of its files were not accepted (`detail`).
+pub(crate) async fn files_refused(
+    tx: &mut SqliteConnection,
+    n: Notices,
+    user_id: i64,
+    ticket_id: i64,
+    detail: &str,
+) -> CoreResult<()> {
+    if !n.enabled || detail.is_empty() {
+        return Ok(());
+    }
+    let now = now_ms();
+    sqlx::query!(
+        "INSERT INTO outbox (message_id, kind, ticket_id, recipient_id, detail,
+                             next_attempt_at, created_at)
+         VALUES ('hd-' || lower(hex(randomblob(12))), 'files_refused', ?1, ?2, ?3, ?4, ?4)",
+        ticket_id,
+        user_id,
+        detail,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// Queues a test mail to `address` (the admin's "send a test mail").
 pub(crate) async fn test_mail(tx: &mut SqliteConnection, address: &str) -> CoreResult<()> {
     let now = now_ms();
@@ -242,6 +268,42 @@ pub(crate) async fn test_mail(tx: &mut SqliteConnection, address: &str) -> CoreR
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+/// Who gets "new ticket" mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewTicketMails {
+    Off,
+    /// Every agent and admin.
+    All,
+    /// Every agent and admin, unless someone took the ticket before the mail went out.
+    WhileUnassigned,
+}
+
+impl NewTicketMails {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NewTicketMails::Off => "off",
+            NewTicketMails::All => "on",
+            NewTicketMails::WhileUnassigned => "unassigned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Off, Self::All, Self::WhileUnassigned]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// The admin's mail policy.
+#[derive(Debug, Clone)]
+pub struct MailPolicy {
+    /// The kinds on for everyone, "new ticket" aside.
+    pub on: Vec<Kind>,
+    pub new_ticket: NewTicketMails,
+    /// Mail from addresses without an account is refused instead of opening a ticket.
+    pub refuse_unknown_senders: bool,
 }
 
 /// Whether each kind is on for everyone (the admin's settings).
@@ -258,26 +320,59 @@ async fn kinds_on(db: &crate::db::Db) -> CoreResult<Vec<(Kind, bool)>> {
 
 impl super::Core {
     /// The mail notifications admins turned on and off for everyone.
-    pub async fn notification_settings(&self, actor: &Actor) -> CoreResult<Vec<(Kind, bool)>> {
+    pub async fn notification_settings(&self, actor: &Actor) -> CoreResult<MailPolicy> {
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
-        kinds_on(&self.db).await
+        let kinds = kinds_on(&self.db).await?;
+        let new_ticket = match self.setting(&Kind::NewTicket.setting()).await?.as_deref() {
+            Some("off") => NewTicketMails::Off,
+            Some("unassigned") => NewTicketMails::WhileUnassigned,
+            _ => NewTicketMails::All,
+        };
+        Ok(MailPolicy {
+            on: kinds
+                .into_iter()
+                .filter(|(k, on)| *on && *k != Kind::NewTicket)
+                .map(|(k, _)| k)
+                .collect(),
+            new_ticket,
+            refuse_unknown_senders: self.setting("mail_unknown_senders").await?.as_deref()
+                == Some("refuse"),
+        })
     }
 
-    /// Turns every kind in `on` on for everyone, every other kind off.
-    pub async fn save_notification_settings(&self, actor: &Actor, on: Vec<Kind>) -> CoreResult<()> {
+    /// Saves the admin's mail policy.
+    pub async fn save_notification_settings(
+        &self,
+        actor: &Actor,
+        policy: MailPolicy,
+    ) -> CoreResult<()> {
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
         self.writer
             .write(move |tx| {
                 Box::pin(async move {
+                    let unknown = if policy.refuse_unknown_senders {
+                        "refuse"
+                    } else {
+                        "accept"
+                    };
+                    sqlx::query!(
+                        "INSERT INTO settings (key, value) VALUES ('mail_unknown_senders', ?1)
+                         ON CONFLICT (key) DO UPDATE SET value = ?1",
+                        unknown
+                    )
+                    .execute(&mut *tx)
+                    .await?;
                     for kind in Kind::ALL {
-                        let (key, value) = (
-                            kind.setting(),
-                            if on.contains(&kind) { "on" } else { "off" },
-                        );
+                        let value = match kind {
+                            Kind::NewTicket => policy.new_ticket.as_str(),
+                            k if policy.on.contains(&k) => "on",
+                            _ => "off",
+                        };
+                        let key = kind.setting();
                         sqlx::query!(
                             "INSERT INTO settings (key, value) VALUES (?1, ?2)
                              ON CONFLICT (key) DO UPDATE SET value = ?2",

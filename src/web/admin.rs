@@ -15,6 +15,7 @@ use crate::auth::users::{self, UserRow};
 use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
+use crate::tickets::notify::{Kind, MailPolicy, NewTicketMails};
 use crate::tickets::{Actor, Category, Role, Tag, Trashed};
 
 pub fn router() -> Routes {
@@ -519,8 +520,11 @@ struct MailPage {
     mail: Option<(String, String, String)>,
     layout_email: String,
     test_error: Option<String>,
-    /// (kind, label, on)
+    /// (kind, label, on), "new ticket" aside.
     kinds: Vec<(&'static str, &'static str, bool)>,
+    /// "off", "on" or "unassigned".
+    new_ticket: &'static str,
+    refuse_unknown: bool,
     outbox: Vec<crate::mail::outbox::Row>,
 }
 
@@ -542,11 +546,11 @@ async fn render_mail(
 ) -> WebResult<Response> {
     let me = admin(&v, "/admin/mail")?;
     let core = &state.core;
-    let kinds = core
-        .notification_settings(&me)
-        .await?
+    let policy = core.notification_settings(&me).await?;
+    let kinds = Kind::ALL
         .into_iter()
-        .map(|(k, on)| (k.as_str(), k.label(), on))
+        .filter(|k| *k != Kind::NewTicket)
+        .map(|k| (k.as_str(), k.label(), policy.on.contains(&k)))
         .collect();
     let page = MailPage {
         mail: core
@@ -556,6 +560,8 @@ async fn render_mail(
         layout_email: me.email.clone(),
         test_error,
         kinds,
+        new_ticket: policy.new_ticket.as_str(),
+        refuse_unknown: policy.refuse_unknown_senders,
         outbox: core.outbox(&me).await?,
         layout: v.layout("Mail"),
     };
@@ -599,6 +605,10 @@ struct NotificationsForm {
     csrf: String,
     #[serde(default)]
     kind: Vec<String>,
+    #[serde(default)]
+    new_ticket: String,
+    #[serde(default)]
+    unknown_senders: String,
 }
 
 async fn save_notifications(
@@ -608,12 +618,24 @@ async fn save_notifications(
 ) -> WebResult<Response> {
     let me = admin(&v, "/admin/mail")?;
     v.check_csrf(&f.csrf)?;
-    let on = f
-        .kind
-        .iter()
-        .filter_map(|k| crate::tickets::notify::Kind::parse(k))
-        .collect();
-    state.core.save_notification_settings(&me, on).await?;
+    let on = f.kind.iter().filter_map(|k| Kind::parse(k)).collect();
+    let new_ticket = NewTicketMails::parse(&f.new_ticket)
+        .ok_or_else(|| WebError::BadRequest("Choose who gets mail about new tickets.".into()))?;
+    let refuse_unknown_senders = match f.unknown_senders.as_str() {
+        "accept" => false,
+        "refuse" => true,
+        _ => {
+            return Err(WebError::BadRequest(
+                "Choose what happens to mail from unknown senders.".into(),
+            ));
+        }
+    };
+    let policy = MailPolicy {
+        on,
+        new_ticket,
+        refuse_unknown_senders,
+    };
+    state.core.save_notification_settings(&me, policy).await?;
     Ok(v.redirect("/admin/mail", Some("The notifications were saved.")))
 }
 

@@ -122,7 +122,11 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/admin/mail/notifications",
-        &[("kind", "staff_reply")],
+        &[
+            ("kind", "staff_reply"),
+            ("new_ticket", "on"),
+            ("unknown_senders", "accept"),
+        ],
         [303, 403, 403, 303],
     ),
     ("POST", "/admin/mail/999/retry", &[], [303, 403, 403, 404]),

@@ -285,7 +285,11 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ("GET /admin/mail", Admin, ""),
     // Mail is not configured here: admins get the 400 that says so.
     ("POST /admin/mail/test", Admin, "!to=ops@example.com"),
-    ("POST /admin/mail/notifications", Admin, "kind=staff_reply"),
+    (
+        "POST /admin/mail/notifications",
+        Admin,
+        "kind=staff_reply&new_ticket=on&unknown_senders=accept",
+    ),
     ("POST /admin/mail/{mail}/retry", Admin, ""),
     ("GET /admin/trash", Admin, ""),
     ("POST /admin/trash/{trashed}/restore", Admin, ""),

@@ -299,8 +299,8 @@ async fn admins_and_users_turn_notifications_off() {
     let app = TestApp::with_mail(&smtp.url()).await;
     let p = people(&app).await;
     let (admin, _) = (app.session_of(&p.admin).await, ());
-    // The admin turns "new ticket" off for everyone (only that box left unchecked).
-    let mut fields = vec![];
+    // The admin turns "new ticket" off for everyone.
+    let mut fields = vec![("new_ticket", "off"), ("unknown_senders", "accept")];
     for kind in [
         "ticket_received",
         "staff_reply",
@@ -745,4 +745,62 @@ async fn a_notice_committed_before_a_kill_is_sent_after_the_restart() {
     );
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// "Unless someone took the ticket first": new-ticket mails still waiting when an agent
+/// assigns the ticket are not sent.
+#[tokio::test]
+async fn new_ticket_mails_can_wait_for_nobody_to_take_the_ticket() {
+    let mut smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let p = people(&app).await;
+    let admin = app.session_of(&p.admin).await;
+    let r = admin
+        .post(
+            "/admin/mail/notifications",
+            &[
+                ("kind", "ticket_received"),
+                ("new_ticket", "unassigned"),
+                ("unknown_senders", "refuse"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = admin.text("/admin/mail").await;
+    assert!(html.contains(r#"<option value="unassigned" selected>"#));
+    assert!(html.contains(r#"<option value="refuse" selected>"#));
+    smtp.stop();
+    let opened = app
+        .core
+        .open_ticket(&p.customer, new_ticket("Taken fast", "Help."))
+        .await
+        .unwrap();
+    app.core
+        .update_ticket(
+            &p.agent,
+            &TicketKey::Number(opened.number),
+            TicketUpdate {
+                assignee: Some(Some(UserRef::Id(p.agent.id))),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    smtp.restart().await;
+    // Everything waiting is tried again now.
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE state = 'queued'")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    for id in ids {
+        let _ = app.core.retry_mail(&p.admin, id).await;
+    }
+    drained(&app).await;
+    let mails = smtp.received();
+    assert_eq!(to(&mails, "carla@example.com").len(), 1, "the receipt");
+    assert!(
+        to(&mails, "otto@example.com").is_empty(),
+        "taken: no new-ticket mail"
+    );
+    assert!(to(&mails, "admin@example.com").is_empty());
 }

@@ -282,8 +282,15 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
          Content-Disposition: attachment; filename=\"big.bin\"\n\
          Content-Transfer-Encoding: base64\n\n{big}\n--b--\n"
     );
-    let (code, err) = desk.receive(&multipart);
+    let (code, err) = desk.receive_with(&multipart, Some("smtp://127.0.0.1:9"));
     assert_eq!(code, 0, "{err}");
+    // The sender is told which files were not accepted.
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM outbox WHERE kind = 'files_refused'")
+            .fetch_one(&desk.core.db)
+            .await
+            .unwrap();
+    assert_eq!(detail, "big.bin (over 2 MiB)");
     let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
         .fetch_one(&desk.core.db)
         .await

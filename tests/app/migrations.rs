@@ -59,6 +59,10 @@ const LANDED: &[(&str, &str)] = &[
         "0014_outbox_indexes.sql",
         "d36397e65bbced1ffa47cd0334d88396af870fcaab98ad4ec3cca4b34a408fb8",
     ),
+    (
+        "0015_outbox_detail.sql",
+        "06f8a6f26ccdac427d66239a5f402ebb6834156873426397c0879efadb2e7b92",
+    ),
 ];
 
 #[test]
