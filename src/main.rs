@@ -180,6 +180,9 @@ fn unavailable(e: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<sqlx::Error>()
             .is_some_and(db::is_unavailable)
+            || cause
+                .downcast_ref::<helpdesk::tickets::CoreError>()
+                .is_some_and(helpdesk::tickets::CoreError::is_unavailable)
     })
 }
 

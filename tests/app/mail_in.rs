@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use helpdesk::auth::users;
 use helpdesk::config::Settings;
 use helpdesk::tickets::{Actor, Core, Role, TicketKey};
+use sqlx::Connection;
 
 use crate::new_ticket;
 
@@ -338,4 +339,36 @@ async fn receipts_to_one_address_are_capped_per_hour() {
             .await,
         5
     );
+}
+
+/// While the database cannot take the write (here: another writer holds it for longer
+/// than the busy timeout), the MTA is told to try again later (75), and nothing is
+/// stored; the retry then goes through.
+#[tokio::test]
+async fn a_busy_database_asks_the_mta_to_retry() {
+    let desk = Desk::new().await;
+    desk.user("carla@example.com", Role::Customer).await;
+    let message = mail(
+        "carla@example.com",
+        "Busy",
+        "busy-1@example.com",
+        "",
+        "Try me later.",
+    );
+    let mut holder =
+        sqlx::SqliteConnection::connect_with(&helpdesk::db::options(&desk.url).unwrap())
+            .await
+            .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    let (code, err) = desk.receive(&message);
+    assert_eq!(code, 75, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 0);
+    let (code, err) = desk.receive(&message);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 1);
 }
