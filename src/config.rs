@@ -102,6 +102,10 @@ pub struct MailArgs {
     /// Sender and reply address of every mail, e.g. `Acme Support <support@acme.test>`.
     #[arg(long, env = "HELPDESK_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// A certificate authority (PEM file) to trust for the SMTP and IMAP servers' TLS
+    /// certificates besides the public ones (an internal CA).
+    #[arg(long, env = "HELPDESK_MAIL_CA_FILE")]
+    pub mail_ca_file: Option<std::path::PathBuf>,
 }
 
 impl MailArgs {

@@ -221,7 +221,13 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         let from = args.mail.mail_from.as_deref().ok_or_else(|| {
             anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --smtp-url")
         })?;
-        let mut mail = helpdesk::mail::MailConfig::new(url, from, &base_url)?;
+        let ca = match &args.mail.mail_ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|e| {
+                anyhow::anyhow!("cannot read --mail-ca-file {}: {e}", path.display())
+            })?),
+            None => None,
+        };
+        let mut mail = helpdesk::mail::MailConfig::with_ca(url, from, &base_url, ca.as_deref())?;
         mail.retry_base = std::time::Duration::from_secs(args.mail_retry_seconds.max(1));
         core = core.with_mail(mail);
         tracing::info!(smtp = %core.mail.as_ref().map(|m| m.shown_url.as_str()).unwrap_or(""), "sending mail");
@@ -229,7 +235,10 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
     core.start_mail_worker();
     if let Some(url) = &args.imap_url {
         let interval = std::time::Duration::from_secs(args.imap_interval.max(1));
-        let imap = helpdesk::mail::imap::ImapConfig::parse(url, interval)?;
+        let mut imap = helpdesk::mail::imap::ImapConfig::parse(url, interval)?;
+        if let Some(path) = &args.mail.mail_ca_file {
+            imap.ca_pem = Some(std::fs::read(path)?);
+        }
         let domain = args.mail.domain().ok_or_else(|| {
             anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --imap-url")
         })?;

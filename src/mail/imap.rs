@@ -25,6 +25,8 @@ pub struct ImapConfig {
     pub password: String,
     pub mailbox: String,
     pub interval: Duration,
+    /// Another certificate authority to trust (PEM), for a server with an internal CA.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 impl ImapConfig {
@@ -54,6 +56,7 @@ impl ImapConfig {
                 mailbox
             },
             interval,
+            ca_pem: None,
         })
     }
 }
@@ -82,6 +85,15 @@ pub async fn fetch_once(core: &Core, config: &ImapConfig, domain: &str) -> anyho
         crate::github::install_tls_provider();
         let mut roots = tokio_rustls::rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(pem) = &config.ca_pem {
+            use tokio_rustls::rustls::pki_types::CertificateDer;
+            use tokio_rustls::rustls::pki_types::pem::PemObject;
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                roots
+                    .add(cert.context("--mail-ca-file: not a PEM certificate")?)
+                    .context("--mail-ca-file: not a usable certificate")?;
+            }
+        }
         let tls = tokio_rustls::rustls::ClientConfig::builder()
             .with_root_certificates(roots)
             .with_no_client_auth();

@@ -45,17 +45,50 @@ pub const MAX_ATTEMPTS: i64 = 10;
 impl MailConfig {
     /// Reads `--smtp-url` and `--mail-from`.
     pub fn new(smtp_url: &str, from: &str, base_url: &str) -> anyhow::Result<Self> {
+        Self::with_ca(smtp_url, from, base_url, None)
+    }
+
+    /// [`MailConfig::new`], also trusting the certificate authority `ca_pem` (PEM) for the
+    /// SMTP server's TLS certificate (`--mail-ca-file`: an internal CA).
+    pub fn with_ca(
+        smtp_url: &str,
+        from: &str,
+        base_url: &str,
+        ca_pem: Option<&[u8]>,
+    ) -> anyhow::Result<Self> {
         let from = Mailbox::from_str(from.trim()).map_err(|e| {
             anyhow::anyhow!(
                 "--mail-from {from:?} is not an address like \"Support <support@example.com>\": {e}"
             )
         })?;
         let domain = from.email.domain().to_owned();
-        let transport: AsyncSmtpTransport<Tokio1Executor> =
-            AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
-                .map_err(|e| anyhow::anyhow!("--smtp-url is not usable: {e}"))?
-                .timeout(Some(Duration::from_secs(30)))
-                .build();
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|e| anyhow::anyhow!("--smtp-url is not usable: {e}"))?
+            .timeout(Some(Duration::from_secs(30)));
+        if let Some(pem) = ca_pem {
+            use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+            let url = url::Url::parse(smtp_url)?;
+            let host = url.host_str().unwrap_or_default().to_owned();
+            let params = || -> anyhow::Result<TlsParameters> {
+                Ok(TlsParameters::builder(host.clone())
+                    .add_root_certificate(
+                        Certificate::from_pem(pem)
+                            .map_err(|e| anyhow::anyhow!("--mail-ca-file: {e}"))?,
+                    )
+                    .build_rustls()?)
+            };
+            let mode = url
+                .query_pairs()
+                .find(|(k, _)| k == "tls")
+                .map(|(_, v)| v.into_owned());
+            builder = match (url.scheme(), mode.as_deref()) {
+                ("smtps", _) => builder.tls(Tls::Wrapper(params()?)),
+                (_, Some("required")) => builder.tls(Tls::Required(params()?)),
+                (_, Some("opportunistic")) => builder.tls(Tls::Opportunistic(params()?)),
+                _ => builder,
+            };
+        }
+        let transport: AsyncSmtpTransport<Tokio1Executor> = builder.build();
         Ok(Self {
             shown_url: hide_password(smtp_url),
             from,

@@ -15,6 +15,8 @@ use helpdesk::tickets::{Core, Role};
 struct Dovecot {
     dir: tempfile::TempDir,
     port: u16,
+    /// IMAP over TLS, with a certificate of [`crate::smtp::TestCa`].
+    tls_port: u16,
 }
 
 impl Drop for Dovecot {
@@ -32,7 +34,7 @@ fn find(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-async fn start_dovecot() -> Option<Dovecot> {
+async fn start_dovecot(ca: &crate::smtp::TestCa) -> Option<Dovecot> {
     let required = std::env::var("HELPDESK_REQUIRE_IMAP").is_ok_and(|v| v == "1");
     let root = Command::new("id")
         .arg("-u")
@@ -56,19 +58,25 @@ async fn start_dovecot() -> Option<Dovecot> {
         .tempdir_in("/tmp")
         .unwrap();
     let d = dir.path();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (port, tls_port) = (free(), free());
+    std::fs::write(d.join("cert.pem"), &ca.cert_pem).unwrap();
+    std::fs::write(d.join("key.pem"), &ca.key_pem).unwrap();
     let conf = format!(
         "base_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
-         protocols = imap\nlisten = 127.0.0.1\nssl = no\ndisable_plaintext_auth = no\n\
+         protocols = imap\nlisten = 127.0.0.1\nssl = yes\nssl_cert = <{d}/cert.pem\n\
+         ssl_key = <{d}/key.pem\ndisable_plaintext_auth = no\n\
          auth_mechanisms = plain login\nmail_location = maildir:~/Maildir\n\
          passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
          userdb {{\n  driver = static\n  args = uid=nobody gid=nogroup home={d}/mail/%u\n}}\n\
          service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n\
-           inet_listener imaps {{\n    port = 0\n  }}\n}}\n",
+           inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls_port}\n    ssl = yes\n  }}\n}}\n",
         d = d.display()
     );
     std::fs::write(d.join("dovecot.conf"), conf).unwrap();
@@ -107,7 +115,11 @@ async fn start_dovecot() -> Option<Dovecot> {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Some(Dovecot { dir, port })
+    Some(Dovecot {
+        dir,
+        port,
+        tls_port,
+    })
 }
 
 /// Puts a message into the mailbox, as an MTA would.
@@ -149,7 +161,8 @@ async fn unseen(port: u16) -> usize {
 
 #[tokio::test]
 async fn mail_is_fetched_from_an_imap_mailbox_once() {
-    let Some(dovecot) = start_dovecot().await else {
+    let ca = crate::smtp::TestCa::new();
+    let Some(dovecot) = start_dovecot(&ca).await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -212,6 +225,28 @@ async fn mail_is_fetched_from_an_imap_mailbox_once() {
         .await
         .unwrap();
     assert_eq!(count, 2);
+    // Over TLS (imaps), the server's certificate checked against the CA given.
+    deliver(
+        dovecot.port,
+        "From: carla@example.com\nTo: support@example.test\nSubject: Over TLS\n\
+         Message-ID: <imap-tls@example.com>\nMIME-Version: 1.0\n\
+         Content-Type: text/plain; charset=utf-8\n\nSecure.\n",
+    )
+    .await;
+    let mut tls = ImapConfig::parse(
+        &format!(
+            "imaps://support%40example.test:secret@localhost:{}/INBOX",
+            dovecot.tls_port
+        ),
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    assert!(
+        fetch_once(&core, &tls, "acme.test").await.is_err(),
+        "a certificate nobody vouches for is refused"
+    );
+    tls.ca_pem = Some(ca.ca_pem.clone().into_bytes());
+    assert_eq!(fetch_once(&core, &tls, "acme.test").await.unwrap(), 1);
     // A wrong password is an error that says so, not a panic.
     let wrong = ImapConfig::parse(
         &format!(

@@ -804,3 +804,54 @@ async fn new_ticket_mails_can_wait_for_nobody_to_take_the_ticket() {
     );
     assert!(to(&mails, "admin@example.com").is_empty());
 }
+
+/// STARTTLS (`?tls=required`) and implicit TLS (`smtps://`), with the server's certificate
+/// checked against a CA given with `--mail-ca-file`; a certificate nobody vouches for is
+/// refused, and the mail waits.
+#[tokio::test]
+async fn mail_goes_over_starttls_and_smtps_with_a_checked_certificate() {
+    use crate::smtp::{TestCa, Tls};
+    let ca = TestCa::new();
+    for (tls, url) in [
+        (
+            Tls::Upgrade(ca.acceptor.clone()),
+            "smtp://localhost:{port}?tls=required",
+        ),
+        (
+            Tls::Implicit(ca.acceptor.clone()),
+            "smtps://localhost:{port}",
+        ),
+    ] {
+        let smtp = SmtpServer::start_with(tls).await;
+        let url = url.replace("{port}", &smtp.addr.port().to_string());
+        let app = TestApp::with_mail_ca(&url, &ca.ca_pem).await;
+        let customer = app.user("carla@example.com", Role::Customer).await;
+        app.core
+            .open_ticket(&customer, new_ticket("Secure", "Over TLS."))
+            .await
+            .unwrap();
+        let mails = smtp.wait_for(1).await;
+        assert_eq!(mails[0].to, ["carla@example.com"], "{url}");
+
+        // Without the CA the certificate is not trusted: nothing goes, the error is kept.
+        let untrusting = TestApp::with_mail(&url).await;
+        let customer = untrusting.user("carla@example.com", Role::Customer).await;
+        untrusting
+            .core
+            .open_ticket(&customer, new_ticket("Insecure", "Not sent."))
+            .await
+            .unwrap();
+        let mut failing = 0;
+        for _ in 0..100 {
+            failing = untrusting
+                .count("SELECT COUNT(*) FROM outbox WHERE last_error IS NOT NULL")
+                .await;
+            if failing > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(failing, 1, "{url}");
+        assert_eq!(smtp.received().len(), 1, "{url}");
+    }
+}

@@ -372,3 +372,29 @@ async fn a_busy_database_asks_the_mta_to_retry() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(desk.count("SELECT COUNT(*) FROM tickets").await, 1);
 }
+
+/// The open-ticket limit holds for mail too: past it, a new ticket by mail is refused for
+/// good with the reason (a reply to an open ticket still goes through).
+#[tokio::test]
+async fn the_open_ticket_limit_applies_to_mail() {
+    let desk = Desk::new().await;
+    let admin = desk.user("admin@example.com", Role::Admin).await;
+    desk.core
+        .save_setting(&admin, "open_ticket_limit", "1")
+        .await
+        .unwrap();
+    let (code, err) = desk.receive(&mail("sam@example.com", "First", "l1@x", "", "One."));
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = desk.receive(&mail("sam@example.com", "Second", "l2@x", "", "Two."));
+    assert_eq!(code, 67, "{err}");
+    assert!(err.contains("open tickets"), "{err}");
+    let (code, err) = desk.receive(&mail(
+        "sam@example.com",
+        "Re: [#1001] First",
+        "l3@x",
+        "",
+        "More.",
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(desk.messages(1001).await, ["One.", "More."]);
+}

@@ -60,7 +60,22 @@ impl TestApp {
     /// Sending mail through the SMTP server at `smtp_url`, retrying fast (the first retry
     /// after 200 ms) and looking at the outbox every 100 ms.
     pub async fn with_mail(smtp_url: &str) -> Self {
-        Self::build(Settings::default(), Site::new, Some(smtp_url.to_owned())).await
+        Self::build(
+            Settings::default(),
+            Site::new,
+            Some((smtp_url.to_owned(), None)),
+        )
+        .await
+    }
+
+    /// [`TestApp::with_mail`], also trusting the certificate authority `ca_pem`.
+    pub async fn with_mail_ca(smtp_url: &str, ca_pem: &str) -> Self {
+        Self::build(
+            Settings::default(),
+            Site::new,
+            Some((smtp_url.to_owned(), Some(ca_pem.to_owned()))),
+        )
+        .await
     }
 
     /// Served behind a reverse proxy on 127.0.0.1 (`--trusted-proxy 127.0.0.1`).
@@ -76,7 +91,7 @@ impl TestApp {
     async fn build(
         settings: Settings,
         site: impl FnOnce(&str) -> Site,
-        smtp_url: Option<String>,
+        smtp: Option<(String, Option<String>)>,
     ) -> Self {
         helpdesk::github::install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
@@ -90,11 +105,12 @@ impl TestApp {
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mut core = Core::new(store, settings);
-        if let Some(url) = smtp_url {
-            let mut mail = helpdesk::mail::MailConfig::new(
+        if let Some((url, ca)) = smtp {
+            let mut mail = helpdesk::mail::MailConfig::with_ca(
                 &url,
                 "Acme Support <support@acme.test>",
                 &format!("http://{addr}"),
+                ca.as_deref().map(str::as_bytes),
             )
             .expect("mail config");
             mail.retry_base = std::time::Duration::from_millis(200);

@@ -6,9 +6,59 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+/// A private certificate authority and a certificate for `localhost` signed by it.
+pub struct TestCa {
+    /// The CA's certificate, PEM: what a client is told to trust.
+    pub ca_pem: String,
+    pub cert_pem: String,
+    pub key_pem: String,
+    pub acceptor: TlsAcceptor,
+}
+
+impl TestCa {
+    pub fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+        helpdesk::github::install_tls_provider();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let cert = CertificateParams::new(vec!["localhost".to_owned()])
+            .unwrap()
+            .signed_by(&key, &ca)
+            .unwrap();
+        let chain = vec![cert.der().clone()];
+        let private = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+        let config = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(chain, private)
+            .unwrap();
+        TestCa {
+            ca_pem: ca.pem(),
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            acceptor: TlsAcceptor::from(Arc::new(config)),
+        }
+    }
+}
+
+/// How a test server speaks TLS.
+#[derive(Clone)]
+pub enum Tls {
+    None,
+    /// `STARTTLS` after EHLO (`smtp://...?tls=required`).
+    Upgrade(TlsAcceptor),
+    /// TLS from the first byte (`smtps://`).
+    Implicit(TlsAcceptor),
+}
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -28,6 +78,7 @@ impl Received {
 
 pub struct SmtpServer {
     pub addr: SocketAddr,
+    tls: Tls,
     pub inbox: Arc<Mutex<Vec<Received>>>,
     task: Option<JoinHandle<()>>,
     sessions: Arc<Mutex<Vec<JoinHandle<()>>>>,
@@ -43,6 +94,10 @@ impl Drop for SmtpServer {
 
 impl SmtpServer {
     pub async fn start() -> Self {
+        Self::start_with(Tls::None).await
+    }
+
+    pub async fn start_with(tls: Tls) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
         let addr = listener.local_addr().unwrap();
         let inbox = Arc::new(Mutex::new(Vec::new()));
@@ -51,9 +106,11 @@ impl SmtpServer {
             listener,
             inbox.clone(),
             sessions.clone(),
+            tls.clone(),
         )));
         Self {
             addr,
+            tls,
             inbox,
             task,
             sessions,
@@ -78,6 +135,7 @@ impl SmtpServer {
             listener,
             self.inbox.clone(),
             self.sessions.clone(),
+            self.tls.clone(),
         )));
     }
 
@@ -112,23 +170,44 @@ async fn serve(
     listener: TcpListener,
     inbox: Arc<Mutex<Vec<Received>>>,
     sessions: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    tls: Tls,
 ) {
     while let Ok((socket, _)) = listener.accept().await {
-        let inbox = inbox.clone();
+        let (inbox, tls) = (inbox.clone(), tls.clone());
         let task = tokio::spawn(async move {
-            let _ = session(socket, inbox).await;
+            let _ = match tls {
+                Tls::Implicit(acceptor) => match acceptor.accept(socket).await {
+                    Ok(stream) => session(Box::new(stream), inbox, None).await,
+                    Err(_) => Ok(()),
+                },
+                Tls::Upgrade(acceptor) => session(Box::new(socket), inbox, Some(acceptor)).await,
+                Tls::None => session(Box::new(socket), inbox, None).await,
+            };
         });
         sessions.lock().unwrap().push(task);
     }
 }
 
-async fn session(
-    socket: tokio::net::TcpStream,
+fn session(
+    stream: Box<dyn Io>,
     inbox: Arc<Mutex<Vec<Received>>>,
+    starttls: Option<TlsAcceptor>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<()>> + Send>> {
+    Box::pin(async move {
+        let mut lines = BufReader::new(stream);
+        lines
+            .get_mut()
+            .write_all(b"220 localhost test SMTP\r\n")
+            .await?;
+        dialogue(lines, inbox, starttls).await
+    })
+}
+
+async fn dialogue(
+    mut lines: BufReader<Box<dyn Io>>,
+    inbox: Arc<Mutex<Vec<Received>>>,
+    starttls: Option<TlsAcceptor>,
 ) -> std::io::Result<()> {
-    let (read, mut write) = socket.into_split();
-    let mut lines = BufReader::new(read);
-    write.write_all(b"220 localhost test SMTP\r\n").await?;
     let (mut from, mut to) = (String::new(), Vec::new());
     let mut line = String::new();
     loop {
@@ -139,18 +218,30 @@ async fn session(
         let command = line.trim_end().to_owned();
         let upper = command.to_ascii_uppercase();
         if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-            write
-                .write_all(b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-                .await?;
+            let tls = if starttls.is_some() {
+                "250-STARTTLS\r\n"
+            } else {
+                ""
+            };
+            let reply = format!("250-localhost\r\n{tls}250-8BITMIME\r\n250 SMTPUTF8\r\n");
+            lines.get_mut().write_all(reply.as_bytes()).await?;
+        } else if upper == "STARTTLS" && starttls.is_some() {
+            lines.get_mut().write_all(b"220 go ahead\r\n").await?;
+            let acceptor = starttls.expect("checked above");
+            let plain = lines.into_inner();
+            let secured = acceptor.accept(plain).await?;
+            // A new session over TLS: the client says EHLO again.
+            let lines = BufReader::new(Box::new(secured) as Box<dyn Io>);
+            return Box::pin(dialogue(lines, inbox, None)).await;
         } else if upper.starts_with("MAIL FROM:") {
             from = command[10..].trim().to_owned();
             to.clear();
-            write.write_all(b"250 OK\r\n").await?;
+            lines.get_mut().write_all(b"250 OK\r\n").await?;
         } else if upper.starts_with("RCPT TO:") {
             to.push(command[8..].trim().trim_matches(['<', '>']).to_owned());
-            write.write_all(b"250 OK\r\n").await?;
+            lines.get_mut().write_all(b"250 OK\r\n").await?;
         } else if upper == "DATA" {
-            write.write_all(b"354 go on\r\n").await?;
+            lines.get_mut().write_all(b"354 go on\r\n").await?;
             let mut data = Vec::new();
             loop {
                 let mut l = Vec::new();
@@ -171,14 +262,17 @@ async fn session(
                 to: to.clone(),
                 data,
             });
-            write.write_all(b"250 OK queued\r\n").await?;
+            lines.get_mut().write_all(b"250 OK queued\r\n").await?;
         } else if upper == "QUIT" {
-            write.write_all(b"221 bye\r\n").await?;
+            lines.get_mut().write_all(b"221 bye\r\n").await?;
             return Ok(());
         } else if upper == "RSET" || upper == "NOOP" {
-            write.write_all(b"250 OK\r\n").await?;
+            lines.get_mut().write_all(b"250 OK\r\n").await?;
         } else {
-            write.write_all(b"502 not implemented\r\n").await?;
+            lines
+                .get_mut()
+                .write_all(b"502 not implemented\r\n")
+                .await?;
         }
     }
 }
