@@ -319,7 +319,7 @@ fn field_message(e: &crate::tickets::FieldError) -> String {
         Problem::TooLong { max } => format!("{field} must be at most {max} characters"),
         Problem::TooMany { max } => format!("{field} may have at most {max} items"),
         Problem::FileTooBig { .. } => "file is too large (max 2 MiB)".into(),
-        Problem::Invalid | Problem::Unknown => format!("{field} is invalid"),
+        Problem::Invalid | Problem::Unknown | Problem::Taken => format!("{field} is invalid"),
     }
 }
 

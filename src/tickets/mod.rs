@@ -17,6 +17,7 @@ pub mod model;
 pub mod notify;
 mod open;
 pub mod rules;
+pub mod saved_replies;
 mod status;
 mod update;
 mod view;

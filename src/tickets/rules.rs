@@ -65,6 +65,8 @@ pub enum Problem {
     /// A reference to something that does not exist (or is not the caller's to use):
     /// an attachment id, a tag id.
     Unknown,
+    /// Another one already has this value (a saved reply's title).
+    Taken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,6 +93,7 @@ impl FieldError {
                 format!("{filename} is too big: each file may be at most 2 MiB.")
             }
             Problem::Unknown => format!("Refers to an unknown {}.", self.field.as_str()),
+            Problem::Taken => format!("Another one already has this {}.", self.field.as_str()),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 pub mod assets;
+mod replies;
 mod ticket;
 mod tickets;
 
@@ -34,6 +35,7 @@ pub fn router() -> Routes {
         .merge(tickets::router())
         .merge(ticket::router())
         .merge(admin::router())
+        .merge(replies::router())
         .map(|r| r.layer(axum::middleware::from_fn(csrf::origin_guard)))
 }
 

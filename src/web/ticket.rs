@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -66,6 +66,8 @@ impl Panel {
 struct ShowPage {
     layout: Layout,
     t: TicketDetail,
+    /// Saved replies that can be inserted (staff): id, title.
+    saved: Vec<(i64, String)>,
     message: String,
     internal: bool,
     errors: FormErrors,
@@ -108,6 +110,8 @@ fn parse_number(raw: &str) -> WebResult<i64> {
 /// Everything the page needs beyond the ticket itself.
 #[derive(Default)]
 struct Extras {
+    /// A saved reply to put into the reply box (staff).
+    insert: Option<i64>,
     message: String,
     internal: bool,
     errors: FormErrors,
@@ -156,11 +160,26 @@ async fn render(
     } else {
         None
     };
+    let (mut message, mut saved) = (extras.message, Vec::new());
+    if user.is_staff() {
+        let replies = state.core.saved_replies(user).await?;
+        if let Some(reply) = extras
+            .insert
+            .and_then(|id| replies.iter().find(|r| r.id == id))
+        {
+            if !message.trim().is_empty() {
+                message.push_str("\n\n");
+            }
+            message.push_str(&reply.fill(&t, user));
+        }
+        saved = replies.into_iter().map(|r| (r.id, r.title)).collect();
+    }
     let layout = v.layout(format!("#{} {}", t.number, t.title));
     let page = ShowPage {
         layout,
         t,
-        message: extras.message,
+        saved,
+        message,
         internal: extras.internal,
         errors: extras.errors,
         general: extras.general,
@@ -208,23 +227,25 @@ async fn changes_since(
     Ok(lines)
 }
 
+#[derive(Deserialize)]
+struct ShowQuery {
+    /// A saved reply to insert into the reply box.
+    insert: Option<String>,
+}
+
 async fn show(
     State(state): State<AppState>,
     v: Visitor,
     Path(raw): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
     let user = v.require(&ticket_path(number))?;
-    render(
-        &state,
-        v,
-        &user,
-        number,
-        true,
-        StatusCode::OK,
-        Extras::default(),
-    )
-    .await
+    let extras = Extras {
+        insert: q.insert.and_then(|i| i.parse().ok()),
+        ..Extras::default()
+    };
+    render(&state, v, &user, number, true, StatusCode::OK, extras).await
 }
 
 async fn reply(

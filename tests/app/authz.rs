@@ -282,6 +282,16 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ("POST /admin/keys/{key}/revoke", Admin, ""),
     ("GET /admin/settings", Admin, ""),
     ("POST /admin/settings", Admin, "open_ticket_limit=10000"),
+    ("GET /replies", Staff, ""),
+    ("POST /replies", Staff, "title=T{n}&body=Hello"),
+    ("GET /replies/{reply}", Staff, ""),
+    (
+        "POST /replies/{reply}",
+        Staff,
+        "title=Renamed{n}&body=Hello",
+    ),
+    ("GET /replies/{reply}/delete", Staff, ""),
+    ("POST /replies/{reply}/delete", Staff, ""),
     ("GET /admin/mail", Admin, ""),
     // Mail is not configured here: admins get the 400 that says so.
     ("POST /admin/mail/test", Admin, "!to=ops@example.com"),
@@ -310,6 +320,7 @@ fn concrete(path: &str) -> String {
         .replace("/admin/tags/{id}", "/admin/tags/{tag}")
         .replace("/admin/keys/{id}", "/admin/keys/{key}")
         .replace("/admin/mail/{id}", "/admin/mail/{mail}")
+        .replace("/replies/{id}", "/replies/{reply}")
         .replace("/admin/trash/{number}", "/admin/trash/{trashed}")
         .replace("/static/{file}", "/static/{stylesheet}")
         .replace("/docs/{*rest}", "/docs/index.html")
@@ -474,6 +485,17 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
     map.insert(
         "mail",
         scalar("SELECT CAST(MAX(id) AS TEXT) FROM outbox".into()).await,
+    );
+    sqlx::query(
+        "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES (?, 'Hi', 0, 0)",
+    )
+    .bind(format!("reply-{n}"))
+    .execute(&app.rw)
+    .await
+    .unwrap();
+    map.insert(
+        "reply",
+        scalar("SELECT CAST(MAX(id) AS TEXT) FROM saved_replies".into()).await,
     );
     map.insert("n", n.to_string());
     Objects(map)

@@ -15,6 +15,7 @@ mod legacy;
 mod mail;
 mod mail_in;
 mod migrations;
+mod saved_replies;
 mod serving;
 mod smtp;
 mod staff;

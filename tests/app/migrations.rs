@@ -63,6 +63,10 @@ const LANDED: &[(&str, &str)] = &[
         "0015_outbox_detail.sql",
         "06f8a6f26ccdac427d66239a5f402ebb6834156873426397c0879efadb2e7b92",
     ),
+    (
+        "0016_saved_replies.sql",
+        "f8da27814ee032a1c23caebbe195e12d510f64df591681ece1b491fc44a9729a",
+    ),
 ];
 
 #[test]

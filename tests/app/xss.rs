@@ -219,6 +219,14 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         .execute(&app.rw)
         .await
         .unwrap();
+        sqlx::query(
+            "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES (?, ?, 0, 0)",
+        )
+        .bind(format!("{n} {p}"))
+        .bind(p)
+        .execute(&app.rw)
+        .await
+        .unwrap();
         numbers.push(number);
     }
     // One ticket in the trash, with a payload for a title.
@@ -246,6 +254,10 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         app.url("/admin/settings"),
         app.url("/admin/trash"),
         app.url("/admin/mail"),
+        app.url("/replies"),
+        app.url(&format!("/tickets/{}?insert=1", numbers[0])),
+        app.url("/replies/2"),
+        app.url("/replies/3/delete"),
     ];
     for p in payloads.iter().take(6) {
         staff_pages.push(app.url(&format!("/tickets?q={}", q(p))));

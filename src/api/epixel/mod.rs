@@ -231,7 +231,7 @@ fn core_message(e: &FieldError) -> (&'static str, String) {
         Problem::Invalid if matches!(e.field, Field::Priority | Field::Status) => {
             not_a_choice(field)
         }
-        Problem::Invalid | Problem::Unknown => invalid_pk(field),
+        Problem::Invalid | Problem::Unknown | Problem::Taken => invalid_pk(field),
     };
     (field, message)
 }

@@ -1,0 +1,171 @@
+//! Saved replies: shared by the team (agents and admins create, edit and delete them),
+//! inserted into a reply with their placeholders filled in. Customers never see them.
+
+use super::Core;
+use super::model::Actor;
+use super::rules::{CoreError, CoreResult, Field, MESSAGE_MAX, Problem, Problems};
+use super::view::TicketDetail;
+use crate::clock::now_ms;
+
+/// The placeholders a saved reply may use, and what each becomes.
+pub const PLACEHOLDERS: [(&str, &str); 4] = [
+    ("{customer_name}", "the customer's name"),
+    ("{ticket_number}", "the ticket's number"),
+    ("{ticket_title}", "the ticket's title"),
+    ("{agent_name}", "your name"),
+];
+
+/// A saved reply's title is at most this long.
+pub const TITLE_MAX: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct SavedReply {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub updated_at: i64,
+}
+
+impl SavedReply {
+    /// The text with the placeholders filled in for `ticket`, as written by `agent`.
+    pub fn fill(&self, ticket: &TicketDetail, agent: &Actor) -> String {
+        self.body
+            .replace("{customer_name}", &ticket.client.name)
+            .replace("{ticket_number}", &ticket.number.to_string())
+            .replace("{ticket_title}", &ticket.title)
+            .replace("{agent_name}", &agent.name)
+    }
+}
+
+fn staff_only(actor: &Actor) -> CoreResult<()> {
+    if actor.is_staff() {
+        Ok(())
+    } else {
+        Err(CoreError::Forbidden)
+    }
+}
+
+impl Core {
+    /// Every saved reply, by title (staff).
+    pub async fn saved_replies(&self, actor: &Actor) -> CoreResult<Vec<SavedReply>> {
+        staff_only(actor)?;
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!", title, body, updated_at FROM saved_replies
+               ORDER BY title COLLATE NOCASE"#
+        )
+        .fetch_all(&self.db)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SavedReply {
+                id: r.id,
+                title: r.title,
+                body: r.body,
+                updated_at: r.updated_at,
+            })
+            .collect())
+    }
+
+    /// One saved reply (staff); `NotFound` if there is none.
+    pub async fn saved_reply(&self, actor: &Actor, id: i64) -> CoreResult<SavedReply> {
+        staff_only(actor)?;
+        let r = sqlx::query!(
+            "SELECT id, title, body, updated_at FROM saved_replies WHERE id = ?",
+            id
+        )
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+        Ok(SavedReply {
+            id: r.id,
+            title: r.title,
+            body: r.body,
+            updated_at: r.updated_at,
+        })
+    }
+
+    /// Creates a saved reply or, with `id`, edits one (staff). Titles are unique, ignoring
+    /// case. Returns its id.
+    pub async fn save_reply(
+        &self,
+        actor: &Actor,
+        id: Option<i64>,
+        title: &str,
+        body: &str,
+    ) -> CoreResult<i64> {
+        staff_only(actor)?;
+        let mut p = Problems::default();
+        let title = p.text(Field::Title, title, TITLE_MAX);
+        let body = p.text(Field::Message, body, MESSAGE_MAX);
+        p.into_result()?;
+        let (now, author) = (now_ms(), actor.id);
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let taken = sqlx::query_scalar!(
+                        "SELECT id FROM saved_replies WHERE title = ? COLLATE NOCASE AND id IS NOT ?",
+                        title,
+                        id
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if taken.is_some() {
+                        let mut p = Problems::default();
+                        p.add(Field::Title, Problem::Taken);
+                        return Err(CoreError::Invalid(p.0));
+                    }
+                    match id {
+                        Some(id) => {
+                            let changed = sqlx::query!(
+                                "UPDATE saved_replies SET title = ?, body = ?, updated_at = ?
+                                 WHERE id = ?",
+                                title,
+                                body,
+                                now,
+                                id
+                            )
+                            .execute(&mut *tx)
+                            .await?
+                            .rows_affected();
+                            if changed == 0 {
+                                return Err(CoreError::NotFound);
+                            }
+                            Ok(id)
+                        }
+                        None => Ok(sqlx::query_scalar!(
+                            r#"INSERT INTO saved_replies (title, body, created_by, created_at, updated_at)
+                               VALUES (?, ?, ?, ?, ?) RETURNING id AS "id!""#,
+                            title,
+                            body,
+                            author,
+                            now,
+                            now
+                        )
+                        .fetch_one(&mut *tx)
+                        .await?),
+                    }
+                })
+            })
+            .await
+    }
+
+    /// Deletes a saved reply (staff).
+    pub async fn delete_saved_reply(&self, actor: &Actor, id: i64) -> CoreResult<()> {
+        staff_only(actor)?;
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let gone = sqlx::query!("DELETE FROM saved_replies WHERE id = ?", id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if gone == 0 {
+                        Err(CoreError::NotFound)
+                    } else {
+                        Ok(())
+                    }
+                })
+            })
+            .await
+    }
+}

@@ -1,0 +1,211 @@
+//! Saved replies (`/replies`): the team's answers to the same questions, for agents and
+//! admins. Deleting asks first (a page of its own: pages work without JavaScript).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::tickets::FormErrors;
+use super::{CsrfForm, Layout, Visitor, WebForm};
+use crate::AppState;
+use crate::clock;
+use crate::error::{WebError, WebResult};
+use crate::routes::Routes;
+use crate::tickets::saved_replies::{PLACEHOLDERS, SavedReply};
+use crate::tickets::{Actor, CoreError};
+
+pub fn router() -> Routes {
+    Routes::new()
+        .route("/replies", get(list).post(create))
+        .route("/replies/{id}", get(edit_page).post(update))
+        .route("/replies/{id}/delete", get(delete_page).post(delete))
+}
+
+fn staff(v: &Visitor, path: &str) -> WebResult<Actor> {
+    v.require_staff(path)
+}
+
+fn parse_id(raw: &str) -> WebResult<i64> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "replies/list.html")]
+struct ListPage {
+    layout: Layout,
+    replies: Vec<SavedReply>,
+    placeholders: [(&'static str, &'static str); 4],
+    editing: Option<i64>,
+    title: String,
+    body: String,
+    errors: FormErrors,
+}
+
+impl ListPage {
+    fn when(&self, ms: &i64) -> String {
+        clock::display(*ms)
+    }
+    fn preview(&self, body: &str) -> String {
+        let mut text: String = body.chars().take(120).collect();
+        if body.chars().count() > 120 {
+            text.push('…');
+        }
+        text
+    }
+}
+
+#[derive(Template)]
+#[template(path = "replies/edit.html")]
+struct EditPage {
+    layout: Layout,
+    editing: Option<i64>,
+    title: String,
+    body: String,
+    errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "replies/delete.html")]
+struct DeletePage {
+    layout: Layout,
+    id: i64,
+    title: String,
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn render_list(
+    state: &AppState,
+    v: Visitor,
+    me: &Actor,
+    form: Option<(String, String, FormErrors)>,
+) -> WebResult<Response> {
+    let replies = state.core.saved_replies(me).await?;
+    let (title, body, errors) = form.unwrap_or_default();
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = ListPage {
+        layout: v.layout("Saved replies"),
+        replies,
+        placeholders: PLACEHOLDERS,
+        editing: None,
+        title,
+        body,
+        errors,
+    };
+    v.page(status, page)
+}
+
+async fn list(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
+    let me = staff(&v, "/replies")?;
+    render_list(&state, v, &me, None).await
+}
+
+async fn create(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<ReplyForm>,
+) -> WebResult<Response> {
+    let me = staff(&v, "/replies")?;
+    v.check_csrf(&f.csrf)?;
+    match state.core.save_reply(&me, None, &f.title, &f.body).await {
+        Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was created."))),
+        Err(CoreError::Invalid(problems)) => {
+            render_list(
+                &state,
+                v,
+                &me,
+                Some((f.title, f.body, FormErrors(problems))),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+) -> WebResult<Response> {
+    let me = staff(&v, "/replies")?;
+    let reply = state.core.saved_reply(&me, parse_id(&raw)?).await?;
+    let page = EditPage {
+        layout: v.layout("Edit saved reply"),
+        editing: Some(reply.id),
+        title: reply.title,
+        body: reply.body,
+        errors: FormErrors::default(),
+    };
+    v.page(StatusCode::OK, page)
+}
+
+async fn update(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(f): WebForm<ReplyForm>,
+) -> WebResult<Response> {
+    let me = staff(&v, "/replies")?;
+    v.check_csrf(&f.csrf)?;
+    let id = parse_id(&raw)?;
+    match state
+        .core
+        .save_reply(&me, Some(id), &f.title, &f.body)
+        .await
+    {
+        Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was saved."))),
+        Err(CoreError::Invalid(problems)) => {
+            let page = EditPage {
+                layout: v.layout("Edit saved reply"),
+                editing: Some(id),
+                title: f.title,
+                body: f.body,
+                errors: FormErrors(problems),
+            };
+            v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn delete_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+) -> WebResult<Response> {
+    let me = staff(&v, "/replies")?;
+    let reply = state.core.saved_reply(&me, parse_id(&raw)?).await?;
+    let page = DeletePage {
+        layout: v.layout("Delete saved reply"),
+        id: reply.id,
+        title: reply.title,
+    };
+    v.page(StatusCode::OK, page)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(f): WebForm<CsrfForm>,
+) -> WebResult<Response> {
+    let me = staff(&v, "/replies")?;
+    v.check_csrf(&f.csrf)?;
+    state.core.delete_saved_reply(&me, parse_id(&raw)?).await?;
+    Ok(v.redirect("/replies", Some("The saved reply was deleted.")))
+}
