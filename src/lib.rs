@@ -15,6 +15,7 @@ pub mod secure;
 pub mod server;
 pub mod tickets;
 pub mod web;
+pub mod words;
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -434,6 +434,8 @@ struct LoginPage {
     error: Option<String>,
     /// "Forgot your password?" only where mail can carry the link.
     mail_on: bool,
+    /// No admin yet: say where the setup link is.
+    first_run: bool,
 }
 
 #[derive(Deserialize)]
@@ -468,6 +470,7 @@ async fn login_page(
             next,
             error: None,
             mail_on: state.core.mail.is_some(),
+            first_run: !users::admin_exists(state.db()).await?,
         },
     )
 }
@@ -489,6 +492,7 @@ async fn login(
             next: next.clone(),
             error: Some(message),
             mail_on: state.core.mail.is_some(),
+            first_run: false,
         };
         v.page(status, page)
     };
@@ -770,7 +774,12 @@ struct SetupForm {
 }
 
 fn invalid_setup_link() -> WebError {
-    WebError::BadRequest("This setup link is invalid or was already used.".into())
+    WebError::BadRequest(
+        "This setup link is invalid or was already used. While the help desk has no admin, \
+         the server prints a setup link (/setup?token=...) each time it starts: look in its \
+         output, or restart it for a new link."
+            .into(),
+    )
 }
 
 async fn setup_page(

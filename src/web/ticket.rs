@@ -68,6 +68,8 @@ struct ShowPage {
     t: TicketDetail,
     /// Saved replies that can be inserted (staff): id, title.
     saved: Vec<(i64, String)>,
+    /// "Create GitHub issue" is offered only where GitHub is configured.
+    github_on: bool,
     message: String,
     internal: bool,
     errors: FormErrors,
@@ -160,8 +162,9 @@ async fn render(
     } else {
         None
     };
-    let (mut message, mut saved) = (extras.message, Vec::new());
+    let (mut message, mut saved, mut github_on) = (extras.message, Vec::new(), false);
     if user.is_staff() {
+        github_on = state.core.github_config().await?.is_some();
         let replies = state.core.saved_replies(user).await?;
         if let Some(reply) = extras
             .insert
@@ -179,6 +182,7 @@ async fn render(
         layout,
         t,
         saved,
+        github_on,
         message,
         internal: extras.internal,
         errors: extras.errors,

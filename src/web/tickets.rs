@@ -22,6 +22,7 @@ use crate::tickets::{
     ListFilter, NewTicket, Order, Priority, Problem, Status, TicketKey, TicketSummary,
     TicketUpdate, UserRef,
 };
+use crate::words;
 
 const PER_PAGE: i64 = 25;
 
@@ -166,9 +167,16 @@ impl ListPage {
     /// Whether the list is narrowed by a search, a status or a category (the filters
     /// customers have too).
     fn filtered(&self) -> bool {
-        [&self.q.q, &self.q.status, &self.q.category]
-            .into_iter()
-            .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+        [
+            &self.q.q,
+            &self.q.status,
+            &self.q.category,
+            &self.q.priority,
+            &self.q.assignee,
+            &self.q.tag,
+        ]
+        .into_iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
     }
     fn is(&self, value: &Option<String>, option: &str) -> bool {
         value.as_deref() == Some(option)
@@ -275,7 +283,15 @@ async fn list(
         catalog,
         priorities: Priority::ALL,
         statuses: Status::ALL,
-        total: counts.label(result.total),
+        total: format!(
+            "{} {}",
+            counts.label(result.total),
+            if result.total == 1 {
+                "ticket"
+            } else {
+                "tickets"
+            }
+        ),
         page: result.page(),
         pages: result.pages(),
         next,
@@ -328,14 +344,19 @@ async fn bulk(
         },
         "delete" => {
             let n = state.core.delete_tickets(&user, &keys).await?;
-            return Ok(v.redirect("/tickets", Some(&format!("Deleted {n} tickets."))));
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            let said = format!("Deleted {}.", words::count(n, "ticket", "tickets"));
+            return Ok(v.redirect("/tickets", Some(&said)));
         }
         _ => return Err(invalid()),
     };
     state.core.bulk_update(&user, &keys, update).await?;
     Ok(v.redirect(
         "/tickets",
-        Some(&format!("Updated {} tickets.", keys.len())),
+        Some(&format!(
+            "Updated {}.",
+            words::count(keys.len() as i64, "ticket", "tickets")
+        )),
     ))
 }
 

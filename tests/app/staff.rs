@@ -809,3 +809,31 @@ async fn a_customer_searches_all_of_their_own_tickets_and_nothing_else() {
     let (_, html) = agent_c.text("/tickets?q=suspected").await;
     assert_eq!(numbers(&html), [second.to_string()], "staff search notes");
 }
+
+/// Counts read as words ("1 ticket", "1,234 tickets"), an empty queue says why it is
+/// empty, "Create GitHub issue" is offered only where GitHub is configured, and a fresh
+/// instance's login page says where the setup link is.
+#[tokio::test]
+async fn the_console_says_things_well() {
+    let app = TestApp::spawn().await;
+    let (_, login) = app.client().text("/login").await;
+    assert!(login.contains("no admin yet"), "first run is explained");
+    let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let (_, html) = agent.text("/tickets").await;
+    assert!(html.contains("No tickets yet"), "{html}");
+    assert!(!html.contains("match these filters"));
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    let number = app.ticket(&customer, "Only one").await;
+    let (_, html) = agent.text("/tickets").await;
+    assert_eq!(crate::select(&html, "nav.pagination span"), ["1 ticket"]);
+    let (_, html) = agent.text("/tickets?priority=urgent").await;
+    assert!(html.contains("No tickets match these filters"));
+    let (_, page) = agent.text(&format!("/tickets/{number}")).await;
+    assert!(
+        !page.contains("Create GitHub issue"),
+        "GitHub is not configured"
+    );
+    app.user("admin@example.com", Role::Admin).await;
+    let (_, login) = app.client().text("/login").await;
+    assert!(!login.contains("no admin yet"));
+}
