@@ -453,3 +453,38 @@ async fn the_links_in_mails_open_the_ticket_and_reset_a_password() {
     b.wait_path("/tickets").await;
     let _ = carla;
 }
+
+/// A title with a long unbroken word wraps: neither the queue nor the ticket page scrolls
+/// sideways, at 1366 px or on a phone's 390.
+#[tokio::test]
+async fn a_long_unbroken_word_does_not_widen_the_page() {
+    let Some(b) = launch().await else { return };
+    let app = TestApp::spawn().await;
+    let customer = app
+        .user("carla@example.com", helpdesk::tickets::Role::Customer)
+        .await;
+    let word = "Supercalifragilisticexpialidocious".repeat(12);
+    let number = app.ticket(&customer, &word).await;
+    app.user("agent@example.com", helpdesk::tickets::Role::Agent)
+        .await;
+    b.client.goto(&app.url("/login")).await.unwrap();
+    b.fill("#email", "agent@example.com").await;
+    b.fill("#password", crate::PASSWORD).await;
+    b.click("form[action='/login'] button[type=submit]").await;
+    b.wait_path("/tickets").await;
+    for width in [1366u32, 390] {
+        b.client.set_window_size(width, 900).await.unwrap();
+        for path in ["/tickets".to_owned(), format!("/tickets/{number}")] {
+            b.client.goto(&app.url(&path)).await.unwrap();
+            let wide = b
+                .client
+                .execute(
+                    "return document.documentElement.scrollWidth > window.innerWidth;",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(wide, json!(false), "{path} scrolls sideways at {width} px");
+        }
+    }
+}
