@@ -8,13 +8,21 @@ use super::model::{Actor, Role, TicketKey};
 use super::rules::{CoreError, CoreResult};
 use crate::clock::now_ms;
 
+/// Who may delete tickets: admins any, customers their own (visibility decides which);
+/// agents none.
+pub fn may_delete(actor: &Actor) -> CoreResult<()> {
+    if actor.role == Role::Agent {
+        Err(CoreError::Forbidden)
+    } else {
+        Ok(())
+    }
+}
+
 impl Core {
     /// Deletes tickets, all or nothing: customers their own, admins any; agents may not
     /// (`Forbidden`). One missing or invisible ticket (`NotFound`) changes nothing.
     pub async fn delete_tickets(&self, actor: &Actor, keys: &[TicketKey]) -> CoreResult<usize> {
-        if actor.role == Role::Agent {
-            return Err(CoreError::Forbidden);
-        }
+        may_delete(actor)?;
         let now = now_ms();
         let (actor, keys) = (actor.clone(), keys.to_vec());
         self.writer

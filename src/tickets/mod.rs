@@ -6,7 +6,7 @@ mod access;
 mod admin;
 mod attachments;
 mod catalog;
-mod delete;
+pub mod delete;
 mod escalate;
 mod events;
 mod history;

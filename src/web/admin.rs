@@ -41,7 +41,7 @@ pub fn router() -> Routes {
         .route("/admin/mail/{id}/retry", post(retry_mail))
         .route("/admin/trash", get(trash_page))
         .route("/admin/trash/{number}/restore", post(restore))
-        .route("/admin/trash/{number}/purge", post(purge))
+        .route("/admin/trash/{number}/purge", get(purge_page).post(purge))
 }
 
 fn admin(v: &Visitor, path: &str) -> WebResult<Actor> {
@@ -687,6 +687,21 @@ async fn restore(
         "/admin/trash",
         Some(&format!("Ticket #{number} was restored.")),
     ))
+}
+
+async fn purge_page(v: Visitor, Path(number): Path<i64>) -> WebResult<Response> {
+    admin(&v, "/admin/trash")?;
+    let page = super::ConfirmPage {
+        layout: v.layout("Delete for good?"),
+        heading: format!("Delete ticket #{number} for good?"),
+        explanation: "Its messages and files are erased and cannot be restored.".into(),
+        items: Vec::new(),
+        action: format!("/admin/trash/{number}/purge"),
+        fields: Vec::new(),
+        button: "Delete for good".into(),
+        back: "/admin/trash".into(),
+    };
+    v.page(StatusCode::OK, page)
 }
 
 async fn purge(

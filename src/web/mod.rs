@@ -265,6 +265,22 @@ impl Visitor {
     }
 }
 
+/// "Are you sure?" before something is destroyed: pages work without JavaScript, so the
+/// question is a page of its own whose button makes the real request.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    pub layout: Layout,
+    pub heading: String,
+    pub explanation: String,
+    pub items: Vec<String>,
+    /// Where the button posts, with these hidden fields.
+    pub action: String,
+    pub fields: Vec<(String, String)>,
+    pub button: String,
+    pub back: String,
+}
+
 /// A form that carries nothing but its CSRF token (buttons: logout, revoke, restore...).
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {

@@ -34,6 +34,7 @@ pub fn router() -> Routes {
         .route("/tickets/{number}/status", post(set_status))
         .route("/tickets/{number}/update", post(update))
         .route("/tickets/{number}/github", post(github))
+        .route("/tickets/{number}/delete", get(delete_page).post(delete))
 }
 
 /// The staff side panel: the values its form shows, the choices, and the history.
@@ -229,6 +230,56 @@ async fn changes_since(
         lines.push("The ticket was changed by someone else.".into());
     }
     Ok(lines)
+}
+
+/// "Delete ticket" on its page asks first. Who may delete is the core's rule (admins, and
+/// customers their own; agents may not), checked here too so the question is not asked in
+/// vain.
+async fn delete_page(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    let t = state
+        .core
+        .view_ticket(&user, &TicketKey::Number(number), false)
+        .await?;
+    crate::tickets::delete::may_delete(&user)?;
+    let page = super::ConfirmPage {
+        layout: v.layout("Delete ticket?"),
+        heading: format!("Delete ticket #{number}?"),
+        explanation: format!(
+            "\"{}\" moves to the trash, where an admin can restore it or delete it for good.",
+            t.title
+        ),
+        items: Vec::new(),
+        action: format!("/tickets/{number}/delete"),
+        fields: Vec::new(),
+        button: "Delete ticket".into(),
+        back: ticket_path(number),
+    };
+    v.page(StatusCode::OK, page)
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    v: Visitor,
+    Path(raw): Path<String>,
+    WebForm(f): WebForm<super::CsrfForm>,
+) -> WebResult<Response> {
+    let number = parse_number(&raw)?;
+    let user = v.require(&ticket_path(number))?;
+    v.check_csrf(&f.csrf)?;
+    state
+        .core
+        .delete_tickets(&user, &[TicketKey::Number(number)])
+        .await?;
+    Ok(v.redirect(
+        "/tickets",
+        Some(&format!("Ticket #{number} was moved to the trash.")),
+    ))
 }
 
 #[derive(Deserialize)]

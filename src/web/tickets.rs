@@ -310,6 +310,9 @@ struct BulkForm {
     action: String,
     #[serde(default)]
     value: String,
+    /// Set by the confirmation page: deleting goes ahead.
+    #[serde(default)]
+    confirmed: String,
 }
 
 /// Bulk actions on selected rows of the queue: assign, status, priority, delete (admins).
@@ -342,6 +345,28 @@ async fn bulk(
             priority: Some(Priority::parse(&form.value).ok_or_else(invalid)?),
             ..TicketUpdate::default()
         },
+        "delete" if form.confirmed != "yes" => {
+            crate::tickets::delete::may_delete(&user)?;
+            let mut fields: Vec<(String, String)> = form
+                .ids
+                .iter()
+                .map(|n| ("ids".to_owned(), n.to_string()))
+                .collect();
+            fields.push(("action".into(), "delete".into()));
+            fields.push(("confirmed".into(), "yes".into()));
+            let n = form.ids.len() as i64;
+            let page = super::ConfirmPage {
+                layout: v.layout("Delete tickets?"),
+                heading: format!("Delete {}?", words::count(n, "ticket", "tickets")),
+                explanation: "They move to the trash, where an admin can restore them or delete them for good.".into(),
+                items: form.ids.iter().map(|n| format!("#{n}")).collect(),
+                action: "/tickets/bulk".into(),
+                fields,
+                button: "Delete".into(),
+                back: "/tickets".into(),
+            };
+            return v.page(StatusCode::OK, page);
+        }
         "delete" => {
             let n = state.core.delete_tickets(&user, &keys).await?;
             let n = i64::try_from(n).unwrap_or(i64::MAX);

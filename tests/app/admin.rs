@@ -27,6 +27,8 @@ const MATRIX: &[Row] = &[
         [303, 403, 303, 303],
     ),
     ("GET", "/tickets/{n}", &[], [303, 200, 200, 200]),
+    // "Delete ticket?" (the delete itself is tested with the confirmation).
+    ("GET", "/tickets/{n}/delete", &[], [303, 200, 403, 200]),
     (
         "POST",
         "/tickets/{n}/update",
@@ -138,6 +140,7 @@ const MATRIX: &[Row] = &[
         [303, 403, 403, 404],
     ),
     ("POST", "/admin/trash/{n}/purge", &[], [303, 403, 403, 404]),
+    ("GET", "/admin/trash/{n}/purge", &[], [303, 403, 403, 200]),
 ];
 
 /// Every `/admin` and staff `/tickets/...` route the web face declares.

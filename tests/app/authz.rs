@@ -256,6 +256,8 @@ const MATRIX: &[(&str, Access, &str)] = &[
         "status=open&priority=high&category=1&version={version}",
     ),
     ("POST /tickets/{number}/github", StaffTicket, "!"),
+    ("GET /tickets/{number}/delete", OwnerOrAdmin, ""),
+    ("POST /tickets/{number}/delete", OwnerOrAdmin, ""),
     // A fixed redirect to /admin/users, which checks.
     ("GET /admin", Public, ""),
     ("GET /admin/users", Admin, ""),
@@ -304,6 +306,7 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ("GET /admin/trash", Admin, ""),
     ("POST /admin/trash/{trashed}/restore", Admin, ""),
     ("POST /admin/trash/{trashed}/purge", Admin, ""),
+    ("GET /admin/trash/{trashed}/purge", Admin, ""),
 ];
 
 /// How the path's parameters are filled for the routes the router lists.

@@ -226,6 +226,7 @@ async fn bulk_actions_are_all_or_nothing_with_one_event_per_ticket() {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN, "agents do not delete");
     let (admin, _) = app.logged_in("admin@example.com", Role::Admin).await;
+    // Deleting asks first; nothing is deleted until the confirmation's button.
     let r = admin
         .post(
             "/tickets/bulk",
@@ -234,6 +235,25 @@ async fn bulk_actions_are_all_or_nothing_with_one_event_per_ticket() {
                 ("ids", "1002"),
                 ("action", "delete"),
                 ("value", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let confirm = r.text().await.unwrap();
+    assert!(confirm.contains("Delete 2 tickets?"), "{confirm}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL")
+            .await,
+        0
+    );
+    let r = admin
+        .post(
+            "/tickets/bulk",
+            &[
+                ("ids", "1001"),
+                ("ids", "1002"),
+                ("action", "delete"),
+                ("confirmed", "yes"),
             ],
         )
         .await;
@@ -836,4 +856,47 @@ async fn the_console_says_things_well() {
     app.user("admin@example.com", Role::Admin).await;
     let (_, login) = app.client().text("/login").await;
     assert!(!login.contains("no admin yet"));
+}
+
+/// Admins delete a ticket from its own page, after a confirmation page; agents never see
+/// the button; "Delete for good" in the trash asks first too.
+#[tokio::test]
+async fn admins_delete_from_the_ticket_page_after_a_confirmation() {
+    let app = TestApp::spawn().await;
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    let number = app.ticket(&customer, "Spam").await;
+    let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let (_, page) = agent.text(&format!("/tickets/{number}")).await;
+    assert!(!page.contains("Delete ticket"));
+    let (admin, _) = app.logged_in("admin@example.com", Role::Admin).await;
+    let (_, page) = admin.text(&format!("/tickets/{number}")).await;
+    assert_eq!(
+        select(&page, &format!("a[href='/tickets/{number}/delete']")),
+        ["Delete ticket…"]
+    );
+    let (status, confirm) = admin.text(&format!("/tickets/{number}/delete")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains(&format!("Delete ticket #{number}?")));
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL")
+            .await,
+        0,
+        "asking deletes nothing"
+    );
+    let r = admin.post(&format!("/tickets/{number}/delete"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL")
+            .await,
+        1
+    );
+    let (_, trash) = admin.text("/admin/trash").await;
+    assert_eq!(
+        select(&trash, &format!("a[href='/admin/trash/{number}/purge']")).len(),
+        1
+    );
+    let (status, confirm) = admin.text(&format!("/admin/trash/{number}/purge")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(confirm.contains("for good"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 1);
 }
