@@ -313,6 +313,18 @@ struct BulkForm {
     /// Set by the confirmation page: deleting goes ahead.
     #[serde(default)]
     confirmed: String,
+    /// Each action's own field (the button pressed names the action).
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    priority: String,
+    /// "All tickets on this page": the page's tickets instead of the ticked ones.
+    #[serde(default)]
+    all: String,
+    #[serde(default)]
+    page_ids: Vec<i64>,
 }
 
 /// Bulk actions on selected rows of the queue: assign, status, priority, delete (admins).
@@ -324,6 +336,21 @@ async fn bulk(
 ) -> WebResult<Response> {
     let user = v.require_staff("/tickets")?;
     v.check_csrf(&form.csrf)?;
+    let mut form = form;
+    if form.all == "yes" {
+        form.ids = std::mem::take(&mut form.page_ids);
+    }
+    // Each action reads its own field, so a wrong combination cannot be sent (`value`
+    // stays for scripts written against the older form).
+    let own = match form.action.as_str() {
+        "assign" => &form.assignee,
+        "status" => &form.status,
+        "priority" => &form.priority,
+        _ => &form.value,
+    };
+    if !own.is_empty() {
+        form.value = own.clone();
+    }
     if form.ids.is_empty() {
         return Ok(v.redirect("/tickets", Some("Select at least one ticket.")));
     }

@@ -900,3 +900,71 @@ async fn admins_delete_from_the_ticket_page_after_a_confirmation() {
     assert!(confirm.contains("for good"));
     assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 1);
 }
+
+/// The bulk form: each action has its own field and button (no "Set status" with an
+/// agent's name), and "all on this page" works without JavaScript.
+#[tokio::test]
+async fn bulk_actions_take_their_own_values_and_all_on_the_page() {
+    let app = TestApp::spawn().await;
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    for title in ["One", "Two", "Three"] {
+        app.ticket(&customer, title).await;
+    }
+    let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let (_, html) = agent.text("/tickets").await;
+    for (select_id, button) in [
+        ("#bulk-assignee", "assign"),
+        ("#bulk-status", "status"),
+        ("#bulk-priority", "priority"),
+    ] {
+        assert_eq!(select(&html, select_id).len(), 1);
+        assert_eq!(
+            select(&html, &format!("button[name=action][value={button}]")).len(),
+            1
+        );
+    }
+    // The browser sends every select; the button pressed decides which one counts.
+    let r = agent
+        .post(
+            "/tickets/bulk",
+            &[
+                ("ids", "1002"),
+                ("assignee", "none"),
+                ("status", "pending"),
+                ("priority", "urgent"),
+                ("action", "priority"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE priority = 'urgent'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE status = 'pending'")
+            .await,
+        0
+    );
+    // All on this page, none ticked.
+    let r = agent
+        .post(
+            "/tickets/bulk",
+            &[
+                ("all", "yes"),
+                ("page_ids", "1001"),
+                ("page_ids", "1002"),
+                ("page_ids", "1003"),
+                ("status", "pending"),
+                ("action", "status"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE status = 'pending'")
+            .await,
+        3
+    );
+}
