@@ -108,6 +108,13 @@ impl From<CoreError> for WebError {
     }
 }
 
+/// What an error page says, for showing it again inside the layout.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub title: &'static str,
+    pub message: String,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
@@ -130,15 +137,24 @@ impl IntoResponse for WebError {
             }
             other => other.to_string(),
         };
+        let title = status.canonical_reason().unwrap_or("Error");
+        let shown = Shown {
+            title,
+            message: message.clone(),
+        };
         let page = ErrorPage {
-            title: status.canonical_reason().unwrap_or("Error"),
+            title,
             message,
             css: crate::web::assets::stylesheet_url(),
         };
-        match page.render() {
+        // A bare page, which `web::errors_in_layout` puts inside the layout (with the
+        // visitor's navigation) on the way out.
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
-        }
+        };
+        response.extensions_mut().insert(shown);
+        response
     }
 }
 

@@ -155,6 +155,10 @@ pub fn app(state: AppState) -> Router {
     routes()
         .into_router()
         .fallback(|| async { error::WebError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            web::errors_in_layout,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(content_security_policy))
         .layer(SetResponseHeaderLayer::if_not_present(

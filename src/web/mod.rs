@@ -265,6 +265,61 @@ impl Visitor {
     }
 }
 
+#[derive(Template)]
+#[template(path = "error_in_layout.html")]
+struct ErrorInLayout {
+    layout: Layout,
+    heading: &'static str,
+    message: String,
+}
+
+/// Puts a page's error (404, 403, 400...) inside the layout, with the visitor's own
+/// navigation, so a mistake never leaves the application. JSON errors pass untouched.
+pub async fn errors_in_layout(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut head = axum::http::Request::builder()
+        .uri(request.uri().clone())
+        .body(())
+        .map(|r| r.into_parts().0);
+    if let Ok(parts) = head.as_mut() {
+        parts.headers = request.headers().clone();
+    }
+    let response = next.run(request).await;
+    let Some(shown) = response.extensions().get::<crate::error::Shown>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    let Ok(mut parts) = head else {
+        return response;
+    };
+    let Ok(v) = Visitor::from_request_parts(&mut parts, &state).await else {
+        return response;
+    };
+    let page = ErrorInLayout {
+        layout: v.layout(shown.title),
+        heading: shown.title,
+        message: shown.message,
+    };
+    let retry = response
+        .headers()
+        .get(axum::http::header::RETRY_AFTER)
+        .cloned();
+    match v.page(status, page) {
+        Ok(mut rendered) => {
+            if let Some(value) = retry {
+                rendered
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, value);
+            }
+            rendered
+        }
+        Err(_) => response,
+    }
+}
+
 /// "Are you sure?" before something is destroyed: pages work without JavaScript, so the
 /// question is a page of its own whose button makes the real request.
 #[derive(Template)]

@@ -968,3 +968,31 @@ async fn bulk_actions_take_their_own_values_and_all_on_the_page() {
         3
     );
 }
+
+/// 404, 403 and 400 appear inside the layout, with the visitor's navigation.
+#[tokio::test]
+async fn error_pages_keep_the_navigation() {
+    let app = TestApp::spawn().await;
+    let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    for (path, status) in [
+        ("/tickets/999999", StatusCode::NOT_FOUND),
+        ("/admin/users", StatusCode::FORBIDDEN),
+        ("/no-such-page", StatusCode::NOT_FOUND),
+    ] {
+        let (got, html) = agent.text(path).await;
+        assert_eq!(got, status, "{path}");
+        assert_eq!(
+            select(&html, "nav[aria-label=Main] a[href='/tickets']"),
+            ["All tickets"],
+            "{path}"
+        );
+        assert!(html.contains("Log out"), "{path}");
+        assert_eq!(select(&html, "[role=alert]").len(), 1, "{path}");
+    }
+    let (got, html) = app.client().text("/no-such-page").await;
+    assert_eq!(got, StatusCode::NOT_FOUND);
+    assert_eq!(
+        select(&html, "nav[aria-label=Main] a[href='/login']"),
+        ["Log in"]
+    );
+}
