@@ -232,14 +232,31 @@ pub struct UserRow {
     pub created_at: i64,
 }
 
-/// Users whose name or email contains `search` (all when empty), newest first, at most 200.
-pub async fn list(db: &Db, search: &str) -> sqlx::Result<Vec<UserRow>> {
+/// Users on one page of the admin's list.
+pub const PAGE: i64 = 50;
+
+/// One page of users whose name or email contains `search` (all when empty), of `role`
+/// if given, newest first, older than user `before` if given (keyset paging: every page
+/// costs the same). One more than [`PAGE`] is read to tell whether there are more.
+pub async fn list(
+    db: &Db,
+    search: &str,
+    role: Option<Role>,
+    before: Option<i64>,
+) -> sqlx::Result<Vec<UserRow>> {
     let pattern = crate::db::contains_pattern(search.trim());
+    let role = role.map(Role::as_str);
+    let before = before.unwrap_or(i64::MAX);
+    let limit = PAGE + 1;
     let rows = sqlx::query!(
         r#"SELECT id, name, email, role, active, created_at FROM users
-           WHERE name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\'
-           ORDER BY id DESC LIMIT 200"#,
-        pattern
+           WHERE (name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\')
+             AND (?2 IS NULL OR role = ?2) AND id < ?3
+           ORDER BY id DESC LIMIT ?4"#,
+        pattern,
+        role,
+        before,
+        limit
     )
     .fetch_all(db)
     .await?;
@@ -254,6 +271,40 @@ pub async fn list(db: &Db, search: &str) -> sqlx::Result<Vec<UserRow>> {
             created_at: r.created_at,
         })
         .collect())
+}
+
+/// How many users [`list`] pages through.
+/// Without a search this is an index count (by role: `users_role`); a substring search
+/// reads every account's name and email.
+pub async fn count(db: &Db, search: &str, role: Option<Role>) -> sqlx::Result<i64> {
+    let role = role.map(Role::as_str);
+    if search.trim().is_empty() {
+        return match role {
+            Some(role) => {
+                sqlx::query_scalar!(
+                    r#"SELECT COUNT(*) AS "n!: i64" FROM users WHERE role = ?"#,
+                    role
+                )
+                .fetch_one(db)
+                .await
+            }
+            None => {
+                sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM users"#)
+                    .fetch_one(db)
+                    .await
+            }
+        };
+    }
+    let pattern = crate::db::contains_pattern(search.trim());
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!: i64" FROM users
+           WHERE (name LIKE ?1 ESCAPE '\' OR email LIKE ?1 ESCAPE '\')
+             AND (?2 IS NULL OR role = ?2)"#,
+        pattern,
+        role
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// Changes a user's role; false if there is no such user.

@@ -65,6 +65,13 @@ struct UsersPage {
     layout: Layout,
     users: Vec<UserRow>,
     q: String,
+    role: String,
+    /// "1–50 of 409 users"
+    position: String,
+    /// The next (older) page's cursor and how many users come before it.
+    older: Option<(i64, i64)>,
+    /// Whether this is not the first page.
+    later: bool,
     error: Option<String>,
 }
 
@@ -77,27 +84,87 @@ impl UsersPage {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct SearchQuery {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    role: String,
+    before: Option<String>,
+    /// How many users came before this page (for the position shown).
+    #[serde(default)]
+    skipped: Option<String>,
+}
+
+impl UsersPage {
+    /// This list's URL with the paging pairs `extra`.
+    fn link(&self, extra: &str) -> String {
+        let mut pairs = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push(format!("q={}", super::encode_query(&self.q)));
+        }
+        if !self.role.is_empty() {
+            pairs.push(format!("role={}", super::encode_query(&self.role)));
+        }
+        if !extra.is_empty() {
+            pairs.push(extra.to_owned());
+        }
+        if pairs.is_empty() {
+            "/admin/users".to_owned()
+        } else {
+            format!("/admin/users?{}", pairs.join("&"))
+        }
+    }
 }
 
 async fn render_users(
     state: &AppState,
     v: Visitor,
-    q: String,
+    q: SearchQuery,
     error: Option<String>,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let users = users::list(state.db(), &q).await?;
+    let role = Role::parse(&q.role);
+    let before = q.before.as_deref().and_then(|b| b.parse().ok());
+    let skipped: i64 = q
+        .skipped
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .filter(|n| *n >= 0)
+        .unwrap_or(0);
+    let mut users = users::list(state.db(), &q.q, role, before).await?;
+    let total = users::count(state.db(), &q.q, role).await?;
+    let more = users.len() as i64 > users::PAGE;
+    users.truncate(users::PAGE as usize);
+    let shown = users.len() as i64;
+    let position = if shown == 0 {
+        crate::words::count(total, "user", "users")
+    } else {
+        format!(
+            "{}–{} of {}",
+            crate::words::grouped(skipped + 1),
+            crate::words::grouped(skipped + shown),
+            crate::words::count(total, "user", "users")
+        )
+    };
+    let older = more
+        .then(|| users.last().map(|u| (u.id, skipped + shown)))
+        .flatten();
     let layout = v.layout("Users");
     v.page(
         status,
         UsersPage {
             layout,
+            older,
+            later: before.is_some(),
             users,
-            q,
+            q: q.q,
+            role: role.map(|r| r.as_str().to_owned()).unwrap_or_default(),
+            position: if more || before.is_some() {
+                position
+            } else {
+                crate::words::count(total, "user", "users")
+            },
             error,
         },
     )
@@ -109,7 +176,7 @@ async fn users_page(
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Response> {
     admin(&v, "/admin/users")?;
-    render_users(&state, v, q.q, None, StatusCode::OK).await
+    render_users(&state, v, q, None, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -146,7 +213,7 @@ async fn create_user(
             render_users(
                 &state,
                 v,
-                String::new(),
+                SearchQuery::default(),
                 Some(message),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )

@@ -421,3 +421,39 @@ async fn keys_settings_and_trash() {
         "purged tickets leave the search index"
     );
 }
+
+/// Admin → Users pages 50 at a time with the position shown, and filters by role.
+#[tokio::test]
+async fn the_users_list_pages_and_filters_by_role() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.logged_in("admin@example.com", Role::Admin).await;
+    for i in 0..60 {
+        app.user(&format!("c{i:02}@example.com"), Role::Customer)
+            .await;
+    }
+    app.user("agent@example.com", Role::Agent).await;
+    // 62 users: the admin, 60 customers, one agent.
+    let (_, first) = admin.text("/admin/users").await;
+    assert_eq!(select(&first, "nav.pagination span"), ["1–50 of 62 users"]);
+    assert_eq!(select(&first, "tbody tr").len(), 50);
+    let older = scraper::Html::parse_document(&first)
+        .select(&scraper::Selector::parse("a[rel=next]").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let (_, second) = admin.text(&older).await;
+    assert_eq!(
+        select(&second, "nav.pagination span"),
+        ["51–62 of 62 users"]
+    );
+    assert_eq!(select(&second, "tbody tr").len(), 12);
+    assert!(select(&second, "a[rel=next]").is_empty());
+    let (_, agents) = admin.text("/admin/users?role=agent").await;
+    assert_eq!(select(&agents, "nav.pagination span"), ["1 user"]);
+    assert!(agents.contains("agent@example.com"));
+    let (_, found) = admin.text("/admin/users?q=c05&role=customer").await;
+    assert_eq!(select(&found, "nav.pagination span"), ["1 user"]);
+}
