@@ -21,9 +21,30 @@ pub fn count(n: i64, one: &str, many: &str) -> String {
     format!("{} {}", grouped(n), if n == 1 { one } else { many })
 }
 
+/// A file's size: `512 bytes`, `1.5 KiB`, `2.0 MiB`.
+pub fn size(bytes: i64) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    if bytes < 1024 {
+        count(bytes, "byte", "bytes")
+    } else if b < KIB * KIB {
+        format!("{:.1} KiB", b / KIB)
+    } else {
+        format!("{:.1} MiB", b / (KIB * KIB))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{count, grouped};
+    use super::{count, grouped, size};
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(size(1), "1 byte");
+        assert_eq!(size(512), "512 bytes");
+        assert_eq!(size(1536), "1.5 KiB");
+        assert_eq!(size(2 * 1024 * 1024), "2.0 MiB");
+    }
 
     #[test]
     fn numbers_read_well() {
