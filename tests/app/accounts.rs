@@ -681,3 +681,26 @@ async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
         assert_eq!(keys(&app).await, [expected]);
     }
 }
+
+/// Every field error is linked to its field, on every account form.
+#[tokio::test]
+async fn field_errors_are_linked_to_their_fields() {
+    let app = TestApp::spawn().await;
+    let (c, _) = app.logged_in("ann@example.com", Role::Customer).await;
+    let r = c
+        .post(
+            "/account/password",
+            &[("current", "wrong"), ("new", "x"), ("confirm", "y")],
+        )
+        .await;
+    let html = r.text().await.unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let invalid = scraper::Selector::parse("[aria-invalid=true]").unwrap();
+    let fields: Vec<_> = doc.select(&invalid).collect();
+    assert!(!fields.is_empty(), "{html}");
+    for field in fields {
+        let described = field.value().attr("aria-describedby").expect("linked");
+        let error = scraper::Selector::parse(&format!("#{described}")).unwrap();
+        assert_eq!(doc.select(&error).count(), 1, "{described}");
+    }
+}
