@@ -209,7 +209,9 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
             }
             message_id += 1;
             for r in 0..replies {
-                at += rng.random_range(60_000..86_400_000);
+                // Replies follow within a day each, but never after now (a reply in the
+                // future would sit on top of the queue).
+                at = (at + rng.random_range(60_000..86_400_000)).min(now);
                 let staff = r % 2 == 0;
                 let internal = staff && rng.random_bool(0.08);
                 let author = if staff {

@@ -195,3 +195,26 @@ async fn backup_copies_a_database_in_use() {
     assert!(!o.status.success());
     assert!(!dir.path().join("missing.db").exists(), "nothing created");
 }
+
+/// The demo writes nothing in the future.
+#[tokio::test]
+async fn demo_data_is_never_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let o = helpdesk(dir.path(), &["--database", &db, "demo", "--tickets", "400"]);
+    assert!(o.status.success(), "{o:?}");
+    let pool = helpdesk::db::connect(&db).await.unwrap().db;
+    let now = helpdesk::clock::now_ms();
+    for sql in [
+        "SELECT COUNT(*) FROM messages WHERE created_at > ?",
+        "SELECT COUNT(*) FROM tickets WHERE updated_at > ? OR created_at > ?",
+    ] {
+        let n: i64 = sqlx::query_scalar(sql)
+            .bind(now)
+            .bind(now)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{sql}");
+    }
+}
