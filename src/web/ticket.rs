@@ -60,6 +60,44 @@ impl Panel {
     fn is_assignee(&self, id: &i64) -> bool {
         self.assignee == Some(*id)
     }
+
+    /// A history line after its author's name, with a verb and the values as the pages
+    /// name them: "changed the status from Open to Pending", "assigned it to Ann".
+    fn describe(&self, e: &Event) -> String {
+        let status = |v: &str| Status::parse(v).map_or(v.to_owned(), |s| s.label().to_owned());
+        let priority = |v: &str| Priority::parse(v).map_or(v.to_owned(), |p| p.label().to_owned());
+        // The core names categories and assignees already.
+        let as_is = |v: &str| v.to_owned();
+        let (from, to) = (
+            e.from.as_deref().filter(|v| !v.is_empty()),
+            e.to.as_deref().filter(|v| !v.is_empty()),
+        );
+        let change = |what: &str, name: &dyn Fn(&str) -> String| match (from, to) {
+            (Some(f), Some(t)) => format!("changed the {what} from {} to {}", name(f), name(t)),
+            (None, Some(t)) => format!("set the {what} to {}", name(t)),
+            (Some(f), None) => format!("cleared the {what} (was {})", name(f)),
+            (None, None) => format!("changed the {what}"),
+        };
+        let quoted = |v: &str| format!("“{v}”");
+        match e.kind.as_str() {
+            "created" => "opened the ticket".to_owned(),
+            "deleted" => "moved the ticket to the trash".to_owned(),
+            "restored" => "restored the ticket from the trash".to_owned(),
+            "status" => change("status", &status),
+            "priority" => change("priority", &priority),
+            "category" => change("category", &as_is),
+            "assignee" => match to {
+                Some(t) => format!("assigned it to {t}"),
+                None => "unassigned it".to_owned(),
+            },
+            "title" => change("title", &quoted),
+            "subject" => change("subject", &quoted),
+            "tags" => change("tags", &quoted),
+            "resolution" => change("resolution", &quoted),
+            "issue_url" => change("GitHub issue", &quoted),
+            other => change(other, &quoted),
+        }
+    }
 }
 
 #[derive(Template)]
