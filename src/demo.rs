@@ -153,6 +153,7 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
         .await?;
     let now = now_ms();
     let two_years = 2 * 365 * 24 * 3600 * 1000_i64;
+    let mut progress = Progress::new(tickets);
     let mut done = 0;
     while done < tickets {
         let n = BATCH.min(tickets - done);
@@ -335,9 +336,9 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
         }
         tx.commit().await?;
         done += n;
-        let rate = done as f64 / started.elapsed().as_secs_f64();
-        eprintln!("demo: {done}/{tickets} tickets ({rate:.0} tickets/s)");
+        progress.show(done, started.elapsed());
     }
+    progress.finish();
     let restore = format!("PRAGMA cache_size = {cache}");
     sqlx::query(sqlx::AssertSqlSafe(restore))
         .execute(&mut conn)
@@ -497,4 +498,79 @@ async fn ensure_tags(conn: &mut SqliteConnection) -> anyhow::Result<Vec<i64>> {
     Ok(sqlx::query_scalar!(r#"SELECT id AS "id!" FROM tags"#)
         .fetch_all(&mut *conn)
         .await?)
+}
+
+/// The demo's progress on stderr: a bar redrawn in place on a terminal, a line every tenth
+/// otherwise (logs), each with the rate and an estimate of the time left.
+struct Progress {
+    total: u64,
+    tty: bool,
+    last_tenth: u64,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        use std::io::IsTerminal;
+        Progress {
+            total,
+            tty: std::io::stderr().is_terminal(),
+            last_tenth: 0,
+        }
+    }
+
+    fn line(&self, done: u64, elapsed: std::time::Duration) -> String {
+        let total = self.total.max(1);
+        let rate = done as f64 / elapsed.as_secs_f64().max(0.001);
+        let left = (total.saturating_sub(done)) as f64 / rate.max(1.0);
+        let width = 30;
+        let filled = (done * width / total) as usize;
+        let bar: String = "#".repeat(filled) + &".".repeat(width as usize - filled);
+        let eta = if left >= 90.0 {
+            format!("about {:.0} min left", left / 60.0)
+        } else {
+            format!("about {left:.0} s left")
+        };
+        format!(
+            "demo: [{bar}] {:>3}% {}/{} tickets, {} a second, {eta}",
+            done * 100 / total,
+            crate::words::grouped(done as i64),
+            crate::words::grouped(total as i64),
+            crate::words::grouped(rate as i64),
+        )
+    }
+
+    fn show(&mut self, done: u64, elapsed: std::time::Duration) {
+        if self.tty {
+            eprint!("\r{}", self.line(done, elapsed));
+        } else {
+            let tenth = done * 10 / self.total.max(1);
+            if tenth > self.last_tenth {
+                self.last_tenth = tenth;
+                eprintln!("{}", self.line(done, elapsed));
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if self.tty {
+            eprintln!();
+        }
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    #[test]
+    fn the_progress_line_has_a_bar_and_an_estimate() {
+        let p = super::Progress {
+            total: 1000,
+            tty: false,
+            last_tenth: 0,
+        };
+        let line = p.line(250, std::time::Duration::from_secs(10));
+        assert_eq!(
+            line,
+            "demo: [#######.......................]  25% 250/1,000 tickets, 25 a second, about 30 s left"
+        );
+    }
 }
