@@ -18,35 +18,56 @@ pub async fn request(db: &Db, w: &Writer, email: &str) -> sqlx::Result<()> {
         .await?;
     let Some(user_id) = user else { return Ok(()) };
     let token = secret();
-    let hash = sha256_hex(&token);
     let now = now_ms();
-    let expires = now + LIFETIME_MS;
     w.write(move |tx| {
-        Box::pin(async move {
-            sqlx::query!(
-                "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-                 VALUES (?, ?, ?, ?)",
-                hash,
-                user_id,
-                now,
-                expires
-            )
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query!(
-                "INSERT INTO outbox (message_id, kind, recipient_id, secret, next_attempt_at,
-                                     created_at)
-                 VALUES ('hd-' || lower(hex(randomblob(12))), 'password_reset', ?1, ?2, ?3, ?3)",
-                user_id,
-                token,
-                now
-            )
-            .execute(&mut *tx)
-            .await?;
-            Ok(())
-        })
+        Box::pin(async move { issue(tx, "password_reset", user_id, &token, now).await })
     })
     .await
+}
+
+/// Inside a write: stores a reset link for `user_id` (its SHA-256) and queues the mail of
+/// `kind` that carries it (the outbox forgets the token once sent).
+pub(crate) async fn issue(
+    tx: &mut sqlx::SqliteConnection,
+    kind: &str,
+    user_id: i64,
+    token: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    let hash = sha256_hex(token);
+    let expires = now + LIFETIME_MS;
+    sqlx::query!(
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
+         VALUES (?, ?, ?, ?)",
+        hash,
+        user_id,
+        now,
+        expires
+    )
+    .execute(&mut *tx)
+    .await?;
+    queue_link(tx, kind, user_id, token, now).await
+}
+
+/// Inside a write: queues an account mail of `kind` carrying the one-time `token`.
+pub(crate) async fn queue_link(
+    tx: &mut sqlx::SqliteConnection,
+    kind: &str,
+    user_id: i64,
+    token: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO outbox (message_id, kind, recipient_id, secret, next_attempt_at, created_at)
+         VALUES ('hd-' || lower(hex(randomblob(12))), ?1, ?2, ?3, ?4, ?4)",
+        kind,
+        user_id,
+        token,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Whether `token` is a live link (the page shows the form or says it expired).

@@ -50,18 +50,7 @@ pub async fn register(
             let user_id = user.id;
             w.write(move |tx| {
                 Box::pin(async move {
-                    let expires = now + super::reset::LIFETIME_MS;
-                    sqlx::query!(
-                        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)
-                         VALUES (?, ?, ?, ?)",
-                        token_hash,
-                        user_id,
-                        now,
-                        expires
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                    queue(tx, "signup_existing", user_id, &token, now).await
+                    super::reset::issue(tx, "signup_existing", user_id, &token, now).await
                 })
             })
             .await?;
@@ -110,32 +99,12 @@ pub async fn register(
                     )
                     .execute(&mut *tx)
                     .await?;
-                    queue(tx, "signup_confirm", user_id, &token, now).await
+                    super::reset::queue_link(tx, "signup_confirm", user_id, &token, now).await
                 })
             })
             .await?;
         }
     }
-    Ok(())
-}
-
-async fn queue(
-    tx: &mut sqlx::SqliteConnection,
-    kind: &str,
-    user_id: i64,
-    token: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO outbox (message_id, kind, recipient_id, secret, next_attempt_at, created_at)
-         VALUES ('hd-' || lower(hex(randomblob(12))), ?1, ?2, ?3, ?4, ?4)",
-        kind,
-        user_id,
-        token,
-        now
-    )
-    .execute(&mut *tx)
-    .await?;
     Ok(())
 }
 

@@ -42,6 +42,8 @@ struct ListPage {
     title: String,
     body: String,
     errors: FormErrors,
+    /// The form could not be saved (the database is full): said above the form.
+    general: Option<String>,
 }
 
 impl ListPage {
@@ -65,6 +67,7 @@ struct EditPage {
     title: String,
     body: String,
     errors: FormErrors,
+    general: Option<String>,
 }
 
 #[derive(Template)]
@@ -85,18 +88,49 @@ struct ReplyForm {
     body: String,
 }
 
+/// A failed save: the form again with what was typed.
+enum Failed {
+    Invalid(FormErrors),
+    /// The database cannot be written now (503).
+    Unavailable,
+}
+
+impl Failed {
+    fn from_core(e: CoreError) -> Result<Self, WebError> {
+        match e {
+            CoreError::Invalid(problems) => Ok(Failed::Invalid(FormErrors(problems))),
+            e if e.is_unavailable() => Ok(Failed::Unavailable),
+            e => Err(e.into()),
+        }
+    }
+
+    /// Status, field errors and the message above the form.
+    fn parts(self) -> (StatusCode, FormErrors, Option<String>) {
+        match self {
+            Failed::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+            Failed::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                FormErrors::default(),
+                Some(super::unsaved_text()),
+            ),
+        }
+    }
+}
+
 async fn render_list(
     state: &AppState,
     v: Visitor,
     me: &Actor,
-    form: Option<(String, String, FormErrors)>,
+    form: Option<(String, String, Failed)>,
 ) -> WebResult<Response> {
     let replies = state.core.saved_replies(me).await?;
-    let (title, body, errors) = form.unwrap_or_default();
-    let status = if errors.any() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
+    let (title, body, (status, errors, general)) = match form {
+        Some((title, body, failed)) => (title, body, failed.parts()),
+        None => (
+            String::new(),
+            String::new(),
+            (StatusCode::OK, FormErrors::default(), None),
+        ),
     };
     let page = ListPage {
         layout: v.layout("Saved replies"),
@@ -106,6 +140,7 @@ async fn render_list(
         title,
         body,
         errors,
+        general,
     };
     v.page(status, page)
 }
@@ -124,16 +159,10 @@ async fn create(
     v.check_csrf(&f.csrf)?;
     match state.core.save_reply(&me, None, &f.title, &f.body).await {
         Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was created."))),
-        Err(CoreError::Invalid(problems)) => {
-            render_list(
-                &state,
-                v,
-                &me,
-                Some((f.title, f.body, FormErrors(problems))),
-            )
-            .await
+        Err(e) => {
+            let failed = Failed::from_core(e)?;
+            render_list(&state, v, &me, Some((f.title, f.body, failed))).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -150,6 +179,7 @@ async fn edit_page(
         title: reply.title,
         body: reply.body,
         errors: FormErrors::default(),
+        general: None,
     };
     v.page(StatusCode::OK, page)
 }
@@ -169,17 +199,18 @@ async fn update(
         .await
     {
         Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was saved."))),
-        Err(CoreError::Invalid(problems)) => {
+        Err(e) => {
+            let (status, errors, general) = Failed::from_core(e)?.parts();
             let page = EditPage {
                 layout: v.layout("Edit saved reply"),
                 editing: Some(id),
                 title: f.title,
                 body: f.body,
-                errors: FormErrors(problems),
+                errors,
+                general,
             };
-            v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
+            v.page(status, page)
         }
-        Err(e) => Err(e.into()),
     }
 }
 

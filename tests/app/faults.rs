@@ -435,3 +435,44 @@ async fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
         1
     );
 }
+
+/// The writes this session added go through the same writer: on a full disk a saved reply
+/// answers 503 with the typed text kept and nothing stored, and a create that would have
+/// queued mail leaves neither the ticket nor its notices; both work again by themselves.
+#[tokio::test]
+async fn while_the_disk_is_full_saved_replies_and_mail_notices_store_nothing() {
+    let smtp = crate::smtp::SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
+    let customer = app.user("carla@example.com", Role::Customer).await;
+    fill_disk(&app).await;
+    let body = big_text();
+    let r = agent
+        .post("/replies", &[("title", "Long answer"), ("body", &body)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.headers().contains_key("retry-after"));
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Your text is kept below."));
+    assert_eq!(select(&html, "#body"), [body.trim()]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM saved_replies").await, 0);
+    let failed = app
+        .core
+        .open_ticket(&customer, new_ticket("Lost", &big_text()))
+        .await;
+    assert!(failed.is_err_and(|e| e.is_unavailable()));
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
+
+    app.core.writer.limit_pages(None);
+    let r = agent
+        .post("/replies", &[("title", "Long answer"), ("body", &body)])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    app.core
+        .open_ticket(&customer, new_ticket("Found", "Short."))
+        .await
+        .unwrap();
+    assert!(app.count("SELECT COUNT(*) FROM outbox").await >= 1);
+    smtp.wait_for(1).await;
+}
