@@ -334,6 +334,9 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
             .execute(&mut *tx)
             .await?;
         }
+        sqlx::raw_sql(crate::db::INDEX_PENDING)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         done += n;
         progress.show(done, started.elapsed());

@@ -16,6 +16,27 @@ use sqlx::{ConnectOptions, SqlitePool};
 
 pub use writer::Writer;
 
+/// The SQL of [`INDEX_PENDING`], as a literal for `concat!`.
+macro_rules! index_pending_sql {
+    () => {
+        "INSERT INTO search (rowid, text) \
+         SELECT p.id, CASE WHEN p.id & 4294967295 = 0 THEN t.title ELSE m.body END AS text \
+         FROM search_pending p \
+         LEFT JOIN tickets t ON p.id & 4294967295 = 0 AND t.id = p.id >> 32 \
+         LEFT JOIN messages m ON p.id & 4294967295 <> 0 AND m.id = (p.id & 4294967295) >> 1 \
+         WHERE text IS NOT NULL \
+         ORDER BY p.id; \
+         DELETE FROM search_pending;"
+    };
+}
+pub(crate) use index_pending_sql;
+
+/// Indexes the search entries that inserts and updates noted in `search_pending` since the
+/// last COMMIT, in one statement (one FTS5 segment), and forgets the notes. Whoever commits
+/// a write runs it first, in the same transaction, so that what a commit wrote is found at
+/// once (see migration 0017 for why the triggers no longer index row by row).
+pub const INDEX_PENDING: &str = index_pending_sql!();
+
 /// The embedded migrations under `migrations/`.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -66,6 +87,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
     refresh_statistics(&mut setup)
         .await
         .with_context(|| format!("cannot analyze database {url:?}"))?;
+    // Entries a program outside the writer left unindexed (none, normally).
+    sqlx::raw_sql(INDEX_PENDING)
+        .execute(&mut setup)
+        .await
+        .with_context(|| format!("cannot update the search index of {url:?}"))?;
     let db = SqlitePoolOptions::new()
         // Four: two cores gain nothing from more SQLite threads, which only add context
         // switches and page caches (measured: search 1.6 times faster than with eight,

@@ -36,6 +36,11 @@ const BATCH_MAX: usize = 256;
 /// `PRAGMA max_page_count` when no limit is set (SQLite's own maximum).
 const NO_PAGE_LIMIT: u64 = 4_294_967_294;
 
+/// How a batch ends: its search entries indexed (one FTS5 segment for them all), then the
+/// COMMIT, in one round trip to SQLite's thread. A failing statement stops the script
+/// before the COMMIT.
+const COMMIT: &str = concat!(super::index_pending_sql!(), " COMMIT;");
+
 /// What the writer calls after the transaction ended: `None` if it committed.
 type Finish = Box<dyn FnOnce(Option<sqlx::Error>) + Send>;
 
@@ -233,7 +238,8 @@ impl Task {
         };
         let failure = match broken {
             Some(e) => Some(e),
-            None => sqlx::query("COMMIT").execute(&mut *conn).await.err(),
+            // The batch's search entries go into the index in the same transaction.
+            None => sqlx::raw_sql(COMMIT).execute(&mut *conn).await.err(),
         };
         match failure {
             None => finishes.into_iter().for_each(|finish| finish(None)),

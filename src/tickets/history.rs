@@ -42,16 +42,25 @@ impl Core {
 
     async fn events_of(&self, ticket_id: i64, since: Option<i64>) -> CoreResult<Vec<Event>> {
         let since = since.unwrap_or(i64::MIN);
+        // The first event, "created", is the ticket's own row (migration 0017): its client
+        // opened it, as open, at created_at.
         let rows = sqlx::query!(
-            r#"SELECT COALESCE(u.name, 'system') AS "actor!: String", e.kind, e.created_at,
+            r#"SELECT COALESCE(u.name, 'system') AS "actor!: String", e.kind AS "kind!: String",
+                      e.created_at AS "created_at!: i64",
                       CASE e.kind WHEN 'assignee' THEN (SELECT name FROM users WHERE id = CAST(e.from_value AS INTEGER))
                                   WHEN 'category' THEN (SELECT name FROM categories WHERE id = CAST(e.from_value AS INTEGER))
                                   ELSE e.from_value END AS "from_value?: String",
                       CASE e.kind WHEN 'assignee' THEN (SELECT name FROM users WHERE id = CAST(e.to_value AS INTEGER))
                                   WHEN 'category' THEN (SELECT name FROM categories WHERE id = CAST(e.to_value AS INTEGER))
                                   ELSE e.to_value END AS "to_value?: String"
-               FROM events e LEFT JOIN users u ON u.id = e.actor_id
-               WHERE e.ticket_id = ? AND e.created_at > ? ORDER BY e.id"#,
+               FROM (SELECT 0 AS seq, client_id AS actor_id, 'created' AS kind, NULL AS from_value,
+                            'open' AS to_value, created_at
+                     FROM tickets WHERE id = ?1
+                     UNION ALL
+                     SELECT id, actor_id, kind, from_value, to_value, created_at
+                     FROM events WHERE ticket_id = ?1) e
+               LEFT JOIN users u ON u.id = e.actor_id
+               WHERE e.created_at > ?2 ORDER BY e.seq"#,
             ticket_id,
             since
         )

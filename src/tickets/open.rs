@@ -236,7 +236,7 @@ pub(crate) async fn open_in(
         )
         .await?;
     }
-    super::events::record(&mut *tx, ticket_id, actor.id, "created", None, Some(status)).await?;
+    // No "created" event: the history derives it from the ticket (migration 0017).
     super::notify::ticket_opened(tx, notices, actor, ticket_id).await?;
     Ok(Opened {
         id: ticket_id,

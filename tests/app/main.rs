@@ -16,6 +16,7 @@ mod mail;
 mod mail_in;
 mod migrations;
 mod saved_replies;
+mod search_index;
 mod serving;
 mod smtp;
 mod staff;

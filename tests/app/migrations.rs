@@ -67,6 +67,10 @@ const LANDED: &[(&str, &str)] = &[
         "0016_saved_replies.sql",
         "f8da27814ee032a1c23caebbe195e12d510f64df591681ece1b491fc44a9729a",
     ),
+    (
+        "0017_search_indexed_once_per_commit.sql",
+        "f39e8bdc5cffe134c991de64a3e69c9bd7a4d1f8effcb71bdec6aec39c1a9ee3",
+    ),
 ];
 
 #[test]
