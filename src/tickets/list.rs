@@ -24,6 +24,11 @@ pub struct ListFilter {
     pub order: Order,
     /// Keyset pagination: rows strictly after this one in the list's order.
     pub after: Option<Cursor>,
+    /// Keyset pagination backwards: the `limit` rows just before this one (the previous
+    /// page), still answered in the list's order.
+    pub before: Option<Cursor>,
+    /// The list's end instead of its start (the last page; `offset` counts from the end).
+    pub from_end: bool,
     /// Only these tickets (a page of search results).
     pub ticket_ids: Option<Vec<i64>>,
     pub offset: i64,
@@ -43,18 +48,47 @@ pub enum AssigneeFilter {
     User(i64),
 }
 
-/// The position of a row in a list: its sort key (a timestamp) and id.
+/// The position of a row in a list: its priority rank (the priority order only, else 0),
+/// its sort key (a timestamp) and id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
+    pub rank: u8,
     pub key: i64,
     pub id: i64,
 }
 
 impl Cursor {
-    /// `"<key>.<id>"`, as links carry it.
+    /// The cursor of `row` in `order`.
+    pub fn of(order: Order, row: &TicketSummary) -> Self {
+        match order {
+            Order::Updated => Cursor {
+                rank: 0,
+                key: row.updated_at,
+                id: row.id,
+            },
+            Order::Created => Cursor {
+                rank: 0,
+                key: row.created_at,
+                id: row.id,
+            },
+            Order::Priority => Cursor {
+                rank: row.priority().rank(),
+                key: row.updated_at,
+                id: row.id,
+            },
+        }
+    }
+
+    /// `"<key>.<id>"` or `"<rank>.<key>.<id>"`, as links carry it.
     pub fn parse(text: &str) -> Option<Self> {
-        let (key, id) = text.split_once('.')?;
+        let parts: Vec<&str> = text.split('.').collect();
+        let (rank, key, id) = match parts.as_slice() {
+            [key, id] => ("0", *key, *id),
+            [rank, key, id] => (*rank, *key, *id),
+            _ => return None,
+        };
         Some(Cursor {
+            rank: rank.parse().ok().filter(|r| *r <= 4)?,
             key: key.parse().ok()?,
             id: id.parse().ok()?,
         })
@@ -63,7 +97,11 @@ impl Cursor {
 
 impl std::fmt::Display for Cursor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}", self.key, self.id)
+        if self.rank > 0 {
+            write!(f, "{}.{}.{}", self.rank, self.key, self.id)
+        } else {
+            write!(f, "{}.{}", self.key, self.id)
+        }
     }
 }
 
@@ -100,8 +138,8 @@ pub enum Order {
     Updated,
     /// Newest first by creation (API histories).
     Created,
-    /// Most urgent first, then newest activity. Sorted per page of the filtered set, not
-    /// from an index: meant for filtered views; keyset cursors do not apply.
+    /// Most urgent first, then newest activity: each priority read from its own index in
+    /// turn, so that keyset pages cost the same at any depth.
     Priority,
 }
 
@@ -118,12 +156,12 @@ impl SortKey {
             Order::Priority => SortKey(priority.rank(), updated_at, id),
         }
     }
-    /// Rows of a keyset page come strictly after this key (the priority order has none).
-    fn after(order: Order, cursor: Cursor) -> Option<Self> {
+    /// The key of the row a keyset cursor names.
+    fn at(order: Order, cursor: Cursor) -> Self {
         match order {
-            Order::Updated => Some(SortKey(0, cursor.key, cursor.id)),
-            Order::Created => Some(SortKey(0, 0, cursor.id)),
-            Order::Priority => None,
+            Order::Updated => SortKey(0, cursor.key, cursor.id),
+            Order::Created => SortKey(0, 0, cursor.id),
+            Order::Priority => SortKey(cursor.rank, cursor.key, cursor.id),
         }
     }
     fn id(&self) -> i64 {
@@ -296,6 +334,129 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
     }
 }
 
+/// Which way a page's rows are read: down the list's order, or up it (a previous page, the
+/// last page), in which case the page is put back in order afterwards.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Down,
+    Up,
+}
+
+impl Direction {
+    fn sql(self) -> &'static str {
+        match self {
+            Direction::Down => "DESC",
+            Direction::Up => "ASC",
+        }
+    }
+}
+
+/// The ids of one page of `filter`'s list, as a subquery's SQL (see [`Core::list_page`]).
+///
+/// Keyset pages (`after`, `before`, `from_end`) read only the rows they show, from an
+/// index, however deep the page: the (…, updated_at) indexes for the activity order, the
+/// primary key for creation, and for the priority order each priority's
+/// (priority, …, updated_at) index in turn, most urgent first, at most `limit + offset`
+/// rows from each. Only `offset` costs the rows it skips.
+fn page_ids(
+    q: &mut QueryBuilder<Sqlite>,
+    actor: &Actor,
+    filter: &ListFilter,
+    limit: i64,
+    offset: i64,
+) {
+    let (direction, cursor) = match (filter.after, filter.before) {
+        (_, Some(before)) => (Direction::Up, Some(before)),
+        (_, None) if filter.from_end => (Direction::Up, None),
+        (after, None) => (Direction::Down, after),
+    };
+    let dir = direction.sql();
+    // Strictly beyond the cursor in the reading direction. The `<=` gives the planner a
+    // range to seek to in the (…, updated_at) indexes; an OR alone makes it walk an index
+    // from the top, and a row value made SQLite 3.50 with statistics drive the query from
+    // the users table.
+    let beyond = |q: &mut QueryBuilder<Sqlite>, cursor: Cursor, column: &str| {
+        let (outer, inner, id) = match direction {
+            Direction::Down => ("<=", "<", "<"),
+            Direction::Up => (">=", ">", ">"),
+        };
+        if column == "t.id" {
+            q.push(format_args!(" AND t.id {id} ")).push_bind(cursor.id);
+        } else {
+            q.push(format_args!(" AND {column} {outer} "))
+                .push_bind(cursor.key)
+                .push(format_args!(" AND ({column} {inner} "))
+                .push_bind(cursor.key)
+                .push(format_args!(" OR t.id {id} "))
+                .push_bind(cursor.id)
+                .push(")");
+        }
+    };
+    // Literals, not parameters: SQLite plans a bound LIMIT with its value and so
+    // re-prepares the statement every time one is bound, which costs more than the query.
+    match filter.order {
+        Order::Updated | Order::Created => {
+            let column = if filter.order == Order::Created {
+                "t.id"
+            } else {
+                "t.updated_at"
+            };
+            q.push("SELECT t.id FROM tickets t");
+            push_filters(q, actor, filter);
+            if let Some(cursor) = cursor {
+                beyond(q, cursor, column);
+            }
+            if column == "t.id" {
+                q.push(format_args!(" ORDER BY t.id {dir}"));
+            } else {
+                q.push(format_args!(" ORDER BY t.updated_at {dir}, t.id {dir}"));
+            }
+            q.push(format_args!(" LIMIT {limit} OFFSET {offset}"));
+        }
+        Order::Priority => {
+            let mut priorities: Vec<Priority> = Priority::ALL
+                .into_iter()
+                .filter(|p| filter.priority.is_none_or(|only| only == *p))
+                .collect();
+            priorities.sort_by_key(|p| std::cmp::Reverse(p.rank()));
+            if direction == Direction::Up {
+                priorities.reverse();
+            }
+            let mut arms = 0;
+            q.push("SELECT id FROM (");
+            for priority in priorities {
+                let rank = priority.rank();
+                let (skip, at_cursor) = match (cursor, direction) {
+                    (Some(c), Direction::Down) => (rank > c.rank, rank == c.rank),
+                    (Some(c), Direction::Up) => (rank < c.rank, rank == c.rank),
+                    (None, _) => (false, false),
+                };
+                if skip {
+                    continue;
+                }
+                if arms > 0 {
+                    q.push(" UNION ALL ");
+                }
+                arms += 1;
+                q.push("SELECT id FROM (SELECT t.id FROM tickets t");
+                push_filters(q, actor, filter);
+                q.push(format_args!(" AND t.priority = '{}'", priority.as_str()));
+                if let (Some(cursor), true) = (cursor, at_cursor) {
+                    beyond(q, cursor, "t.updated_at");
+                }
+                q.push(format_args!(
+                    " ORDER BY t.updated_at {dir}, t.id {dir} LIMIT {})",
+                    limit + offset
+                ));
+            }
+            if arms == 0 {
+                q.push("SELECT NULL AS id WHERE FALSE");
+            }
+            q.push(format_args!(") LIMIT {limit} OFFSET {offset}"));
+        }
+    }
+}
+
 impl Core {
     /// A page of the tickets the actor may see, with the counts of the status tabs under
     /// the same filters. The page's total is derived from those counts (no extra query).
@@ -307,15 +468,36 @@ impl Core {
         if let Some(query) = filter.search.as_deref().and_then(fts_query) {
             return self.search(actor, filter, &query).await;
         }
-        let counts = if actor.is_staff() && !faceted(actor, filter) {
-            self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
-                .await?
-        } else {
-            self.count_by_status(actor, filter).await?
-        };
+        let counts = self.list_counts(actor, filter).await?;
         let total = counts.sum_or_total(&filter.statuses);
         let page = self.list_page(actor, filter, Some(total)).await?;
         Ok((page, counts))
+    }
+
+    /// The counts of the status tabs of a list without a search: exact where maintained
+    /// counts or a customer's own tickets answer them, else counted up to
+    /// [`QUEUE_COUNT_CAP`] per status.
+    pub async fn list_counts(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+    ) -> CoreResult<StatusCounts> {
+        if actor.is_staff() && !faceted(actor, filter) {
+            self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
+                .await
+        } else {
+            self.count_by_status(actor, filter).await
+        }
+    }
+
+    /// A page of a list whose size is known (from [`Core::list_counts`]).
+    pub async fn list_page_with_total(
+        &self,
+        actor: &Actor,
+        filter: &ListFilter,
+        total: i64,
+    ) -> CoreResult<Page<TicketSummary>> {
+        self.list_page(actor, filter, Some(total)).await
     }
 
     /// A page of the tickets the actor may see, in the filter's order.
@@ -403,23 +585,39 @@ impl Core {
         }
         let total = rows.len() as i64;
         rows.sort_unstable_by(|a, b| b.cmp(a));
-        if let Some(after) = filter
-            .after
-            .and_then(|after| SortKey::after(filter.order, after))
-        {
+        if let Some(after) = filter.after {
+            let after = SortKey::at(filter.order, after);
             rows.retain(|row| *row < after);
+        }
+        if let Some(before) = filter.before {
+            let before = SortKey::at(filter.order, before);
+            rows.retain(|row| *row > before);
         }
         let limit = filter.limit.clamp(1, LIST_MAX);
         let offset = filter.offset.max(0);
-        let ids: Vec<i64> = rows
-            .iter()
-            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-            .take(limit as usize)
-            .map(SortKey::id)
-            .collect();
+        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+        let ids: Vec<i64> = if filter.before.is_some() || filter.from_end {
+            let mut ids: Vec<i64> = rows
+                .iter()
+                .rev()
+                .skip(skip)
+                .take(limit as usize)
+                .map(SortKey::id)
+                .collect();
+            ids.reverse();
+            ids
+        } else {
+            rows.iter()
+                .skip(skip)
+                .take(limit as usize)
+                .map(SortKey::id)
+                .collect()
+        };
         let page_filter = ListFilter {
             ticket_ids: Some(ids),
             after: None,
+            before: None,
+            from_end: false,
             offset: 0,
             ..every_status
         };
@@ -453,9 +651,8 @@ impl Core {
             }
         };
         // The page's ids first, from tickets alone; names and markers are then looked up
-        // for those rows only. (When the order needs a sort, as for search results or the
-        // priority order, SQLite computes every selected column of every candidate before
-        // sorting.) CROSS JOIN keeps the page the outer loop: SQLite's documented way to
+        // for those rows only. (When the order needs a sort, SQLite computes every selected
+        // column of every candidate before sorting.) CROSS JOIN keeps the page the outer loop: SQLite's documented way to
         // fix a join order, whatever the statistics say.
         // The rows come back as one JSON array, in the list's order: sqlx hands each result
         // row from its SQLite thread to the task separately and copies each of its values,
@@ -471,41 +668,14 @@ impl Core {
                         WHERE m.ticket_id = t.id AND m.seen_at IS NULL AND m.internal = 0
                           AND m.author_id {side} t.client_id) THEN 'true' ELSE 'false' END))"
         ));
-        q.push(order_by).push(
-            ")
-             FROM (SELECT t.id FROM tickets t",
-        );
-        push_filters(&mut q, actor, filter);
-        if let Some(after) = filter.after {
-            match filter.order {
-                // The `<=` gives the planner a range to seek to in the (…, updated_at) indexes;
-                // an OR alone makes it walk an index from the top, and a row value made
-                // SQLite 3.50 with statistics drive the query from the users table.
-                Order::Updated => {
-                    q.push(" AND t.updated_at <= ")
-                        .push_bind(after.key)
-                        .push(" AND (t.updated_at < ")
-                        .push_bind(after.key)
-                        .push(" OR t.id < ")
-                        .push_bind(after.id)
-                        .push(")");
-                }
-                Order::Created => {
-                    q.push(" AND t.id < ").push_bind(after.id);
-                }
-                Order::Priority => {}
-            }
-        }
-        // Literals, not parameters: SQLite plans a bound LIMIT with its value and so
-        // re-prepares the statement every time one is bound, which costs more than the query.
-        q.push(order_by)
-            .push(format_args!(" LIMIT {limit} OFFSET {offset}) page"))
-            .push(
-                " CROSS JOIN tickets t ON t.id = page.id
+        q.push(order_by).push(") FROM (");
+        page_ids(&mut q, actor, filter, limit, offset);
+        q.push(") page").push(
+            " CROSS JOIN tickets t ON t.id = page.id
                  CROSS JOIN categories c ON c.id = t.category_id
                  CROSS JOIN users u ON u.id = t.client_id
                  LEFT JOIN users a ON a.id = t.assignee_id",
-            );
+        );
         let items: String = q.build_query_scalar().fetch_one(&self.db).await?;
         let items: Vec<TicketSummary> =
             serde_json::from_str(&items).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;

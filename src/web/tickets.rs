@@ -18,9 +18,9 @@ use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
-    AssigneeFilter, Catalog, Category, CategoryRef, CoreError, Cursor, Field, FieldError,
-    ListFilter, NewTicket, Order, Priority, Problem, Status, TicketKey, TicketSummary,
-    TicketUpdate, UserRef,
+    AssigneeFilter, Catalog, Category, CategoryRef, CoreError, Cursor, Exactness, Field,
+    FieldError, ListFilter, NewTicket, Order, Priority, Problem, Status, StatusCounts, TicketKey,
+    TicketSummary, TicketUpdate, UserRef,
 };
 use crate::words;
 
@@ -95,7 +95,12 @@ struct ListQuery {
     q: Option<String>,
     sort: Option<String>,
     page: Option<String>,
+    /// Keyset paging: the next page after this row, the previous page before it, or the
+    /// last page; `pos` is the position of the page's first row, carried by the links.
     after: Option<String>,
+    before: Option<String>,
+    last: Option<String>,
+    pos: Option<String>,
 }
 
 struct Tab {
@@ -119,9 +124,53 @@ struct ListPage {
     q: ListQuery,
     rows: Vec<TicketSummary>,
     total: String,
-    page: i64,
-    pages: i64,
+    pager: Pager,
+}
+
+/// Where a page of a list sits and the links to its neighbours.
+#[derive(Default)]
+struct Pager {
+    /// "26–50 of 20,004 tickets" (or the total alone where the position is not known).
+    position: String,
+    /// "Page 2 of 801", where both are known.
+    page_of: Option<String>,
+    first: Option<String>,
+    prev: Option<String>,
     next: Option<String>,
+    last: Option<String>,
+}
+
+/// The page a list request asks for.
+enum Wanted {
+    First,
+    /// A page number (offset paging; in the queue, a jump).
+    Number(i64),
+    After(Cursor, Option<i64>),
+    Before(Cursor, Option<i64>),
+    Last,
+}
+
+impl Wanted {
+    fn of(q: &ListQuery) -> Self {
+        let pos = q
+            .pos
+            .as_deref()
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| (1..=1_000_000_000).contains(p));
+        let cursor = |c: &Option<String>| c.as_deref().and_then(Cursor::parse);
+        if let Some(c) = cursor(&q.before) {
+            Wanted::Before(c, pos)
+        } else if let Some(c) = cursor(&q.after) {
+            Wanted::After(c, pos)
+        } else if q.last.is_some() {
+            Wanted::Last
+        } else {
+            match q.page.as_deref().and_then(|p| p.parse::<i64>().ok()) {
+                Some(n) if n > 1 => Wanted::Number(n.min(1_000_000)),
+                _ => Wanted::First,
+            }
+        }
+    }
 }
 
 impl ListPage {
@@ -189,6 +238,227 @@ impl ListPage {
     }
 }
 
+/// "20,004 tickets", "1 ticket", "200+ tickets".
+fn total_label(counts: &StatusCounts, total: i64) -> String {
+    format!(
+        "{} {}",
+        counts.label(total),
+        if total == 1 { "ticket" } else { "tickets" }
+    )
+}
+
+/// Where the page shown starts and what its links carry, before they are made into URLs
+/// (they need the page's own filters).
+struct Place {
+    /// The 1-based position of the page's first row, if known.
+    start: Option<i64>,
+    /// The whole list's size, if known exactly.
+    exact_total: Option<i64>,
+    first_page: bool,
+    last_page: bool,
+    /// Keyset links (the queue) or page numbers (search results, a customer's tickets).
+    keyset: Option<(Cursor, Cursor)>,
+    total: String,
+}
+
+impl Pager {
+    fn from_place(place: Place, page: &ListPage) -> Self {
+        let Place {
+            start,
+            exact_total,
+            first_page,
+            last_page,
+            keyset,
+            total,
+        } = place;
+        let rows = page.rows.len() as i64;
+        let position = match start {
+            // One page: its size says it all.
+            _ if first_page && last_page => total,
+            Some(start) if rows > 0 => format!(
+                "{}–{} of {total}",
+                words::grouped(start),
+                words::grouped(start + rows - 1)
+            ),
+            _ => total,
+        };
+        let page_number = start.map(|s| (s - 1) / PER_PAGE + 1);
+        let pages = exact_total.map(|t| ((t + PER_PAGE - 1) / PER_PAGE).max(1));
+        let page_of = match (page_number, pages) {
+            (Some(n), Some(of)) if of > 1 => Some(format!(
+                "Page {} of {}",
+                words::grouped(n),
+                words::grouped(of)
+            )),
+            _ => None,
+        };
+        let pos = |p: Option<i64>| p.map(|p| format!("&pos={}", p.max(1))).unwrap_or_default();
+        let (prev, next, last) = match keyset {
+            Some((top, bottom)) => (
+                page.link(&format!("before={top}{}", pos(start.map(|s| s - PER_PAGE)))),
+                page.link(&format!("after={bottom}{}", pos(start.map(|s| s + rows)))),
+                page.link("last=1"),
+            ),
+            None => {
+                let n = page_number.unwrap_or(1);
+                (
+                    if n == 2 {
+                        page.link("")
+                    } else {
+                        page.link(&format!("page={}", n - 1))
+                    },
+                    page.link(&format!("page={}", n + 1)),
+                    page.link(&format!("page={}", pages.unwrap_or(1))),
+                )
+            }
+        };
+        Pager {
+            position,
+            page_of,
+            first: (!first_page).then(|| page.link("")),
+            prev: (!first_page).then_some(prev),
+            next: (!last_page).then_some(next),
+            last: (!last_page).then_some(last),
+        }
+    }
+}
+
+/// Reads the page of the list that `q` asks for, with the status counts and its place.
+///
+/// The staff queue pages by keyset (Previous and Next carry the cursor of the row beside
+/// them, Last reads the list from its end), so every link costs the same however deep;
+/// the position travels in the links (`pos`), since counting the rows before a cursor
+/// would cost the depth. A page number in the address (`?page=50`) is a jump by offset,
+/// read from whichever end of the list is nearer. Search results and a customer's own
+/// tickets are few (at most 200 candidates, one customer's tickets) and page by number.
+async fn page_of_list(
+    core: &crate::tickets::Core,
+    user: &crate::tickets::Actor,
+    filter: &mut ListFilter,
+    q: &ListQuery,
+) -> WebResult<(crate::tickets::Page<TicketSummary>, StatusCounts, Place)> {
+    let searching = filter
+        .search
+        .as_deref()
+        .and_then(crate::tickets::fts_query)
+        .is_some();
+    let keyset = user.is_staff() && !searching;
+    let wanted = Wanted::of(q);
+    if !keyset {
+        let n = match wanted {
+            Wanted::Number(n) => n,
+            _ => 1,
+        };
+        filter.offset = (n - 1) * PER_PAGE;
+        let (mut result, mut counts) = core.list_with_counts(user, filter).await?;
+        let mut n = n;
+        if n > result.pages() {
+            // Beyond the end: the last page.
+            n = result.pages();
+            filter.offset = (n - 1) * PER_PAGE;
+            (result, counts) = core.list_with_counts(user, filter).await?;
+        }
+        let (total, pages) = (result.total, result.pages());
+        let start = filter.offset + 1;
+        let place = Place {
+            start: Some(start),
+            exact_total: Some(total),
+            first_page: n == 1,
+            last_page: n >= pages,
+            keyset: None,
+            total: total_label(&counts, total),
+        };
+        return Ok((result, counts, place));
+    }
+
+    // The counts first: they give the total, which places a jump or the last page.
+    let counts = core.list_counts(user, filter).await?;
+    let total = counts.sum_or_total(&filter.statuses);
+    let exact = matches!(counts.1, Exactness::Exact)
+        || matches!(counts.1, Exactness::CappedAt(cap) if total <= cap);
+    let exact_total = exact.then_some(total);
+    let mut start: Option<i64> = Some(1);
+    let mut ends_list = false;
+    match wanted {
+        Wanted::First => {}
+        Wanted::Number(n) => {
+            let skip = (n - 1) * PER_PAGE;
+            match exact_total {
+                Some(total) if skip >= total => {
+                    // Beyond the end: the last page.
+                    let rows = (total - 1).rem_euclid(PER_PAGE) + 1;
+                    filter.from_end = true;
+                    filter.limit = rows;
+                    start = Some((total - rows + 1).max(1));
+                    ends_list = true;
+                }
+                Some(total) if skip > total / 2 => {
+                    let rows = PER_PAGE.min(total - skip);
+                    filter.from_end = true;
+                    filter.offset = total - skip - rows;
+                    filter.limit = rows;
+                    start = Some(skip + 1);
+                }
+                _ => {
+                    filter.offset = skip;
+                    start = Some(skip + 1);
+                }
+            }
+        }
+        Wanted::After(cursor, pos) => {
+            filter.after = Some(cursor);
+            start = pos;
+        }
+        Wanted::Before(cursor, pos) => {
+            filter.before = Some(cursor);
+            start = pos;
+        }
+        Wanted::Last => {
+            filter.from_end = true;
+            ends_list = true;
+            match exact_total {
+                Some(total) if total > 0 => {
+                    let rows = (total - 1).rem_euclid(PER_PAGE) + 1;
+                    filter.limit = rows;
+                    start = Some(total - rows + 1);
+                }
+                _ => start = None,
+            }
+        }
+    }
+    let mut result = core.list_page_with_total(user, filter, total).await?;
+    if filter.before.is_some() && (result.items.len() as i64) < PER_PAGE {
+        // Back at the top (the list moved since the link was made): the first page.
+        filter.before = None;
+        result = core.list_page_with_total(user, filter, total).await?;
+        start = Some(1);
+    }
+    if let (Some(s), Some(total)) = (start, exact_total) {
+        start = Some(s.clamp(1, total.max(1)));
+    }
+    let rows = result.items.len() as i64;
+    let first_page = rows == 0 || start == Some(1);
+    let last_page = ends_list
+        || rows < PER_PAGE
+        || matches!((start, exact_total), (Some(s), Some(t)) if s + rows > t);
+    let keyset = match (result.items.first(), result.items.last()) {
+        (Some(top), Some(bottom)) => Some((
+            Cursor::of(filter.order, top),
+            Cursor::of(filter.order, bottom),
+        )),
+        _ => None,
+    };
+    let place = Place {
+        start,
+        exact_total,
+        first_page,
+        last_page,
+        keyset,
+        total: total_label(&counts, total),
+    };
+    Ok((result, counts, place))
+}
+
 fn parse_sort(q: &ListQuery) -> Order {
     match q.sort.as_deref() {
         Some("created") => Order::Created,
@@ -218,15 +488,8 @@ async fn list(
     }
     let id = |text: &Option<String>| text.as_deref().and_then(|c| c.parse::<i64>().ok());
     let status = q.status.as_deref().and_then(Status::parse);
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, 100_000);
-    let after = q.after.as_deref().and_then(Cursor::parse);
     let order = parse_sort(&q);
-    let filter = ListFilter {
+    let mut filter = ListFilter {
         statuses: status.into_iter().collect(),
         category_id: id(&q.category),
         priority: q.priority.as_deref().and_then(Priority::parse),
@@ -239,16 +502,10 @@ async fn list(
         tag_id: if staff { id(&q.tag) } else { None },
         search: q.q.clone(),
         order,
-        after: after.filter(|_| order != Order::Priority),
-        offset: if after.is_some() {
-            0
-        } else {
-            (page - 1) * PER_PAGE
-        },
         limit: PER_PAGE,
         ..ListFilter::default()
     };
-    let (result, counts) = core.list_with_counts(&user, &filter).await?;
+    let (result, counts, place) = page_of_list(core, &user, &mut filter, &q).await?;
     let mut tabs = vec![Tab {
         label: "All",
         value: "",
@@ -261,19 +518,6 @@ async fn list(
         count: counts.label(counts.get(s)),
         current: status == Some(s),
     }));
-    let full = result.items.len() as i64 == PER_PAGE;
-    let next = result
-        .items
-        .last()
-        .filter(|_| full && order != Order::Priority)
-        .map(|t| {
-            let key = if order == Order::Created {
-                t.created_at
-            } else {
-                t.updated_at
-            };
-            Cursor { key, id: t.id }.to_string()
-        });
     let catalog = core.catalog(v.catalog_version).await?;
     let layout = v.layout(if staff { "Ticket queue" } else { "My tickets" });
     let list_page = ListPage {
@@ -283,20 +527,14 @@ async fn list(
         catalog,
         priorities: Priority::ALL,
         statuses: Status::ALL,
-        total: format!(
-            "{} {}",
-            counts.label(result.total),
-            if result.total == 1 {
-                "ticket"
-            } else {
-                "tickets"
-            }
-        ),
-        page: result.page(),
-        pages: result.pages(),
-        next,
+        total: total_label(&counts, result.total),
+        pager: Pager::default(),
         rows: result.items,
         q,
+    };
+    let list_page = ListPage {
+        pager: Pager::from_place(place, &list_page),
+        ..list_page
     };
     v.page(StatusCode::OK, list_page)
 }

@@ -14,12 +14,12 @@ use helpdesk::tickets::SEARCH_HITS_MAX;
 
 use crate::{TestApp, location, new_ticket, select};
 
-/// The href of the queue's "Older tickets" link, if the page has one.
+/// The href of the queue's "Next" link, if the page has one.
 fn older_link(html: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(html);
     let older = scraper::Selector::parse("a[rel=next]").unwrap();
     doc.select(&older)
-        .find(|a| a.text().collect::<String>() == "Older tickets")
+        .find(|a| a.text().collect::<String>() == "Next")
         .and_then(|a| a.value().attr("href"))
         .map(str::to_owned)
 }
@@ -651,8 +651,20 @@ async fn pickers_follow_changes_made_anywhere() {
     assert!(select(&html, "#category option").contains(&"Money".to_string()));
 }
 
-/// "Older tickets" pages by a cursor (keyset): every ticket exactly once, in order, even
-/// when many share the same last-activity time, with and without filters.
+/// The href of the pagination link named `text`, if the page has one.
+fn page_link(html: &str, text: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let links = scraper::Selector::parse(".pagination a").unwrap();
+    doc.select(&links)
+        .find(|a| a.text().collect::<String>() == text)
+        .and_then(|a| a.value().attr("href"))
+        .map(str::to_owned)
+}
+
+/// The queue pages by a cursor (keyset) in every sort order, forwards with Next and
+/// backwards from Last with Previous: every ticket exactly once, in order, even when many
+/// share the same last-activity time, with and without filters; each page says where it
+/// is, and a page number in the address jumps there.
 #[tokio::test]
 async fn keyset_pages_visit_every_ticket_once_in_order() {
     let app = TestApp::spawn().await;
@@ -667,40 +679,104 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
             app.ticket(&customer, &format!("{who}{i} {word}")).await;
         }
     }
-    // Ties: groups of ten tickets share one activity time.
-    sqlx::query("UPDATE tickets SET updated_at = 1000 + (id / 10), assignee_id = CASE WHEN id % 3 = 0 THEN ? END")
-        .bind(agent.id)
-        .execute(&app.rw)
-        .await
-        .unwrap();
-    for (filter, sql) in [
-        ("", ""),
-        ("?assignee=me", " AND assignee_id IS NOT NULL"),
-        ("?status=open", " AND status = 'open'"),
-        // Search results page in the same order, from the same cursor.
-        ("?q=even", " AND title LIKE '%even'"),
-        (
-            "?q=odd&assignee=me",
-            " AND title LIKE '%odd' AND assignee_id IS NOT NULL",
-        ),
+    // Ties: groups of ten tickets share one activity time; priorities and assignees vary.
+    sqlx::query(
+        "UPDATE tickets SET updated_at = 1000 + (id / 10),
+                assignee_id = CASE WHEN id % 3 = 0 THEN ? END,
+                priority = CASE id % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'medium'
+                                       WHEN 2 THEN 'high' ELSE 'urgent' END",
+    )
+    .bind(agent.id)
+    .execute(&app.rw)
+    .await
+    .unwrap();
+    let rank =
+        "CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
+    for (sort, order) in [
+        ("activity", "updated_at DESC, id DESC".to_owned()),
+        ("created", "id DESC".to_owned()),
+        ("priority", format!("{rank} DESC, updated_at DESC, id DESC")),
     ] {
-        let want: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(number AS TEXT) FROM tickets WHERE 1 {sql} ORDER BY updated_at DESC, id DESC"
-        )))
-        .fetch_all(&app.core.db)
-        .await
-        .unwrap();
-        let mut seen = Vec::new();
-        let mut path = format!("/tickets{filter}");
-        for _ in 0..10 {
-            let (_, html) = c.text(&path).await;
-            seen.extend(numbers(&html));
-            let Some(next) = older_link(&html) else {
-                break;
-            };
-            path = next;
+        for (filter, sql) in [
+            ("", ""),
+            ("&assignee=me", " AND assignee_id IS NOT NULL"),
+            ("&status=open", " AND status = 'open'"),
+            ("&priority=high", " AND priority = 'high'"),
+            // Search results page in the same order.
+            ("&q=even", " AND title LIKE '%even'"),
+            (
+                "&q=odd&assignee=me",
+                " AND title LIKE '%odd' AND assignee_id IS NOT NULL",
+            ),
+        ] {
+            let want: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT CAST(number AS TEXT) FROM tickets WHERE 1 {sql} ORDER BY {order}"
+            )))
+            .fetch_all(&app.core.db)
+            .await
+            .unwrap();
+            let list = format!("/tickets?sort={sort}{filter}");
+            let total = want.len();
+
+            // Forwards, each page saying where it is.
+            let mut seen = Vec::new();
+            let mut path = list.clone();
+            let mut pages = 0;
+            loop {
+                let (_, html) = c.text(&path).await;
+                let rows = numbers(&html);
+                let position = select(&html, ".pagination .position");
+                if total > 25 {
+                    let shown = format!(
+                        "{}–{} of {total} tickets",
+                        seen.len() + 1,
+                        seen.len() + rows.len()
+                    );
+                    assert_eq!(position, [shown], "{path}");
+                    assert_eq!(
+                        page_link(&html, "First").is_some(),
+                        pages > 0,
+                        "First on {path}"
+                    );
+                }
+                seen.extend(rows);
+                pages += 1;
+                assert!(pages <= 10, "{list} does not end");
+                match page_link(&html, "Next") {
+                    Some(next) => path = next,
+                    None => break,
+                }
+            }
+            assert_eq!(seen, want, "forwards through {list}");
+
+            // Backwards from the last page.
+            let (_, first) = c.text(&list).await;
+            let mut back: Vec<Vec<String>> = Vec::new();
+            if let Some(last) = page_link(&first, "Last") {
+                let mut path = last;
+                loop {
+                    let (_, html) = c.text(&path).await;
+                    back.push(numbers(&html));
+                    assert!(back.len() <= 10, "{list} backwards does not end");
+                    match page_link(&html, "Previous") {
+                        Some(prev) => path = prev,
+                        None => break,
+                    }
+                }
+            } else {
+                back.push(numbers(&first));
+            }
+            let back: Vec<String> = back.into_iter().rev().flatten().collect();
+            assert_eq!(back, want, "backwards through {list}");
+
+            // A page number jumps (near the start and near the end).
+            for page in [2_usize, 3] {
+                let (_, html) = c.text(&format!("{list}&page={page}")).await;
+                let from = ((page - 1) * 25).min(total.saturating_sub(1) / 25 * 25);
+                let expected: Vec<String> = want.iter().skip(from).take(25).cloned().collect();
+                assert_eq!(numbers(&html), expected, "{list}&page={page}");
+            }
         }
-        assert_eq!(seen, want, "pages of /tickets{filter}");
     }
 }
 
