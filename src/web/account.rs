@@ -7,6 +7,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::draft::{Draft, DraftOf};
 use super::{ClientAddr, CsrfForm, Layout, Visitor, WebForm, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
@@ -436,6 +437,8 @@ struct LoginPage {
     mail_on: bool,
     /// No admin yet: say where the setup link is.
     first_run: bool,
+    /// The text of a form sent after the session ended, carried through the login.
+    draft: Draft,
 }
 
 #[derive(Deserialize)]
@@ -450,6 +453,8 @@ struct LoginForm {
     email: String,
     password: String,
     next: Option<String>,
+    #[serde(flatten)]
+    draft: Draft,
 }
 
 async fn login_page(
@@ -471,8 +476,30 @@ async fn login_page(
             error: None,
             mail_on: state.core.mail.is_some(),
             first_run: !users::admin_exists(state.db()).await?,
+            draft: Draft::default(),
         },
     )
+}
+
+/// The login page for a form sent after its session ended: it keeps the form's text and
+/// brings the form back, filled in, once logged in (see [`super::draft`]).
+pub(super) async fn login_to_continue(
+    state: &AppState,
+    v: Visitor,
+    next: &str,
+    draft: Draft,
+) -> WebResult<Response> {
+    let layout = v.layout("Log in");
+    let page = LoginPage {
+        layout,
+        email: String::new(),
+        next: safe_next(Some(next)),
+        error: None,
+        mail_on: state.core.mail.is_some(),
+        first_run: false,
+        draft,
+    };
+    v.page(StatusCode::UNAUTHORIZED, page)
 }
 
 async fn login(
@@ -493,6 +520,7 @@ async fn login(
             error: Some(message),
             mail_on: state.core.mail.is_some(),
             first_run: false,
+            draft: form.draft.clone(),
         };
         v.page(status, page)
     };
@@ -519,11 +547,28 @@ async fn login(
             "Email or password is incorrect.".into(),
         ),
         login::Outcome::LoggedIn {
-            session, device, ..
+            actor,
+            session,
+            device,
         } => {
             v.start_session(session);
             v.trust_device(device);
-            Ok(v.redirect(&next, None))
+            match form.draft.of() {
+                // The interrupted form again, filled in, in the new session.
+                Some(of) => {
+                    v.flash = Some(form.draft.notice());
+                    match (of, next.strip_prefix("/tickets/").map(str::parse::<i64>)) {
+                        (DraftOf::Reply, Some(Ok(number))) => {
+                            super::ticket::reply_draft(&state, v, &actor, number, &form.draft).await
+                        }
+                        (DraftOf::Ticket, _) => {
+                            super::tickets::ticket_draft(&state, v, &form.draft).await
+                        }
+                        _ => Ok(v.redirect(&next, None)),
+                    }
+                }
+                None => Ok(v.redirect(&next, None)),
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 pub mod assets;
+mod draft;
 mod replies;
 mod ticket;
 mod tickets;

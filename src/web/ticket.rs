@@ -132,12 +132,31 @@ impl ShowPage {
             .is_some_and(|u| u.id == m.author.id);
         m.seen_at.is_none() && !m.internal && !mine
     }
+    /// Long threads show their first message and the latest ones; the messages between
+    /// are folded into a `<details>` (no script needed). The range of the folded ones,
+    /// empty for a short thread; a message new to the reader is never folded.
+    fn folded(&self) -> (usize, usize) {
+        let n = self.t.messages.len();
+        if n <= FOLD_OVER {
+            return (0, 0);
+        }
+        let mut end = n - SHOWN_LAST;
+        if let Some(first_new) = self.t.messages.iter().position(|m| self.is_new(m)) {
+            end = end.min(first_new);
+        }
+        if end < 3 { (0, 0) } else { (1, end) }
+    }
     /// Customers cannot write to a closed or cancelled ticket; staff always can.
     fn can_reply(&self) -> bool {
         self.layout.user.as_ref().is_some_and(Actor::is_staff)
             || !matches!(self.t.status, Status::Closed | Status::Cancelled)
     }
 }
+
+/// Threads longer than this fold their middle (see `ShowPage::folded`)...
+const FOLD_OVER: usize = 10;
+/// ...and keep this many latest messages in view.
+const SHOWN_LAST: usize = 5;
 
 fn ticket_path(number: i64) -> String {
     format!("/tickets/{number}")
@@ -341,6 +360,22 @@ async fn show(
     render(&state, v, &user, number, true, StatusCode::OK, extras).await
 }
 
+/// The ticket page with a reply carried through a login (see [`super::draft`]).
+pub(super) async fn reply_draft(
+    state: &AppState,
+    v: Visitor,
+    user: &Actor,
+    number: i64,
+    draft: &super::draft::Draft,
+) -> WebResult<Response> {
+    let extras = Extras {
+        message: draft.draft_message.clone(),
+        internal: user.is_staff() && draft.draft_internal == "on",
+        ..Extras::default()
+    };
+    render(state, v, user, number, false, StatusCode::OK, extras).await
+}
+
 async fn reply(
     State(state): State<AppState>,
     v: Visitor,
@@ -348,8 +383,11 @@ async fn reply(
     multipart: Multipart,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
     let mut form = read_form(multipart).await.map_err(upload_error)?;
+    let Some(user) = v.user.clone() else {
+        let draft = super::draft::Draft::reply(&form);
+        return super::account::login_to_continue(&state, v, &ticket_path(number), draft).await;
+    };
     v.check_csrf(form.text("csrf").unwrap_or_default())?;
     let body = form.text("message").unwrap_or_default().to_owned();
     let internal = form.text("internal") == Some("on");

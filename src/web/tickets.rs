@@ -686,6 +686,29 @@ async fn new_page(State(state): State<AppState>, v: Visitor) -> WebResult<Respon
     v.page(StatusCode::OK, page)
 }
 
+/// The new-ticket form with a ticket carried through a login (see [`super::draft`]).
+pub(super) async fn ticket_draft(
+    state: &AppState,
+    v: Visitor,
+    draft: &super::draft::Draft,
+) -> WebResult<Response> {
+    let categories = active_categories(state, &v).await?;
+    let layout = v.layout("New ticket");
+    let page = NewPage {
+        layout,
+        categories,
+        priorities: Priority::ALL,
+        title: draft.draft_title.clone(),
+        category: draft.draft_category.clone(),
+        priority: draft.draft_priority.clone(),
+        description: draft.draft_description.clone(),
+        tags: draft.draft_tags.clone(),
+        errors: FormErrors::default(),
+        general: None,
+    };
+    v.page(StatusCode::OK, page)
+}
+
 async fn active_categories(state: &AppState, v: &Visitor) -> WebResult<Vec<Category>> {
     let catalog = state.core.catalog(v.catalog_version).await?;
     Ok(catalog
@@ -701,8 +724,11 @@ async fn create(
     v: Visitor,
     multipart: Multipart,
 ) -> WebResult<Response> {
-    let user = v.require("/tickets/new")?;
     let mut form = read_form(multipart).await.map_err(upload_error)?;
+    let Some(user) = v.user.clone() else {
+        let draft = super::draft::Draft::ticket(&form);
+        return super::account::login_to_continue(&state, v, "/tickets/new", draft).await;
+    };
     v.check_csrf(form.text("csrf").unwrap_or_default())?;
     let text = |name: &str| form.text(name).unwrap_or_default().to_owned();
     let (title, category, priority, description, tags) = (

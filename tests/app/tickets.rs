@@ -554,3 +554,212 @@ async fn pages_need_a_login_and_bad_paths_are_404() {
             .contains("immutable")
     );
 }
+
+/// The hidden fields of the first form on a page, as (name, value).
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let hidden = scraper::Selector::parse("form input[type=hidden]").unwrap();
+    doc.select(&hidden)
+        .filter_map(|input| {
+            let name = input.value().attr("name")?;
+            Some((name.to_owned(), input.value().attr("value")?.to_owned()))
+        })
+        .collect()
+}
+
+/// Logs in again from a login page that carries a draft, as its form would.
+async fn log_in_again(c: &crate::Client, login_page: &str, email: &str) -> (StatusCode, String) {
+    let fields = hidden_fields(login_page);
+    let mut form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.push(("email", email));
+    form.push(("password", crate::PASSWORD));
+    let response = c.post_raw("/login", &form).await;
+    let status = response.status();
+    (status, response.text().await.unwrap())
+}
+
+/// After the session ended (here: logged out in another tab, which also renews the form
+/// token), "Send" and "Create ticket" lead to the login page with the text kept, and
+/// after logging in the form comes back filled in; nothing is saved until it is sent.
+#[tokio::test]
+async fn text_typed_before_the_session_ended_survives_the_login() {
+    let app = TestApp::spawn().await;
+    let (c, ann) = app.logged_in("ann@example.com", Role::Customer).await;
+    let number = app.ticket(&ann, "Printer jam").await;
+    let old_token = c.csrf().await;
+    assert_eq!(c.post("/logout", &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_ne!(
+        c.csrf().await,
+        old_token,
+        "logging out renews the form token"
+    );
+
+    // The old tab sends its reply, with its old token and a file.
+    let text = "Line one of my reply,\nline two <b>kept</b> & \"quoted\".";
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", old_token.clone())
+        .text("message", text)
+        .part(
+            "attachments",
+            reqwest::multipart::Part::bytes(b"log".to_vec()).file_name("trace.log"),
+        );
+    let response = c
+        .http
+        .post(app.url(&format!("/tickets/{number}/reply")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let login_page = response.text().await.unwrap();
+    assert!(login_page.contains("Your session has ended"));
+    assert!(login_page.contains("attach your files again"));
+    let fields = hidden_fields(&login_page);
+    assert!(
+        fields.contains(&("draft_message".into(), text.into())),
+        "{fields:?}"
+    );
+    assert!(fields.contains(&("next".into(), format!("/tickets/{number}"))));
+    let messages = "SELECT count(*) FROM messages";
+    assert_eq!(
+        app.count(messages).await,
+        1,
+        "nothing saved without a session"
+    );
+
+    let (status, page) = log_in_again(&c, &login_page, "ann@example.com").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select(&page, "textarea#message"), [text]);
+    assert!(page.contains("You are logged in again"));
+    assert!(
+        page.contains("trace.log"),
+        "the files to attach again are named"
+    );
+    assert_eq!(app.count(messages).await, 1, "shown again, not sent");
+    let sent = c
+        .post_multipart(
+            &format!("/tickets/{number}/reply"),
+            &[("message", text)],
+            &[],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count(messages).await, 2);
+
+    // The same for a new ticket.
+    assert_eq!(c.post("/logout", &[]).await.status(), StatusCode::SEE_OTHER);
+    let response = c
+        .post_multipart(
+            "/tickets/new",
+            &ticket_fields("Scanner", "It hums.\nLoudly."),
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let login_page = response.text().await.unwrap();
+    let tickets = "SELECT count(*) FROM tickets";
+    assert_eq!(app.count(tickets).await, 1);
+    // A wrong password keeps the draft too.
+    let fields = hidden_fields(&login_page);
+    let mut wrong: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    wrong.push(("email", "ann@example.com"));
+    wrong.push(("password", "not the password"));
+    let refused = c.post_raw("/login", &wrong).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let login_page = refused.text().await.unwrap();
+    assert_eq!(hidden_fields(&login_page).len(), fields.len());
+
+    let (status, page) = log_in_again(&c, &login_page, "ann@example.com").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = scraper::Html::parse_document(&page);
+    let value = |selector: &str| {
+        let s = scraper::Selector::parse(selector).unwrap();
+        doc.select(&s)
+            .next()
+            .and_then(|e| e.value().attr("value"))
+            .map(str::to_owned)
+    };
+    assert_eq!(value("input#title").as_deref(), Some("Scanner"));
+    assert_eq!(select(&page, "textarea#description"), ["It hums.\nLoudly."]);
+    assert_eq!(
+        value("select#category option[selected]").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        value("select#priority option[selected]").as_deref(),
+        Some("high")
+    );
+    assert_eq!(app.count(tickets).await, 1, "shown again, not created");
+}
+
+/// A long thread folds its middle (without script: a `<details>`), keeping the first
+/// message, the latest ones, anything new to the reader and the reply form in view.
+#[tokio::test]
+async fn a_long_thread_folds_its_older_messages() {
+    let app = TestApp::spawn().await;
+    let (c, ann) = app.logged_in("ann@example.com", Role::Customer).await;
+    let agent = app.user("agent@example.com", Role::Agent).await;
+    let number = app.ticket(&ann, "Long story").await;
+    for i in 1..30 {
+        let author = if i % 2 == 0 { &ann } else { &agent };
+        app.core
+            .add_message(
+                author,
+                &TicketKey::Number(number),
+                NewMessage {
+                    body: format!("Message {i}"),
+                    ..NewMessage::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let path = format!("/tickets/{number}");
+    // The first view marks the staff replies seen; then nothing is new.
+    c.text(&path).await;
+    let (_, html) = c.text(&path).await;
+    assert_eq!(
+        select(&html, ".folded summary"),
+        ["Show 24 earlier messages"]
+    );
+    let shown = |html: &str| select(html, ".thread > ol.messages > li.message .body");
+    let bodies: Vec<String> = shown(&html);
+    assert_eq!(
+        bodies,
+        [
+            "Something is wrong.",
+            "Message 25",
+            "Message 26",
+            "Message 27",
+            "Message 28",
+            "Message 29"
+        ]
+        .map(String::from),
+        "the first message and the latest five outside the fold"
+    );
+    assert_eq!(select(&html, ".folded li.message").len(), 24);
+    assert_eq!(select(&html, ".skip-to-reply a"), ["Go to the reply form"]);
+
+    // A reply the reader has not seen yet is never folded away.
+    sqlx::query("UPDATE messages SET seen_at = NULL WHERE body = 'Message 11'")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let (_, html) = c.text(&path).await;
+    assert_eq!(
+        select(&html, ".folded summary"),
+        ["Show 10 earlier messages"]
+    );
+    assert!(shown(&html).contains(&"Message 11".to_owned()));
+
+    // A short thread folds nothing.
+    let short = app.ticket(&ann, "Short story").await;
+    let (_, html) = c.text(&format!("/tickets/{short}")).await;
+    assert!(select(&html, ".folded").is_empty());
+}
