@@ -488,3 +488,79 @@ async fn a_long_unbroken_word_does_not_widen_the_page() {
         }
     }
 }
+
+/// On a phone the queue is a list of cards: no sideways scrolling, the first tickets on
+/// the first screen with each field named, the filters after the list (a link at the top
+/// goes there) and targets large enough for a thumb.
+#[tokio::test]
+async fn the_queue_on_a_phone_is_a_list_a_thumb_can_use() {
+    let Some(b) = launch().await else { return };
+    let app = TestApp::spawn().await;
+    let customer = app
+        .user("carla@example.com", helpdesk::tickets::Role::Customer)
+        .await;
+    for i in 0..12 {
+        app.ticket(&customer, &format!("Phone ticket {i}")).await;
+    }
+    app.user("agent@example.com", helpdesk::tickets::Role::Agent)
+        .await;
+    b.client.goto(&app.url("/login")).await.unwrap();
+    b.fill("#email", "agent@example.com").await;
+    b.fill("#password", crate::PASSWORD).await;
+    b.click("form[action='/login'] button[type=submit]").await;
+    b.wait_path("/tickets").await;
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.client.goto(&app.url("/tickets")).await.unwrap();
+    let facts = b
+        .client
+        .execute(
+            r#"const titles = document.querySelectorAll("table.tickets td.title a");
+               const first = titles[0].getBoundingClientRect();
+               const third = titles[2].getBoundingClientRect();
+               const box = document.querySelector("table.tickets td.select input").getBoundingClientRect();
+               const table = document.querySelector("table.tickets").getBoundingClientRect();
+               const filters = document.querySelector("form.filters").getBoundingClientRect();
+               const label = getComputedStyle(document.querySelector("td[data-label]"), "::before").content;
+               const link = document.querySelector(".phone-only a");
+               return [document.documentElement.scrollWidth <= window.innerWidth,
+                       third.bottom < window.innerHeight, first.height >= 24,
+                       box.width >= 20, filters.top > table.bottom, label,
+                       getComputedStyle(link.parentElement).display !== "none",
+                       document.querySelector("table.tickets thead").getBoundingClientRect().height];"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        facts,
+        json!([true, true, true, true, true, "\"Category: \"", true, 0]),
+        "[no sideways scroll, three tickets on the first screen, a link tall enough, \
+         checkbox big enough, filters after the list, fields named, the link to the filters, \
+         no table header]"
+    );
+    // The link at the top leads to the filters.
+    b.click(".phone-only a").await;
+    let at = b
+        .client
+        .execute(
+            "return Math.abs(document.querySelector('form.filters').getBoundingClientRect().top) < 50;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(at, json!(true));
+    // On a desktop the same page is a table with the filters first.
+    b.client.set_window_size(1366, 900).await.unwrap();
+    b.client.goto(&app.url("/tickets")).await.unwrap();
+    let desktop = b
+        .client
+        .execute(
+            r#"return [document.querySelector("form.filters").getBoundingClientRect().top <
+                        document.querySelector("table.tickets").getBoundingClientRect().top,
+                       getComputedStyle(document.querySelector(".phone-only")).display];"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(desktop, json!([true, "none"]));
+}
