@@ -39,6 +39,9 @@ pub async fn start(tx: &mut SqliteConnection, user_id: i64, now: i64) -> sqlx::R
 pub struct Resolved {
     pub actor: Actor,
     pub catalog_version: i64,
+    /// The user's chosen time zone and language (account page), if any.
+    pub time_zone: Option<String>,
+    pub language: Option<String>,
 }
 
 /// The active user behind a session cookie, if the session is live.
@@ -46,7 +49,7 @@ pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
     let hash = sha256_hex(token);
     let now = now_ms();
     let row = sqlx::query!(
-        r#"SELECT u.id, u.public_id, u.email, u.name, u.role,
+        r#"SELECT u.id, u.public_id, u.email, u.name, u.role, u.time_zone, u.language,
                   (SELECT version FROM catalog_version WHERE id = 1) AS "catalog_version!: i64"
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1"#,
@@ -58,6 +61,8 @@ pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
     Ok(row.map(|r| Resolved {
         actor: Actor::from_row(r.id, r.public_id, r.email, r.name, &r.role),
         catalog_version: r.catalog_version,
+        time_zone: r.time_zone,
+        language: r.language,
     }))
 }
 

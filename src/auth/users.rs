@@ -190,6 +190,35 @@ pub async fn password_hash(db: &Db, user_id: i64) -> sqlx::Result<Option<String>
         .await
 }
 
+/// The user's time zone as chosen on the account page (None: UTC).
+pub async fn time_zone(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar!("SELECT time_zone FROM users WHERE id = ?", user_id)
+            .fetch_optional(db)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Sets the user's time zone (an IANA name, checked by the caller; None: UTC).
+pub async fn set_time_zone(w: &Writer, user_id: i64, zone: Option<String>) -> sqlx::Result<()> {
+    let now = now_ms();
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?",
+                zone,
+                now,
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
+}
+
 /// Replaces the password and ends every session of the user.
 pub async fn set_password(w: &Writer, user_id: i64, hash: &str) -> sqlx::Result<()> {
     let now = now_ms();

@@ -26,6 +26,7 @@ pub fn router() -> Routes {
         .route("/account/password", post(change_password))
         .route("/account/tokens", post(create_token))
         .route("/account/notifications", post(save_notifications))
+        .route("/account/time-zone", post(save_time_zone))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/setup", get(setup_page).post(setup))
         .route(
@@ -598,6 +599,9 @@ struct AccountPage {
     mail_on: bool,
     /// (kind, label, mine, on for everyone)
     notifications: Vec<(&'static str, &'static str, bool, bool)>,
+    /// The time zone chosen ("" for UTC) and those offered.
+    time_zone: String,
+    zones: Vec<String>,
 }
 
 struct TokenRow {
@@ -626,10 +630,10 @@ async fn render_account(
         .map(|t| TokenRow {
             id: t.id,
             name: t.name,
-            created: clock::display(t.created_at),
+            created: v.zone.exact(t.created_at),
             last_used: t
                 .last_used_at
-                .map(clock::display)
+                .map(|at| v.zone.exact(at))
                 .unwrap_or_else(|| "never".into()),
         })
         .collect();
@@ -641,6 +645,9 @@ async fn render_account(
         .into_iter()
         .map(|(k, mine, everyone)| (k.as_str(), k.label(), mine, everyone))
         .collect();
+    let time_zone = users::time_zone(state.db(), user_id)
+        .await?
+        .unwrap_or_default();
     let layout = v.layout("Your account");
     v.page(
         status,
@@ -651,8 +658,44 @@ async fn render_account(
             errors,
             mail_on: state.core.mail.is_some(),
             notifications,
+            time_zone,
+            zones: clock::zone_names(),
         },
     )
+}
+
+#[derive(Deserialize)]
+struct TimeZoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// The time zone pages show times in ("" or UTC: UTC).
+async fn save_time_zone(
+    State(state): State<AppState>,
+    v: Visitor,
+    WebForm(f): WebForm<TimeZoneForm>,
+) -> WebResult<Response> {
+    let me = v.require("/account")?;
+    v.check_csrf(&f.csrf)?;
+    let zone = f.time_zone.trim();
+    if !zone.is_empty() && !clock::is_zone(zone) {
+        let errors = one("time_zone", "Choose a time zone from the list.");
+        return render_account(
+            &state,
+            v,
+            me.id,
+            None,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let zone = (!zone.is_empty() && zone != "UTC").then(|| zone.to_owned());
+    users::set_time_zone(state.writer(), me.id, zone).await?;
+    Ok(v.redirect("/account", Some("Your time zone was saved.")))
 }
 
 #[derive(Deserialize)]

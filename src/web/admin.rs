@@ -12,7 +12,6 @@ use super::{CsrfForm, Layout, Visitor, WebForm};
 use crate::AppState;
 use crate::auth::tokens::{self, KeyInfo};
 use crate::auth::users::{self, UserRow};
-use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::notify::{Kind, MailPolicy, NewTicketMails};
@@ -53,10 +52,6 @@ fn admin(v: &Visitor, path: &str) -> WebResult<Actor> {
     }
 }
 
-fn when(ms: &i64) -> String {
-    clock::display(*ms)
-}
-
 // ---- users ----
 
 #[derive(Template)]
@@ -76,9 +71,6 @@ struct UsersPage {
 }
 
 impl UsersPage {
-    fn when(&self, ms: &i64) -> String {
-        when(ms)
-    }
     fn roles(&self) -> [Role; 3] {
         Role::ALL
     }
@@ -435,12 +427,6 @@ struct KeysPage {
     new_key: Option<String>,
 }
 
-impl KeysPage {
-    fn when(&self, ms: &i64) -> String {
-        when(ms)
-    }
-}
-
 async fn render_keys(state: &AppState, v: Visitor, new_key: Option<String>) -> WebResult<Response> {
     let keys = tokens::list_integration_keys(state.db()).await?;
     let layout = v.layout("Integration keys");
@@ -595,12 +581,6 @@ struct MailPage {
     outbox: Vec<crate::mail::outbox::Row>,
 }
 
-impl MailPage {
-    fn when(&self, ms: &i64) -> String {
-        when(ms)
-    }
-}
-
 async fn mail_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
     render_mail(&state, v, None, StatusCode::OK).await
 }
@@ -726,12 +706,6 @@ async fn retry_mail(
 struct TrashPage {
     layout: Layout,
     tickets: Vec<Trashed>,
-}
-
-impl TrashPage {
-    fn when(&self, ms: &i64) -> String {
-        when(ms)
-    }
 }
 
 async fn trash_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {

@@ -80,6 +80,45 @@ pub struct Layout {
     pub csrf: String,
     pub flash: Option<String>,
     pub css: &'static str,
+    /// The reader's time zone (UTC unless chosen on the account page).
+    pub zone: crate::clock::Zone,
+    /// When the page was made, for "3 hours ago".
+    pub now: i64,
+}
+
+impl Layout {
+    /// A time as pages show it: how long ago in words, the exact time in the reader's
+    /// zone on hover, the machine-readable instant in `datetime`.
+    pub fn when(&self, ms: &i64) -> askama::filters::Safe<String> {
+        use crate::clock::Ago;
+        let exact = self.zone.exact(*ms);
+        let plural = |n: i64, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one} ago")
+            } else {
+                format!("{n} {many} ago")
+            }
+        };
+        let words = match crate::clock::ago(*ms, self.now) {
+            Ago::JustNow => "just now".to_owned(),
+            Ago::Minutes(n) => plural(n, "minute", "minutes"),
+            Ago::Hours(n) => plural(n, "hour", "hours"),
+            Ago::Days(1) => "yesterday".to_owned(),
+            Ago::Days(n) => plural(n, "day", "days"),
+            Ago::Long => exact.get(..10).unwrap_or(&exact).to_owned(),
+        };
+        let escape = |text: &str| {
+            askama::filters::escape(text, askama::filters::Html)
+                .map(|t| t.to_string())
+                .unwrap_or_default()
+        };
+        askama::filters::Safe(format!(
+            r#"<time datetime="{}" title="{}">{}</time>"#,
+            crate::clock::iso_seconds(*ms),
+            escape(&exact),
+            escape(&words)
+        ))
+    }
 }
 
 /// The browser behind a request: its user (from the session cookie), its CSRF token and
@@ -90,6 +129,8 @@ pub struct Visitor {
     pub catalog_version: Option<i64>,
     pub csrf: String,
     pub flash: Option<String>,
+    /// The user's time zone, from their account (UTC if none).
+    pub zone: crate::clock::Zone,
     session_token: Option<String>,
     /// The device cookie of a browser that logged in before (see [`crate::auth::login`]).
     device: Option<String>,
@@ -131,6 +172,7 @@ impl FromRequestParts<AppState> for Visitor {
             None => None,
         };
         let catalog_version = session.as_ref().map(|s| s.catalog_version);
+        let zone = crate::clock::Zone::named(session.as_ref().and_then(|s| s.time_zone.as_deref()));
         let user = session.map(|s| s.actor);
         let secure = state.site.secure_cookies;
         let mut jar = CookieJar::new();
@@ -153,6 +195,7 @@ impl FromRequestParts<AppState> for Visitor {
             catalog_version,
             csrf,
             flash,
+            zone,
             session_token,
             device,
             secure,
@@ -209,6 +252,8 @@ impl Visitor {
             csrf: self.csrf.clone(),
             flash: self.flash.clone(),
             css: assets::stylesheet_url(),
+            zone: self.zone.clone(),
+            now: crate::clock::now_ms(),
         }
     }
 

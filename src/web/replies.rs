@@ -11,7 +11,6 @@ use serde::Deserialize;
 use super::tickets::FormErrors;
 use super::{CsrfForm, Layout, Visitor, WebForm};
 use crate::AppState;
-use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::saved_replies::{PLACEHOLDERS, SavedReply};
@@ -47,9 +46,6 @@ struct ListPage {
 }
 
 impl ListPage {
-    fn when(&self, ms: &i64) -> String {
-        clock::display(*ms)
-    }
     fn preview(&self, body: &str) -> String {
         let mut text: String = body.chars().take(120).collect();
         if body.chars().count() > 120 {

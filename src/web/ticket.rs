@@ -15,7 +15,7 @@ use super::tickets::{FormErrors, too_big_errors, upload_error};
 use super::{CsrfForm, Layout, Visitor, WebForm};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
-use crate::clock::{self, now_ms};
+use crate::clock::now_ms;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
@@ -120,9 +120,6 @@ struct ShowPage {
 }
 
 impl ShowPage {
-    fn when(&self, ms: &i64) -> String {
-        clock::display(*ms)
-    }
     /// A message from the other side that was not seen before this visit.
     fn is_new(&self, m: &MessageView) -> bool {
         let mine = self

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::{Layout, Visitor, WebForm, encode_query};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, download_response, read_form};
-use crate::clock;
 use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
@@ -232,9 +231,6 @@ impl ListPage {
     }
     fn is_id(&self, value: &Option<String>, id: &i64) -> bool {
         value.as_deref() == Some(id.to_string().as_str())
-    }
-    fn when(&self, ms: &i64) -> String {
-        clock::display(*ms)
     }
 }
 

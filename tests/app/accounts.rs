@@ -704,3 +704,75 @@ async fn field_errors_are_linked_to_their_fields() {
         assert_eq!(doc.select(&error).count(), 1, "{described}");
     }
 }
+
+/// Times read "3 hours ago", with the exact time in the reader's time zone on hover; the
+/// zone is chosen on the account page (UTC until then) and only real zones are taken.
+#[tokio::test]
+async fn times_are_relative_with_the_exact_time_in_the_users_zone() {
+    let app = TestApp::spawn().await;
+    let (c, ann) = app.logged_in("ann@example.com", Role::Customer).await;
+    let number = app.ticket(&ann, "Clock").await;
+    // 2024-01-15 10:30 UTC, which is 11:30 in Madrid (CET).
+    sqlx::query("UPDATE tickets SET updated_at = 1705314600000")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let time = |html: &str| {
+        let doc = scraper::Html::parse_document(html);
+        let sel = scraper::Selector::parse("table.tickets time").unwrap();
+        let t = doc.select(&sel).next().expect("a time");
+        (
+            t.value().attr("datetime").unwrap().to_owned(),
+            t.value().attr("title").unwrap().to_owned(),
+            t.text().collect::<String>(),
+        )
+    };
+    let (_, html) = c.text("/tickets").await;
+    assert_eq!(
+        time(&html),
+        (
+            "2024-01-15T10:30:00Z".into(),
+            "2024-01-15 10:30 UTC".into(),
+            "2024-01-15".into()
+        ),
+        "long ago: the date, the exact time in UTC on hover"
+    );
+
+    let refused = c
+        .post("/account/time-zone", &[("time_zone", "Mars/Olympus")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert_eq!(
+        select(&page, "#time-zone-error"),
+        ["Choose a time zone from the list."]
+    );
+    let saved = c
+        .post("/account/time-zone", &[("time_zone", "Europe/Madrid")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let (_, html) = c.text("/tickets").await;
+    assert_eq!(time(&html).1, "2024-01-15 11:30 CET");
+    let (_, account) = c.text("/account").await;
+    assert_eq!(
+        select(&account, "#time-zone option[selected]"),
+        ["Europe/Madrid"]
+    );
+
+    // Recent times in words.
+    let three_hours_ago = helpdesk::clock::now_ms() - 3 * 3_600_000 - 60_000;
+    sqlx::query("UPDATE tickets SET updated_at = ?")
+        .bind(three_hours_ago)
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let (_, html) = c.text("/tickets").await;
+    assert_eq!(time(&html).2, "3 hours ago");
+    let (_, html) = c.text(&format!("/tickets/{number}")).await;
+    assert!(select(&html, ".messages time").contains(&"just now".to_owned()));
+
+    // Back to UTC.
+    c.post("/account/time-zone", &[("time_zone", "")]).await;
+    let (_, html) = c.text("/tickets").await;
+    assert!(time(&html).1.ends_with(" UTC"));
+}

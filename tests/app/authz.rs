@@ -230,6 +230,7 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ("POST /account/tokens", User, "name=t"),
     ("POST /account/tokens/{token}/revoke", OwnToken, ""),
     ("POST /account/notifications", User, "kind=staff_reply"),
+    ("POST /account/time-zone", User, "time_zone=Europe/Madrid"),
     ("GET /tickets", User, ""),
     (
         "POST /tickets/bulk",

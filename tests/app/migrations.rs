@@ -71,6 +71,10 @@ const LANDED: &[(&str, &str)] = &[
         "0017_search_indexed_once_per_commit.sql",
         "f39e8bdc5cffe134c991de64a3e69c9bd7a4d1f8effcb71bdec6aec39c1a9ee3",
     ),
+    (
+        "0018_user_preferences.sql",
+        "9aeaf24e654e885b83a15aa710739f997fa1cb38fbad4f139f9959b578317058",
+    ),
 ];
 
 #[test]
