@@ -64,22 +64,184 @@ const TAGS: &[&str] = &[
     "email",
     "security",
 ];
-const SUBJECTS: &[&str] = &[
-    "Cannot log in after password reset",
-    "API returns 401 for a valid token",
-    "Invoice shows the wrong amount",
-    "Webhook deliveries are delayed",
-    "Export to CSV times out",
-    "Feature request: dark mode for the dashboard",
-    "SmartCheck validation fails for some documents",
-    "Charged twice this month",
-    "How do I rotate my API keys?",
-    "Mobile app crashes on start",
-    "SSO login loops back to the sign-in page",
-    "Rate limit reached sooner than documented",
-    "Enrollment photos rejected as blurry",
-    "Need a copy of last year's invoices",
-    "Access logs missing for yesterday",
+/// One kind of ticket, with a thread that fits its title: what the customer writes first,
+/// what support answers, what the customer says back and an internal note.
+struct Story {
+    title: &'static str,
+    /// The category's slug (a seeded one; any active category if it is gone).
+    category: &'static str,
+    problem: &'static str,
+    agent: &'static [&'static str],
+    customer: &'static [&'static str],
+    note: &'static str,
+}
+
+const STORIES: &[Story] = &[
+    Story {
+        title: "Cannot log in after password reset",
+        category: "account",
+        problem: "I reset my password and now the login page says the password is wrong, even with the new one.",
+        agent: &[
+            "Sorry about that. Could you tell me the time of the reset and the browser you use?",
+            "The reset link had been used twice, which locked the account. I unlocked it: please try again.",
+        ],
+        customer: &[
+            "It was around 9:15 this morning, in Firefox.",
+            "I can log in again, thank you!",
+        ],
+        note: "Account was locked by the second use of the reset link.",
+    },
+    Story {
+        title: "API returns 401 for a valid token",
+        category: "integration",
+        problem: "requests to the validation endpoint fail with a 401 error even though the key is valid.",
+        agent: &[
+            "Could you send us the request id and the time it happened (with time zone)?",
+            "The key was issued for the sandbox; production needs its own key. I have created one for you.",
+        ],
+        customer: &[
+            "Here is the request id: 7f3a-19c2. It happened around 10:40 UTC.",
+            "With the production key every request passes. Thanks!",
+        ],
+        note: "Sandbox key used against production.",
+    },
+    Story {
+        title: "Invoice shows the wrong amount",
+        category: "billing",
+        problem: "the invoice for this month lists a plan we cancelled in the spring.",
+        agent: &[
+            "Thanks for the details. I am checking this invoice against the billing history of your account.",
+            "The old plan was not removed at cancellation. I have issued a corrected invoice.",
+        ],
+        customer: &[
+            "Our plan number is in the attached statement, if that helps.",
+            "The corrected invoice is right, thank you.",
+        ],
+        note: "Cancellation in April did not reach billing.",
+    },
+    Story {
+        title: "Webhook deliveries are delayed",
+        category: "integration",
+        problem: "our webhook receives events up to twenty minutes late.",
+        agent: &[
+            "We see a retry queue building up for your endpoint: it answers after more than 10 seconds.",
+            "Answering with 200 first and processing afterwards will keep deliveries on time.",
+        ],
+        customer: &[
+            "Our endpoint does the processing before answering, that explains it.",
+            "After the change events arrive within seconds. Thanks!",
+        ],
+        note: "Customer endpoint slow; no incident on our side.",
+    },
+    Story {
+        title: "Export to CSV times out",
+        category: "technical",
+        problem: "the CSV export stops halfway and the file is empty.",
+        agent: &[
+            "How many rows does the export cover? Large exports run in the background.",
+            "We found a timeout in the export of more than 100,000 rows and deployed a fix.",
+        ],
+        customer: &[
+            "About 250,000 rows, the whole of last year.",
+            "The full export finished this time, thank you.",
+        ],
+        note: "Reproduced on staging with 120k rows.",
+    },
+    Story {
+        title: "Feature request: dark mode for the dashboard",
+        category: "feature_request",
+        problem: "our team works nights and would love a dark mode for the dashboard.",
+        agent: &[
+            "Thanks for the suggestion! I have added your vote to the dark mode request.",
+            "Dark mode is planned for the next release; we will let you know here.",
+        ],
+        customer: &["Great, looking forward to it.", "Thanks for the update!"],
+        note: "Linked to the roadmap item for themes.",
+    },
+    Story {
+        title: "Charged twice this month",
+        category: "billing",
+        problem: "our card was charged twice for the same monthly invoice.",
+        agent: &[
+            "I can see both charges. I have asked billing to refund the second one.",
+            "The duplicate charge was refunded; it can take 3 to 5 business days to appear.",
+        ],
+        customer: &[
+            "Thank you. Will it show on the same card?",
+            "The refund arrived today. All good.",
+        ],
+        note: "Billing confirmed the double charge; refund issued.",
+    },
+    Story {
+        title: "How do I rotate my API keys?",
+        category: "integration",
+        problem: "we need to rotate our API keys every 90 days and cannot find how.",
+        agent: &[
+            "Under Settings, API keys, create a second key, switch your services to it, then revoke the old one.",
+            "Both keys work at the same time, so the switch needs no downtime.",
+        ],
+        customer: &[
+            "Found it. Can both keys be active at once?",
+            "Perfect, that is what we needed.",
+        ],
+        note: "Consider a documentation page on key rotation.",
+    },
+    Story {
+        title: "Mobile app crashes on start",
+        category: "technical",
+        problem: "the mobile app closes right after the splash screen on Android 14.",
+        agent: &[
+            "Which version of the app is installed? You can see it in the store page.",
+            "Version 4.2.1 fixes the crash on Android 14 and is rolling out now.",
+        ],
+        customer: &[
+            "It is version 4.2.0 from the Play Store.",
+            "After the update the app starts fine.",
+        ],
+        note: "Known crash on Android 14, fixed in 4.2.1.",
+    },
+    Story {
+        title: "SSO login loops back to the sign-in page",
+        category: "account",
+        problem: "the login page keeps redirecting to itself after the single sign-on step.",
+        agent: &[
+            "Could you check that the redirect URL in your identity provider ends with /sso/callback?",
+            "The callback URL had a trailing space. After removing it the loop should stop.",
+        ],
+        customer: &[
+            "It ends with /sso/callback, as far as I can see.",
+            "Removing the space fixed it. Thanks!",
+        ],
+        note: "Misconfigured callback URL at the customer's IdP.",
+    },
+    Story {
+        title: "Enrollment photos rejected as blurry",
+        category: "smartEnroll",
+        problem: "photos taken in good light are rejected as blurry.",
+        agent: &[
+            "Could you attach one of the rejected photos? We will check it against the quality rules.",
+            "The photos are compressed by the upload form; sending the original file passes the check.",
+        ],
+        customer: &[
+            "Attached one that was rejected this morning.",
+            "With the original files every photo is accepted.",
+        ],
+        note: "Client-side compression lowers the sharpness score.",
+    },
+    Story {
+        title: "Access logs missing for yesterday",
+        category: "smartAccess",
+        problem: "the dashboard shows no access logs for yesterday at all.",
+        agent: &[
+            "There was a delay in processing yesterday's logs; they are being imported now.",
+            "Yesterday's logs are complete again. Sorry for the trouble.",
+        ],
+        customer: &[
+            "Thanks, we need them for an audit this week.",
+            "I can see them now, thank you.",
+        ],
+        note: "Log import job stalled for six hours.",
+    },
 ];
 const OPENERS: &[&str] = &[
     "Hello, since this morning",
@@ -88,39 +250,11 @@ const OPENERS: &[&str] = &[
     "Hi, one of our users reports that",
     "Hello support, for the past two days",
 ];
-const PROBLEMS: &[&str] = &[
-    "requests to the validation endpoint fail with a 401 error even though the key is valid.",
-    "the invoice for this month lists a plan we cancelled in the spring.",
-    "our webhook receives events up to twenty minutes late.",
-    "the CSV export stops halfway and the file is empty.",
-    "the login page keeps redirecting to itself after entering the code.",
-    "photos taken in good light are rejected as blurry.",
-    "the dashboard shows no data for the last week.",
-    "the mobile app closes right after the splash screen on Android 14.",
-];
 const CLOSERS: &[&str] = &[
     "Could you take a look? Thanks!",
-    "This is blocking our release, please advise.",
+    "This is blocking our work, please advise.",
     "Let me know if you need logs.",
     "Thank you in advance.",
-];
-const AGENT_REPLIES: &[&str] = &[
-    "Thanks for reaching out. I am looking into this now and will update you shortly.",
-    "Could you send us the request id and the time it happened (with time zone)?",
-    "We found the cause and deployed a fix. Could you confirm it works on your side?",
-    "I have escalated this to our engineering team; we will keep you posted here.",
-    "The duplicate charge was refunded; it can take 3 to 5 business days to appear.",
-];
-const CUSTOMER_REPLIES: &[&str] = &[
-    "Here is the request id: 7f3a-19c2. It happened around 10:40 UTC.",
-    "Confirmed, it works now. Thank you!",
-    "Still happening for some users, unfortunately.",
-    "Thanks, I will wait for the update.",
-];
-const NOTES: &[&str] = &[
-    "Customer is on the enterprise plan; handle with priority.",
-    "Reproduced on staging. Linked to the token cache bug.",
-    "Billing confirmed the double charge; refund issued.",
 ];
 
 /// Fills the database with `tickets` tickets and everything around them.
@@ -134,9 +268,10 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
     let mut conn = crate::db::open_connection(url).await?;
     let (agent_ids, customer_ids) = ensure_users(&mut conn, &hash, customers, &mut rng).await?;
     let tag_ids = ensure_tags(&mut conn).await?;
-    let categories: Vec<i64> = sqlx::query_scalar!("SELECT id FROM categories WHERE active = 1")
-        .fetch_all(&mut conn)
-        .await?;
+    let categories: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, slug FROM categories WHERE active = 1")
+            .fetch_all(&mut conn)
+            .await?;
     eprintln!(
         "demo: {} customers, {} agents, {} tags; creating {tickets} tickets",
         customer_ids.len(),
@@ -189,12 +324,22 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
                 .then(|| *agent_ids.choose(&mut rng).unwrap_or(&1));
             let replies = rng.random_range(1..=7);
             let mut at = created;
-            let description = format!(
-                "{} {} {}",
-                OPENERS.choose(&mut rng).unwrap_or(&""),
-                PROBLEMS.choose(&mut rng).unwrap_or(&""),
-                CLOSERS.choose(&mut rng).unwrap_or(&"")
-            );
+            let story = &STORIES[rng.random_range(0..STORIES.len())];
+            // A problem written as a whole sentence opens on its own.
+            let description = if story.problem.starts_with(char::is_uppercase) {
+                format!(
+                    "{} {}",
+                    story.problem,
+                    CLOSERS.choose(&mut rng).unwrap_or(&"")
+                )
+            } else {
+                format!(
+                    "{} {} {}",
+                    OPENERS.choose(&mut rng).unwrap_or(&""),
+                    story.problem,
+                    CLOSERS.choose(&mut rng).unwrap_or(&"")
+                )
+            };
             message_rows.push(MessageRow::new(
                 &mut rng,
                 message_id,
@@ -220,12 +365,15 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
                 } else {
                     client
                 };
+                // The thread goes forward: each side's lines in order, the last one again
+                // if the thread is longer.
+                let turn = (r / 2) as usize;
                 let body = if internal {
-                    NOTES.choose(&mut rng)
+                    story.note
                 } else if staff {
-                    AGENT_REPLIES.choose(&mut rng)
+                    story.agent[turn.min(story.agent.len() - 1)]
                 } else {
-                    CUSTOMER_REPLIES.choose(&mut rng)
+                    story.customer[turn.min(story.customer.len() - 1)]
                 };
                 let seen = internal || r + 1 < replies || rng.random_bool(0.5);
                 message_rows.push(MessageRow::new(
@@ -233,7 +381,7 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
                     message_id,
                     id,
                     author,
-                    body.unwrap_or(&"").to_string(),
+                    body.to_owned(),
                     internal,
                     at,
                     seen,
@@ -252,10 +400,14 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
                 id,
                 public_id: hex_id(&mut rng),
                 number: first_number + i,
-                title: SUBJECTS.choose(&mut rng).unwrap_or(&"Question").to_string(),
+                title: story.title.to_owned(),
                 status,
                 priority: ["low", "medium", "medium", "high", "urgent"][rng.random_range(0..5)],
-                category: *categories.choose(&mut rng).unwrap_or(&1),
+                category: categories
+                    .iter()
+                    .find(|(_, slug)| slug == story.category)
+                    .or_else(|| categories.choose(&mut rng))
+                    .map_or(1, |(id, _)| *id),
                 client,
                 assignee,
                 created,

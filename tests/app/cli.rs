@@ -196,7 +196,7 @@ async fn backup_copies_a_database_in_use() {
     assert!(!dir.path().join("missing.db").exists(), "nothing created");
 }
 
-/// The demo writes nothing in the future.
+/// The demo writes nothing in the future, and its threads fit their titles.
 #[tokio::test]
 async fn demo_data_is_never_in_the_future() {
     let dir = tempfile::tempdir().unwrap();
@@ -216,5 +216,48 @@ async fn demo_data_is_never_in_the_future() {
             .await
             .unwrap();
         assert_eq!(n, 0, "{sql}");
+    }
+    // Each title has its own story: its description, staff replies and category belong to it.
+    for (title, description, reply, category) in [
+        (
+            "Charged twice this month",
+            "%charged twice%",
+            "%refund%",
+            "billing",
+        ),
+        (
+            "Mobile app crashes on start",
+            "%Android 14%",
+            "%version%",
+            "technical",
+        ),
+        (
+            "Invoice shows the wrong amount",
+            "%invoice%",
+            "%invoice%",
+            "billing",
+        ),
+    ] {
+        let stray: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM tickets t JOIN categories c ON c.id = t.category_id
+             WHERE t.title = ?1 AND (c.slug <> ?4
+                OR NOT EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id
+                               AND m.id = (SELECT MIN(id) FROM messages WHERE ticket_id = t.id)
+                               AND m.body LIKE ?2)
+                OR EXISTS (SELECT 1 FROM messages m JOIN users u ON u.id = m.author_id
+                           WHERE m.ticket_id = t.id AND u.role <> 'customer'
+                             AND m.internal = 0 AND m.body NOT LIKE ?3))",
+        )
+        .bind(title)
+        .bind(description)
+        .bind(reply)
+        .bind(category)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            stray, 0,
+            "tickets titled {title:?} with another story's thread"
+        );
     }
 }
