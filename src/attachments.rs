@@ -169,7 +169,7 @@ pub fn content_disposition(filename: &str) -> String {
         .collect();
     format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        crate::web::encode_query(filename)
+        crate::http::encode_query(filename)
     )
 }
 

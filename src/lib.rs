@@ -7,8 +7,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod error;
 pub mod github;
+pub mod http;
 pub mod mail;
 pub mod routes;
 pub mod secure;
@@ -154,7 +154,7 @@ pub fn route_paths() -> Vec<String> {
 pub fn app(state: AppState) -> Router {
     routes()
         .into_router()
-        .fallback(|| async { error::WebError::NotFound })
+        .fallback(|| async { web::error::WebError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             web::errors_in_layout,

@@ -412,7 +412,7 @@ fn attachment_json(a: &AttachmentMeta, base_url: &str) -> LegacyAttachment {
             format!(
                 "{base_url}/attachments/{}/{}",
                 a.id,
-                crate::web::encode_query(&a.filename)
+                crate::http::encode_query(&a.filename)
             )
         }),
         created_at: iso_millis(a.created_at),

@@ -8,12 +8,10 @@ pub mod v2;
 
 use std::collections::HashMap;
 
-use axum::http::{HeaderMap, header};
-
-use crate::AppState;
-use crate::auth::tokens;
+pub use crate::auth::bearer::{Bearer, bearer};
+pub use crate::http::query_map;
 use crate::routes::Routes;
-use crate::tickets::{Actor, ListFilter, Order};
+use crate::tickets::{ListFilter, Order};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -21,41 +19,6 @@ pub fn router() -> Routes {
         .merge(legacy::router())
         .merge(epixel::router())
         .merge(docs::router())
-}
-
-/// What an `Authorization: Bearer` header says.
-pub enum Bearer {
-    Missing,
-    Invalid,
-    User(Actor),
-}
-
-/// Resolves the API token of `Authorization: Bearer <token>` to its (active) user.
-pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Bearer, sqlx::Error> {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(Bearer::Missing);
-    };
-    let token = match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => return Ok(Bearer::Invalid),
-    };
-    Ok(
-        match tokens::user_for_api_token(state.db(), state.writer(), token).await? {
-            Some(actor) => Bearer::User(actor),
-            None => Bearer::Invalid,
-        },
-    )
-}
-
-/// A query string as a map (the last value of a repeated key wins). Parsed by hand so that
-/// a malformed query is the dialect's error to word, never the framework's.
-pub fn query_map(query: Option<&str>) -> HashMap<String, String> {
-    url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect()
 }
 
 /// The `page` (1-based, default 1) and `limit` (default 10, at most 100) of a list query,

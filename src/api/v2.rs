@@ -340,7 +340,7 @@ pub fn ticket_json(t: &TicketDetail, base_url: &str) -> V2Ticket {
                 format!(
                     "{base_url}/attachments/{}/{}",
                     a.id,
-                    crate::web::encode_query(&a.filename)
+                    crate::http::encode_query(&a.filename)
                 )
             }),
             size: a.size,

@@ -93,9 +93,8 @@ pub async fn connect(url: &str) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("cannot update the search index of {url:?}"))?;
     let db = SqlitePoolOptions::new()
-        // Four: two cores gain nothing from more SQLite threads, which only add context
-        // switches and page caches (measured: search 1.6 times faster than with eight,
-        // peak memory 47 MB instead of 63 MB, the other pages alike).
+        // Four: two cores gain nothing from more SQLite threads (the measurement is in
+        // docs/decisions.md, "Performance notes").
         .max_connections(4)
         .min_connections(1)
         // A ping before every query is a round trip to the connection's thread and can

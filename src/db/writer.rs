@@ -4,8 +4,9 @@
 //!
 //! Why: SQLite has one writer at a time anyway. With writes spread over pooled
 //! connections, each took `BEGIN IMMEDIATE`, the losers slept in SQLite's busy handler and
-//! every write paid for its own fsync (443 creates/s at 32 clients). Here a write waits in
-//! a queue instead, and all writes that queued during one commit share the next one.
+//! every write paid for its own fsync. Here a write waits in a queue instead, and all
+//! writes that queued during one commit share the next one (the figures are in the README
+//! and docs/decisions.md).
 //!
 //! Guarantees:
 //! - A caller gets its result only after the COMMIT that holds its write succeeded
@@ -106,8 +107,7 @@ impl Writer {
             applied_limit: NO_PAGE_LIMIT,
         };
         // Its own thread and runtime: the writer is polled the moment SQLite answers, not
-        // when a worker of the main runtime is free of request handling (measured: creates
-        // wait for the writer far more than they use it).
+        // when a worker of the main runtime is free of request handling.
         std::thread::Builder::new()
             .name("db-writer".into())
             .spawn(move || {

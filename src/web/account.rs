@@ -8,14 +8,14 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::draft::{Draft, DraftOf};
-use super::{ClientAddr, CsrfForm, Layout, Visitor, WebForm, safe_next};
+use super::{Checked, ClientAddr, CsrfForm, Layout, User, Visitor, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
 use crate::auth::{login, password, reset, sessions, signup, throttle, tokens};
 use crate::clock;
-use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
-use crate::tickets::Role;
+use crate::tickets::{Actor, Role};
+use crate::web::error::{WebError, WebResult};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -100,9 +100,8 @@ async fn signup(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     mut v: Visitor,
-    WebForm(form): WebForm<SignupForm>,
+    Checked(form): Checked<SignupForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     // The answer tells whether an address has an account: only so many questions an
     // hour from one client.
     let key = vec![(format!("signup:{client}"), throttle::SIGNUP)];
@@ -218,9 +217,8 @@ struct ConfirmForm {
 async fn confirm_signup(
     State(state): State<AppState>,
     mut v: Visitor,
-    WebForm(form): WebForm<ConfirmForm>,
+    Checked(form): Checked<ConfirmForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     match signup::confirm(state.writer(), &form.token).await? {
         Some(user_id) => {
             if let Some(old) = v.session_token() {
@@ -281,9 +279,8 @@ async fn forgot(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     v: Visitor,
-    WebForm(form): WebForm<ForgotForm>,
+    Checked(form): Checked<ForgotForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     let mail_on = state.core.mail.is_some();
     let email = form.email.trim().to_lowercase();
     let page = |v: Visitor, status, sent_to, error| {
@@ -377,9 +374,8 @@ struct ResetForm {
 async fn reset(
     State(state): State<AppState>,
     mut v: Visitor,
-    WebForm(form): WebForm<ResetForm>,
+    Checked(form): Checked<ResetForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     let errors = if let Some(e) = users::check_password(&form.new) {
         Errors(vec![AccountError {
             field: "new",
@@ -507,9 +503,8 @@ async fn login(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     mut v: Visitor,
-    WebForm(form): WebForm<LoginForm>,
+    Checked(form): Checked<LoginForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     let (db, w) = (state.db(), state.writer());
     let next = safe_next(form.next.as_deref());
     let refuse = |v: Visitor, status: StatusCode, message: String| {
@@ -560,10 +555,11 @@ async fn login(
                     v.flash = Some(form.draft.notice());
                     match (of, next.strip_prefix("/tickets/").map(str::parse::<i64>)) {
                         (DraftOf::Reply, Some(Ok(number))) => {
-                            super::ticket::reply_draft(&state, v, &actor, number, &form.draft).await
+                            super::ticket_page::reply_draft(&state, v, &actor, number, &form.draft)
+                                .await
                         }
                         (DraftOf::Ticket, _) => {
-                            super::tickets::ticket_draft(&state, v, &form.draft).await
+                            super::ticket_list::ticket_draft(&state, v, &form.draft).await
                         }
                         _ => Ok(v.redirect(&next, None)),
                     }
@@ -577,9 +573,8 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     mut v: Visitor,
-    WebForm(form): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     if let Some(token) = v.session_token() {
         sessions::end(state.writer(), token).await?;
     }
@@ -611,20 +606,19 @@ struct TokenRow {
     last_used: String,
 }
 
-async fn account_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    let user = v.require("/account")?;
-    render_account(&state, v, user.id, None, Errors::default(), StatusCode::OK).await
+async fn account_page(State(state): State<AppState>, User(v, user): User) -> WebResult<Response> {
+    render_account(&state, v, &user, None, Errors::default(), StatusCode::OK).await
 }
 
 async fn render_account(
     state: &AppState,
     v: Visitor,
-    user_id: i64,
+    me: &Actor,
     new_token: Option<String>,
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let tokens = tokens::list_api_tokens(state.db(), user_id)
+    let tokens = tokens::list_api_tokens(state.db(), me.id)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -637,15 +631,14 @@ async fn render_account(
                 .unwrap_or_else(|| "never".into()),
         })
         .collect();
-    let me = v.require("/account")?;
     let notifications = state
         .core
-        .my_notifications(&me)
+        .my_notifications(me)
         .await?
         .into_iter()
         .map(|(k, mine, everyone)| (k.as_str(), k.label(), mine, everyone))
         .collect();
-    let time_zone = users::time_zone(state.db(), user_id)
+    let time_zone = users::time_zone(state.db(), me.id)
         .await?
         .unwrap_or_default();
     let layout = v.layout("Your account");
@@ -675,18 +668,16 @@ struct TimeZoneForm {
 /// The time zone pages show times in ("" or UTC: UTC).
 async fn save_time_zone(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<TimeZoneForm>,
+    User(v, me): User,
+    Checked(f): Checked<TimeZoneForm>,
 ) -> WebResult<Response> {
-    let me = v.require("/account")?;
-    v.check_csrf(&f.csrf)?;
     let zone = f.time_zone.trim();
     if !zone.is_empty() && !clock::is_zone(zone) {
         let errors = one("time_zone", "Choose a time zone from the list.");
         return render_account(
             &state,
             v,
-            me.id,
+            &me,
             None,
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -708,11 +699,9 @@ struct NotificationsForm {
 
 async fn save_notifications(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<NotificationsForm>,
+    User(v, me): User,
+    Checked(f): Checked<NotificationsForm>,
 ) -> WebResult<Response> {
-    let me = v.require("/account")?;
-    v.check_csrf(&f.csrf)?;
     let on = f
         .kind
         .iter()
@@ -733,11 +722,9 @@ struct PasswordForm {
 
 async fn change_password(
     State(state): State<AppState>,
-    mut v: Visitor,
-    WebForm(form): WebForm<PasswordForm>,
+    User(mut v, user): User,
+    Checked(form): Checked<PasswordForm>,
 ) -> WebResult<Response> {
-    let user = v.require("/account")?;
-    v.check_csrf(&form.csrf)?;
     let (db, w) = (state.db(), state.writer());
     let stored = users::password_hash(db, user.id).await?;
     let errors = if !password::verify(form.current, stored).await {
@@ -756,7 +743,7 @@ async fn change_password(
         return render_account(
             &state,
             v,
-            user.id,
+            &user,
             None,
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -783,11 +770,9 @@ struct TokenForm {
 
 async fn create_token(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(form): WebForm<TokenForm>,
+    User(v, user): User,
+    Checked(form): Checked<TokenForm>,
 ) -> WebResult<Response> {
-    let user = v.require("/account")?;
-    v.check_csrf(&form.csrf)?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > tokens::LABEL_MAX {
         let errors = one(
@@ -800,7 +785,7 @@ async fn create_token(
         return render_account(
             &state,
             v,
-            user.id,
+            &user,
             None,
             errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -812,7 +797,7 @@ async fn create_token(
     render_account(
         &state,
         v,
-        user.id,
+        &user,
         Some(token),
         Errors::default(),
         StatusCode::OK,
@@ -822,12 +807,10 @@ async fn create_token(
 
 async fn revoke_token(
     State(state): State<AppState>,
-    v: Visitor,
+    User(v, user): User,
     Path(id): Path<i64>,
-    WebForm(form): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    let user = v.require("/account")?;
-    v.check_csrf(&form.csrf)?;
     if !tokens::revoke_api_token(state.writer(), user.id, id).await? {
         return Err(WebError::NotFound);
     }
@@ -895,9 +878,8 @@ async fn setup_page(
 async fn setup(
     State(state): State<AppState>,
     mut v: Visitor,
-    WebForm(form): WebForm<SetupForm>,
+    Checked(form): Checked<SetupForm>,
 ) -> WebResult<Response> {
-    v.check_csrf(&form.csrf)?;
     let (db, w) = (state.db(), state.writer());
     let errors: Vec<AccountError> = [
         users::check_name(&form.name),
@@ -936,3 +918,16 @@ async fn setup(
     v.start_session(token);
     Ok(v.redirect("/tickets", Some("Your admin account is ready.")))
 }
+
+super::has_csrf!(
+    ConfirmForm,
+    ForgotForm,
+    LoginForm,
+    NotificationsForm,
+    PasswordForm,
+    ResetForm,
+    SetupForm,
+    SignupForm,
+    TimeZoneForm,
+    TokenForm,
+);

@@ -8,14 +8,14 @@ use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{CsrfForm, Layout, Visitor, WebForm};
+use super::{Admin, Checked, CsrfForm, Layout, Visitor};
 use crate::AppState;
 use crate::auth::tokens::{self, KeyInfo};
 use crate::auth::users::{self, UserRow};
-use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::notify::{Kind, MailPolicy, NewTicketMails};
 use crate::tickets::{Actor, Category, Role, Tag, Trashed};
+use crate::web::error::{WebError, WebResult};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -41,15 +41,6 @@ pub fn router() -> Routes {
         .route("/admin/trash", get(trash_page))
         .route("/admin/trash/{number}/restore", post(restore))
         .route("/admin/trash/{number}/purge", get(purge_page).post(purge))
-}
-
-fn admin(v: &Visitor, path: &str) -> WebResult<Actor> {
-    let user = v.require(path)?;
-    if user.is_admin() {
-        Ok(user)
-    } else {
-        Err(WebError::Forbidden)
-    }
 }
 
 // ---- users ----
@@ -164,10 +155,9 @@ async fn render_users(
 
 async fn users_page(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, _me): Admin,
     Query(q): Query<SearchQuery>,
 ) -> WebResult<Response> {
-    admin(&v, "/admin/users")?;
     render_users(&state, v, q, None, StatusCode::OK).await
 }
 
@@ -183,11 +173,9 @@ struct NewUserForm {
 
 async fn create_user(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<NewUserForm>,
+    Admin(v, _me): Admin,
+    Checked(f): Checked<NewUserForm>,
 ) -> WebResult<Response> {
-    admin(&v, "/admin/users")?;
-    v.check_csrf(&f.csrf)?;
     let role =
         Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
     match users::create(state.writer(), &f.email, &f.name, role, &f.password).await {
@@ -223,12 +211,10 @@ struct RoleForm {
 
 async fn set_role(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<RoleForm>,
+    Checked(f): Checked<RoleForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/users")?;
-    v.check_csrf(&f.csrf)?;
     let role =
         Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
     if id == me.id && role != Role::Admin {
@@ -251,12 +237,10 @@ struct ActiveForm {
 
 async fn set_active(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<ActiveForm>,
+    Checked(f): Checked<ActiveForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/users")?;
-    v.check_csrf(&f.csrf)?;
     let active = f.active == "1";
     if id == me.id && !active {
         return Err(WebError::BadRequest(
@@ -283,8 +267,10 @@ struct CategoriesPage {
     categories: Vec<Category>,
 }
 
-async fn categories_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    admin(&v, "/admin/categories")?;
+async fn categories_page(
+    State(state): State<AppState>,
+    Admin(v, _me): Admin,
+) -> WebResult<Response> {
     let categories = state.core.categories().await?;
     let layout = v.layout("Categories");
     v.page(StatusCode::OK, CategoriesPage { layout, categories })
@@ -312,11 +298,9 @@ fn invalid(what: &str) -> impl Fn(crate::tickets::CoreError) -> WebError + '_ {
 
 async fn create_category(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<CategoryForm>,
+    Admin(v, me): Admin,
+    Checked(f): Checked<CategoryForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/categories")?;
-    v.check_csrf(&f.csrf)?;
     state
         .core
         .create_category(&me, &f.slug, &f.name, &f.description)
@@ -329,12 +313,10 @@ async fn create_category(
 
 async fn update_category(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<CategoryForm>,
+    Checked(f): Checked<CategoryForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/categories")?;
-    v.check_csrf(&f.csrf)?;
     let active = f.active.as_deref() == Some("on");
     state
         .core
@@ -346,12 +328,10 @@ async fn update_category(
 
 async fn delete_category(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/categories")?;
-    v.check_csrf(&f.csrf)?;
     state.core.delete_category(&me, id).await.map_err(invalid(
         "This category is used by tickets: deactivate it instead.",
     ))?;
@@ -367,8 +347,7 @@ struct TagsPage {
     tags: Vec<(Tag, bool)>,
 }
 
-async fn tags_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    let me = admin(&v, "/admin/tags")?;
+async fn tags_page(State(state): State<AppState>, Admin(v, me): Admin) -> WebResult<Response> {
     let tags = state.core.all_tags(&me).await?;
     let layout = v.layout("Tags");
     v.page(StatusCode::OK, TagsPage { layout, tags })
@@ -387,11 +366,9 @@ struct TagForm {
 
 async fn create_tag(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<TagForm>,
+    Admin(v, me): Admin,
+    Checked(f): Checked<TagForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/tags")?;
-    v.check_csrf(&f.csrf)?;
     state
         .core
         .save_tag(&me, None, &f.name, &f.keyword, true)
@@ -402,12 +379,10 @@ async fn create_tag(
 
 async fn update_tag(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<TagForm>,
+    Checked(f): Checked<TagForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/tags")?;
-    v.check_csrf(&f.csrf)?;
     let active = f.active.as_deref() == Some("on");
     state
         .core
@@ -440,8 +415,7 @@ async fn render_keys(state: &AppState, v: Visitor, new_key: Option<String>) -> W
     )
 }
 
-async fn keys_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    admin(&v, "/admin/keys")?;
+async fn keys_page(State(state): State<AppState>, Admin(v, _me): Admin) -> WebResult<Response> {
     render_keys(&state, v, None).await
 }
 
@@ -454,11 +428,9 @@ struct KeyForm {
 
 async fn create_key(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<KeyForm>,
+    Admin(v, _me): Admin,
+    Checked(f): Checked<KeyForm>,
 ) -> WebResult<Response> {
-    admin(&v, "/admin/keys")?;
-    v.check_csrf(&f.csrf)?;
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > tokens::LABEL_MAX {
         return Err(WebError::BadRequest(format!(
@@ -473,12 +445,10 @@ async fn create_key(
 
 async fn revoke_key(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, _me): Admin,
     Path(id): Path<i64>,
-    WebForm(f): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    admin(&v, "/admin/keys")?;
-    v.check_csrf(&f.csrf)?;
     if !tokens::revoke_integration_key(state.writer(), id).await? {
         return Err(WebError::NotFound);
     }
@@ -496,8 +466,7 @@ struct SettingsPage {
     github_token_set: bool,
 }
 
-async fn settings_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    admin(&v, "/admin/settings")?;
+async fn settings_page(State(state): State<AppState>, Admin(v, _me): Admin) -> WebResult<Response> {
     let core = &state.core;
     let github = core.github_config().await?;
     let layout = v.layout("Settings");
@@ -528,11 +497,9 @@ struct SettingsForm {
 
 async fn save_settings(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<SettingsForm>,
+    Admin(v, me): Admin,
+    Checked(f): Checked<SettingsForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/settings")?;
-    v.check_csrf(&f.csrf)?;
     let limit: i64 = f
         .open_ticket_limit
         .trim()
@@ -581,19 +548,19 @@ struct MailPage {
     outbox: Vec<crate::mail::outbox::Row>,
 }
 
-async fn mail_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    render_mail(&state, v, None, StatusCode::OK).await
+async fn mail_page(State(state): State<AppState>, Admin(v, me): Admin) -> WebResult<Response> {
+    render_mail(&state, v, &me, None, StatusCode::OK).await
 }
 
 async fn render_mail(
     state: &AppState,
     v: Visitor,
+    me: &Actor,
     test_error: Option<String>,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/mail")?;
     let core = &state.core;
-    let policy = core.notification_settings(&me).await?;
+    let policy = core.notification_settings(me).await?;
     let kinds = Kind::ALL
         .into_iter()
         .filter(|k| *k != Kind::NewTicket)
@@ -609,7 +576,7 @@ async fn render_mail(
         kinds,
         new_ticket: policy.new_ticket.as_str(),
         refuse_unknown: policy.refuse_unknown_senders,
-        outbox: core.outbox(&me).await?,
+        outbox: core.outbox(me).await?,
         layout: v.layout("Mail"),
     };
     v.page(status, page)
@@ -625,11 +592,9 @@ struct TestMailForm {
 
 async fn send_test_mail(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<TestMailForm>,
+    Admin(v, me): Admin,
+    Checked(f): Checked<TestMailForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/mail")?;
-    v.check_csrf(&f.csrf)?;
     if state.core.mail.is_none() {
         return Err(WebError::BadRequest(
             "Mail is not configured: there is nothing to test.".into(),
@@ -637,7 +602,14 @@ async fn send_test_mail(
     }
     let Ok(address) = f.to.trim().parse::<lettre::Address>() else {
         let error = "Enter an email address like name@example.com.".to_owned();
-        return render_mail(&state, v, Some(error), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render_mail(
+            &state,
+            v,
+            &me,
+            Some(error),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     state.core.send_test_mail(&me, address).await?;
     Ok(v.redirect(
@@ -660,11 +632,9 @@ struct NotificationsForm {
 
 async fn save_notifications(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<NotificationsForm>,
+    Admin(v, me): Admin,
+    Checked(f): Checked<NotificationsForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/mail")?;
-    v.check_csrf(&f.csrf)?;
     let on = f.kind.iter().filter_map(|k| Kind::parse(k)).collect();
     let new_ticket = NewTicketMails::parse(&f.new_ticket)
         .ok_or_else(|| WebError::BadRequest("Choose who gets mail about new tickets.".into()))?;
@@ -688,12 +658,10 @@ async fn save_notifications(
 
 async fn retry_mail(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(id): Path<String>,
-    WebForm(f): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/mail")?;
-    v.check_csrf(&f.csrf)?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     state.core.retry_mail(&me, id).await?;
     Ok(v.redirect("/admin/mail", Some("The mail will be tried again now.")))
@@ -708,8 +676,7 @@ struct TrashPage {
     tickets: Vec<Trashed>,
 }
 
-async fn trash_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    let me = admin(&v, "/admin/trash")?;
+async fn trash_page(State(state): State<AppState>, Admin(v, me): Admin) -> WebResult<Response> {
     let tickets = state.core.trash(&me).await?;
     let layout = v.layout("Trash");
     v.page(StatusCode::OK, TrashPage { layout, tickets })
@@ -717,12 +684,10 @@ async fn trash_page(State(state): State<AppState>, v: Visitor) -> WebResult<Resp
 
 async fn restore(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(number): Path<i64>,
-    WebForm(f): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/trash")?;
-    v.check_csrf(&f.csrf)?;
     state.core.restore_ticket(&me, number).await?;
     Ok(v.redirect(
         "/admin/trash",
@@ -730,8 +695,7 @@ async fn restore(
     ))
 }
 
-async fn purge_page(v: Visitor, Path(number): Path<i64>) -> WebResult<Response> {
-    admin(&v, "/admin/trash")?;
+async fn purge_page(Admin(v, _me): Admin, Path(number): Path<i64>) -> WebResult<Response> {
     let page = super::ConfirmPage {
         layout: v.layout("Delete for good?"),
         heading: format!("Delete ticket #{number} for good?"),
@@ -747,15 +711,25 @@ async fn purge_page(v: Visitor, Path(number): Path<i64>) -> WebResult<Response> 
 
 async fn purge(
     State(state): State<AppState>,
-    v: Visitor,
+    Admin(v, me): Admin,
     Path(number): Path<i64>,
-    WebForm(f): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    let me = admin(&v, "/admin/trash")?;
-    v.check_csrf(&f.csrf)?;
     state.core.purge_ticket(&me, number).await?;
     Ok(v.redirect(
         "/admin/trash",
         Some(&format!("Ticket #{number} was deleted for good.")),
     ))
 }
+
+super::has_csrf!(
+    ActiveForm,
+    CategoryForm,
+    KeyForm,
+    NewUserForm,
+    NotificationsForm,
+    RoleForm,
+    SettingsForm,
+    TagForm,
+    TestMailForm,
+);

@@ -4,9 +4,10 @@ mod account;
 mod admin;
 pub mod assets;
 mod draft;
+pub mod error;
 mod replies;
-mod ticket;
-mod tickets;
+mod ticket_list;
+mod ticket_page;
 
 use askama::Template;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -15,15 +16,15 @@ use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
 use crate::auth::{csrf, login, sessions};
-use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::secure::secret;
 use crate::tickets::Actor;
+use crate::web::error::{WebError, WebResult};
 
 const FLASH_COOKIE: &str = "hd_flash";
 
@@ -33,8 +34,8 @@ pub fn router() -> Routes {
         .route("/healthz", get(|| async { "ok" }))
         .merge(assets::router())
         .merge(account::router())
-        .merge(tickets::router())
-        .merge(ticket::router())
+        .merge(ticket_list::router())
+        .merge(ticket_page::router())
         .merge(admin::router())
         .merge(replies::router())
         .map(|r| r.layer(axum::middleware::from_fn(csrf::origin_guard)))
@@ -48,15 +49,15 @@ async fn home(v: Visitor) -> Redirect {
     })
 }
 
-/// Percent-encodes a value for a query string or a cookie.
 /// The message of a form shown again because its write could not be saved.
 pub(crate) fn unsaved_text() -> String {
-    format!("{} Your text is kept below.", crate::error::UNAVAILABLE)
+    format!(
+        "{} Your text is kept below.",
+        crate::web::error::UNAVAILABLE
+    )
 }
 
-pub fn encode_query(value: &str) -> String {
-    utf8_percent_encode(value, NON_ALPHANUMERIC).to_string()
-}
+pub use crate::http::encode_query;
 
 /// A `?next=` target, kept only if it is a path on this site.
 pub fn safe_next(next: Option<&str>) -> String {
@@ -220,23 +221,8 @@ fn expired(name: &'static str) -> Cookie<'static> {
 }
 
 impl Visitor {
-    /// The logged-in user, or a redirect to the login page that comes back to `path`.
-    pub fn require(&self, path: &str) -> WebResult<Actor> {
-        self.user.clone().ok_or_else(|| WebError::LoginRequired {
-            next: path.to_owned(),
-        })
-    }
-
-    /// The logged-in staff member (agent or admin); customers get 403.
-    pub fn require_staff(&self, path: &str) -> WebResult<Actor> {
-        let user = self.require(path)?;
-        if user.is_staff() {
-            Ok(user)
-        } else {
-            Err(WebError::Forbidden)
-        }
-    }
-
+    /// Checks the CSRF token of a multipart form (the reply and new-ticket forms, which
+    /// read their body themselves; other forms are [`Checked`]).
     pub fn check_csrf(&self, submitted: &str) -> WebResult<()> {
         if csrf::verify(Some(&self.csrf), submitted) {
             Ok(())
@@ -334,7 +320,11 @@ pub async fn errors_in_layout(
         parts.headers = request.headers().clone();
     }
     let response = next.run(request).await;
-    let Some(shown) = response.extensions().get::<crate::error::Shown>().cloned() else {
+    let Some(shown) = response
+        .extensions()
+        .get::<crate::web::error::Shown>()
+        .cloned()
+    else {
         return response;
     };
     let status = response.status();
@@ -407,6 +397,134 @@ where
                 WebError::BadRequest(format!("The form could not be read: {}", e.body_text()))
             })
     }
+}
+
+/// A form whose CSRF token matched the browser's before the handler runs: a handler that
+/// takes a `Checked` form never sees a forged one. (A missing or stale token is the 403
+/// page, which says to reload.)
+pub struct Checked<T>(pub T);
+
+/// A form with a CSRF token field.
+pub trait HasCsrf {
+    fn csrf(&self) -> &str;
+}
+
+/// Implements [`HasCsrf`] for form structs with a `csrf` field.
+macro_rules! has_csrf {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::web::HasCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
+}
+pub(crate) use has_csrf;
+
+has_csrf!(CsrfForm);
+
+impl<T, S> FromRequest<S> for Checked<T>
+where
+    T: DeserializeOwned + HasCsrf,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> WebResult<Self> {
+        let cookie = CookieJar::from_headers(req.headers())
+            .get(csrf::COOKIE)
+            .map(|c| c.value().to_owned());
+        let WebForm(form) = WebForm::<T>::from_request(req, state).await?;
+        if csrf::verify(cookie.as_deref(), form.csrf()) {
+            Ok(Checked(form))
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+}
+
+/// The caller of a page, checked before its handler runs: any logged-in user. Anyone else
+/// is sent to the login page, which leads back to where they were.
+pub struct User(pub Visitor, pub Actor);
+
+/// A logged-in agent or admin; customers get 403.
+pub struct Staff(pub Visitor, pub Actor);
+
+/// A logged-in admin; everyone else logged in gets 403.
+pub struct Admin(pub Visitor, pub Actor);
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
+        let v = Visitor::from_request_parts(parts, state).await?;
+        match v.user.clone() {
+            Some(me) => Ok(User(v, me)),
+            None => Err(WebError::LoginRequired {
+                next: back_to(parts),
+            }),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
+        let User(v, me) = User::from_request_parts(parts, state).await?;
+        if me.is_staff() {
+            Ok(Staff(v, me))
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> WebResult<Self> {
+        let User(v, me) = User::from_request_parts(parts, state).await?;
+        if me.is_admin() {
+            Ok(Admin(v, me))
+        } else {
+            Err(WebError::Forbidden)
+        }
+    }
+}
+
+/// Where the login page leads back to: the page asked for, or for a form sent without a
+/// session, the page the form was on (its `Referer`, when it is on this site).
+fn back_to(parts: &Parts) -> String {
+    use axum::http::{Method, header};
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        return parts
+            .uri
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+    }
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| {
+            let authority = match u.port() {
+                Some(port) => format!("{}:{port}", u.host_str().unwrap_or_default()),
+                None => u.host_str().unwrap_or_default().to_owned(),
+            };
+            host == Some(authority.as_str())
+        })
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_owned(),
+        })
+        .map_or_else(|| "/tickets".to_owned(), |p| safe_next(Some(&p)))
 }
 
 #[cfg(test)]

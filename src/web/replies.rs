@@ -8,23 +8,19 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 
-use super::tickets::FormErrors;
-use super::{CsrfForm, Layout, Visitor, WebForm};
+use super::ticket_list::FormErrors;
+use super::{Checked, CsrfForm, Layout, Staff, Visitor};
 use crate::AppState;
-use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::saved_replies::{PLACEHOLDERS, SavedReply};
 use crate::tickets::{Actor, CoreError};
+use crate::web::error::{WebError, WebResult};
 
 pub fn router() -> Routes {
     Routes::new()
         .route("/replies", get(list).post(create))
         .route("/replies/{id}", get(edit_page).post(update))
         .route("/replies/{id}/delete", get(delete_page).post(delete))
-}
-
-fn staff(v: &Visitor, path: &str) -> WebResult<Actor> {
-    v.require_staff(path)
 }
 
 fn parse_id(raw: &str) -> WebResult<i64> {
@@ -141,18 +137,15 @@ async fn render_list(
     v.page(status, page)
 }
 
-async fn list(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    let me = staff(&v, "/replies")?;
+async fn list(State(state): State<AppState>, Staff(v, me): Staff) -> WebResult<Response> {
     render_list(&state, v, &me, None).await
 }
 
 async fn create(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(f): WebForm<ReplyForm>,
+    Staff(v, me): Staff,
+    Checked(f): Checked<ReplyForm>,
 ) -> WebResult<Response> {
-    let me = staff(&v, "/replies")?;
-    v.check_csrf(&f.csrf)?;
     match state.core.save_reply(&me, None, &f.title, &f.body).await {
         Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was created."))),
         Err(e) => {
@@ -164,10 +157,9 @@ async fn create(
 
 async fn edit_page(
     State(state): State<AppState>,
-    v: Visitor,
+    Staff(v, me): Staff,
     Path(raw): Path<String>,
 ) -> WebResult<Response> {
-    let me = staff(&v, "/replies")?;
     let reply = state.core.saved_reply(&me, parse_id(&raw)?).await?;
     let page = EditPage {
         layout: v.layout("Edit saved reply"),
@@ -182,12 +174,10 @@ async fn edit_page(
 
 async fn update(
     State(state): State<AppState>,
-    v: Visitor,
+    Staff(v, me): Staff,
     Path(raw): Path<String>,
-    WebForm(f): WebForm<ReplyForm>,
+    Checked(f): Checked<ReplyForm>,
 ) -> WebResult<Response> {
-    let me = staff(&v, "/replies")?;
-    v.check_csrf(&f.csrf)?;
     let id = parse_id(&raw)?;
     match state
         .core
@@ -212,10 +202,9 @@ async fn update(
 
 async fn delete_page(
     State(state): State<AppState>,
-    v: Visitor,
+    Staff(v, me): Staff,
     Path(raw): Path<String>,
 ) -> WebResult<Response> {
-    let me = staff(&v, "/replies")?;
     let reply = state.core.saved_reply(&me, parse_id(&raw)?).await?;
     let page = DeletePage {
         layout: v.layout("Delete saved reply"),
@@ -227,12 +216,12 @@ async fn delete_page(
 
 async fn delete(
     State(state): State<AppState>,
-    v: Visitor,
+    Staff(v, me): Staff,
     Path(raw): Path<String>,
-    WebForm(f): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    let me = staff(&v, "/replies")?;
-    v.check_csrf(&f.csrf)?;
     state.core.delete_saved_reply(&me, parse_id(&raw)?).await?;
     Ok(v.redirect("/replies", Some("The saved reply was deleted.")))
 }
+
+super::has_csrf!(ReplyForm,);

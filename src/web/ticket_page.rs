@@ -11,18 +11,18 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::tickets::{FormErrors, too_big_errors, upload_error};
-use super::{CsrfForm, Layout, Visitor, WebForm};
+use super::ticket_list::{FormErrors, too_big_errors, upload_error};
+use super::{Checked, CsrfForm, Layout, Staff, User, Visitor};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
 use crate::clock::now_ms;
-use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
     Actor, Catalog, CategoryRef, CoreError, Event, MessageView, NewMessage, Priority, Status,
     TagSet, TicketDetail, TicketKey, TicketUpdate, UserRef,
 };
+use crate::web::error::{WebError, WebResult};
 
 pub fn router() -> Routes {
     Routes::new()
@@ -291,11 +291,10 @@ async fn changes_since(
 /// vain.
 async fn delete_page(
     State(state): State<AppState>,
-    v: Visitor,
+    User(v, user): User,
     Path(raw): Path<String>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
     let t = state
         .core
         .view_ticket(&user, &TicketKey::Number(number), false)
@@ -319,13 +318,11 @@ async fn delete_page(
 
 async fn delete(
     State(state): State<AppState>,
-    v: Visitor,
+    User(v, user): User,
     Path(raw): Path<String>,
-    WebForm(f): WebForm<super::CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
-    v.check_csrf(&f.csrf)?;
     state
         .core
         .delete_tickets(&user, &[TicketKey::Number(number)])
@@ -344,12 +341,11 @@ struct ShowQuery {
 
 async fn show(
     State(state): State<AppState>,
-    v: Visitor,
+    User(v, user): User,
     Path(raw): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
     let extras = Extras {
         insert: q.insert.and_then(|i| i.parse().ok()),
         ..Extras::default()
@@ -452,13 +448,11 @@ struct StatusForm {
 /// The Close and Reopen buttons.
 async fn set_status(
     State(state): State<AppState>,
-    v: Visitor,
+    User(v, user): User,
     Path(raw): Path<String>,
-    WebForm(form): WebForm<StatusForm>,
+    Checked(form): Checked<StatusForm>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require(&ticket_path(number))?;
-    v.check_csrf(&form.csrf)?;
     let to = Status::parse(&form.status)
         .ok_or_else(|| WebError::BadRequest("Choose a valid status.".into()))?;
     let change = state
@@ -497,13 +491,11 @@ struct PanelForm {
 /// The staff side panel's Save.
 async fn update(
     State(state): State<AppState>,
-    v: Visitor,
+    Staff(v, user): Staff,
     Path(raw): Path<String>,
-    WebForm(form): WebForm<PanelForm>,
+    Checked(form): Checked<PanelForm>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require_staff(&ticket_path(number))?;
-    v.check_csrf(&form.csrf)?;
     let invalid = |what: &str| WebError::BadRequest(format!("Choose a valid {what}."));
     let update = TicketUpdate {
         status: Some(Status::parse(&form.status).ok_or_else(|| invalid("status"))?),
@@ -577,13 +569,11 @@ async fn update(
 /// "Create GitHub issue": the same core function as the legacy JSON API.
 async fn github(
     State(state): State<AppState>,
-    v: Visitor,
+    Staff(v, user): Staff,
     Path(raw): Path<String>,
-    WebForm(form): WebForm<CsrfForm>,
+    Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let user = v.require_staff(&ticket_path(number))?;
-    v.check_csrf(&form.csrf)?;
     let issue = state
         .core
         .create_github_issue(&user, &TicketKey::Number(number), &state.site.base_url)
@@ -591,3 +581,5 @@ async fn github(
     let flash = format!("GitHub issue #{} was created.", issue.number);
     Ok(v.redirect(&ticket_path(number), Some(&flash)))
 }
+
+super::has_csrf!(PanelForm, StatusForm,);

@@ -1,5 +1,6 @@
-//! The ticket pages: the list, the new-ticket form, a ticket with its thread, replies,
-//! closing and reopening, and attachment downloads.
+//! The pages around the list of tickets: the list itself (a customer's tickets, the staff
+//! queue with its filters, paging and bulk actions), the new-ticket form and attachment
+//! downloads. One ticket's own page is `ticket_page`.
 
 use std::sync::Arc;
 
@@ -10,10 +11,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::{Layout, Visitor, WebForm, encode_query};
+use super::{Checked, Layout, Staff, User, Visitor, encode_query};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, download_response, read_form};
-use crate::error::{WebError, WebResult};
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
@@ -21,6 +21,7 @@ use crate::tickets::{
     FieldError, ListFilter, NewTicket, Order, Priority, Problem, Status, StatusCounts, TicketKey,
     TicketSummary, TicketUpdate, UserRef,
 };
+use crate::web::error::{WebError, WebResult};
 use crate::words;
 
 const PER_PAGE: i64 = 25;
@@ -465,10 +466,9 @@ fn parse_sort(q: &ListQuery) -> Order {
 
 async fn list(
     State(state): State<AppState>,
-    v: Visitor,
+    User(v, user): User,
     Query(q): Query<ListQuery>,
 ) -> WebResult<Response> {
-    let user = v.require("/tickets")?;
     let core = &state.core;
     let staff = user.is_staff();
     // A ticket number typed in the search box jumps to the ticket.
@@ -565,11 +565,9 @@ struct BulkForm {
 /// All or nothing, one event per ticket.
 async fn bulk(
     State(state): State<AppState>,
-    v: Visitor,
-    WebForm(form): WebForm<BulkForm>,
+    Staff(v, user): Staff,
+    Checked(form): Checked<BulkForm>,
 ) -> WebResult<Response> {
-    let user = v.require_staff("/tickets")?;
-    v.check_csrf(&form.csrf)?;
     let mut form = form;
     if form.all == "yes" {
         form.ids = std::mem::take(&mut form.page_ids);
@@ -663,8 +661,7 @@ struct NewPage {
     general: Option<String>,
 }
 
-async fn new_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    v.require("/tickets/new")?;
+async fn new_page(State(state): State<AppState>, User(v, _me): User) -> WebResult<Response> {
     let categories = active_categories(&state, &v).await?;
     let layout = v.layout("New ticket");
     let page = NewPage {
@@ -820,8 +817,8 @@ async fn download(
 ) -> WebResult<Response> {
     let user = match v.user.clone() {
         Some(user) => Some(user),
-        None => match crate::api::bearer(&state, &headers).await? {
-            crate::api::Bearer::User(actor) => Some(actor),
+        None => match crate::auth::bearer::bearer(&state, &headers).await? {
+            crate::auth::bearer::Bearer::User(actor) => Some(actor),
             _ => None,
         },
     };
@@ -831,3 +828,5 @@ async fn download(
     let file = state.core.download(&user, id).await?;
     Ok(download_response(file))
 }
+
+super::has_csrf!(BulkForm,);

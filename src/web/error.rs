@@ -126,7 +126,7 @@ struct ErrorPage<'a> {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let WebError::LoginRequired { next } = &self {
-            let target = format!("/login?next={}", crate::web::encode_query(next));
+            let target = format!("/login?next={}", crate::http::encode_query(next));
             return Redirect::to(&target).into_response();
         }
         let status = self.status();
