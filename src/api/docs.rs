@@ -20,8 +20,8 @@ use crate::routes::Routes;
     ),
     paths(
         v2::create, v2::list, v2::show,
-        legacy::list, legacy::show, legacy::insert, legacy::add_thread, legacy::update,
-        legacy::remove, legacy::bulk_delete, legacy::mark_seen, legacy::github_issue, legacy::upload,
+        legacy::handlers::list, legacy::handlers::show, legacy::handlers::insert, legacy::handlers::add_thread, legacy::handlers::update,
+        legacy::handlers::remove, legacy::handlers::bulk_delete, legacy::handlers::mark_seen, legacy::handlers::github_issue, legacy::handlers::upload,
         epixel::handlers::categories, epixel::handlers::create, epixel::handlers::history, epixel::handlers::tags,
         epixel::handlers::update, epixel::handlers::detail, epixel::handlers::download,
         epixel::handlers::conversation, epixel::handlers::status,
