@@ -112,10 +112,12 @@ impl AppState {
     }
 }
 
-/// The Content-Security-Policy of every page: nothing but our own stylesheet and images,
-/// no script at all, forms only to ourselves, never in a frame.
-const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The Content-Security-Policy of every page: nothing but our own stylesheet, images and
+/// script file (no inline script or style), requests only to ourselves, forms only to
+/// ourselves, never in a frame.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
 /// The API docs page (Swagger UI) runs its own scripts, from this server only, and reads
 /// `/openapi.json`.
 const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \

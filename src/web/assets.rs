@@ -1,5 +1,6 @@
-//! The stylesheet, embedded in the binary (one file to deploy) and served under a
-//! content-hashed name with a year-long, immutable cache lifetime.
+//! The stylesheet and the one small script (saved replies), embedded in the binary (one
+//! file to deploy) and served under content-hashed names with a year-long, immutable cache
+//! lifetime. Pages work without the script.
 
 use std::sync::LazyLock;
 
@@ -24,6 +25,20 @@ pub fn stylesheet_url() -> &'static str {
     STYLESHEET_URL.as_str()
 }
 
+const REPLIES_SCRIPT: &str = include_str!("../../static/replies.js");
+
+static REPLIES_SCRIPT_URL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "/static/replies.{}.js",
+        &crate::secure::sha256_hex(REPLIES_SCRIPT)[..12]
+    )
+});
+
+/// The script that inserts a saved reply without a page load.
+pub fn replies_script_url() -> &'static str {
+    REPLIES_SCRIPT_URL.as_str()
+}
+
 pub fn router() -> Routes {
     Routes::new().route(
         "/static/{file}",
@@ -35,10 +50,17 @@ pub fn router() -> Routes {
 }
 
 async fn asset(Path(file): Path<String>) -> Response {
-    if format!("/static/{file}") == stylesheet_url() {
+    let path = format!("/static/{file}");
+    if path == stylesheet_url() {
         (
             [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
             STYLESHEET,
+        )
+            .into_response()
+    } else if path == replies_script_url() {
+        (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            REPLIES_SCRIPT,
         )
             .into_response()
     } else {

@@ -564,3 +564,67 @@ async fn the_queue_on_a_phone_is_a_list_a_thumb_can_use() {
         .unwrap();
     assert_eq!(desktop, json!([true, "none"]));
 }
+
+/// Where script runs, Insert puts a saved reply (placeholders filled) at the cursor in the
+/// reply box without a page load, keeping what was typed; the reply then sends as usual.
+#[tokio::test]
+async fn a_saved_reply_is_inserted_without_a_page_load_where_script_runs() {
+    let Some(b) = launch().await else { return };
+    let app = TestApp::spawn().await;
+    let customer = app
+        .user("carla@example.com", helpdesk::tickets::Role::Customer)
+        .await;
+    let number = app.ticket(&customer, "Printer jams").await;
+    let agent = app
+        .user("agent@example.com", helpdesk::tickets::Role::Agent)
+        .await;
+    app.core
+        .save_reply(
+            &agent,
+            None,
+            "Greeting",
+            "Hello {customer_name}, about #{ticket_number}: on it.",
+        )
+        .await
+        .unwrap();
+    b.client.goto(&app.url("/login")).await.unwrap();
+    b.fill("#email", "agent@example.com").await;
+    b.fill("#password", crate::PASSWORD).await;
+    b.click("form[action='/login'] button[type=submit]").await;
+    b.wait_path("/tickets").await;
+    b.client
+        .goto(&app.url(&format!("/tickets/{number}")))
+        .await
+        .unwrap();
+    b.fill("#message", "Typed first. ").await;
+    // A marker on the page: a reload would lose it.
+    b.client
+        .execute("window.stillHere = true;", vec![])
+        .await
+        .unwrap();
+    b.click("form.saved-replies button[type=submit]").await;
+    let expected = format!("Typed first. Hello carla, about #{number}: on it.");
+    let started = std::time::Instant::now();
+    let mut value = json!(null);
+    while started.elapsed() < Duration::from_secs(10) {
+        value = b
+            .client
+            .execute(
+                "return [document.getElementById('message').value, window.stillHere === true];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if value[0] == json!(expected) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        value,
+        json!([expected, true]),
+        "inserted in place, no reload"
+    );
+    b.click("form[action$='/reply'] button[type=submit]").await;
+    b.wait_text(".messages .body", "Hello carla").await;
+}
