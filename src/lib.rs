@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod github;
 pub mod http;
+pub mod i18n;
 pub mod mail;
 pub mod routes;
 pub mod secure;

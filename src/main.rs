@@ -10,6 +10,7 @@ use helpdesk::config::{
     ApikeyCommand, Cli, Command, MailArgs, MailCommand, RoleArg, ServeArgs, TokenCommand,
     UserCommand,
 };
+use helpdesk::i18n::Lang;
 use helpdesk::tickets::{Core, Role};
 use helpdesk::{AppState, Site, db, demo, server};
 use tracing_subscriber::EnvFilter;
@@ -106,7 +107,7 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
                     users::CreateError::Invalid(errors) => {
                         let text: Vec<String> = errors
                             .iter()
-                            .map(|e| format!("{}: {}", e.field, e.message))
+                            .map(|e| format!("{}: {}", e.field, e.message(Lang::En)))
                             .collect();
                         anyhow::anyhow!(text.join("; "))
                     }

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::{Bearer, bearer, paged, query_map};
 use crate::AppState;
 use crate::clock::iso_seconds;
+pub use crate::i18n::Lang;
 use crate::routes::Routes;
 use crate::tickets::{
     Actor, CategoryRef, CoreError, LinkAttachment, NewTicket, Priority, Status, TicketDetail,
@@ -243,33 +244,9 @@ impl Code {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Es,
-}
-
 /// English unless Spanish is preferred over English in `Accept-Language`.
 pub fn lang(headers: &HeaderMap) -> Lang {
-    let raw = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    accept_language::parse(raw)
-        .iter()
-        .find_map(|tag| {
-            match tag
-                .split('-')
-                .next()
-                .map(str::to_ascii_lowercase)
-                .as_deref()
-            {
-                Some("es") => Some(Lang::Es),
-                Some("en") => Some(Lang::En),
-                _ => None,
-            }
-        })
-        .unwrap_or(Lang::En)
+    Lang::from_headers(headers)
 }
 
 /// A failed v2 request.

@@ -63,10 +63,11 @@ pub async fn register(
             let hash = password::hash(password_text.to_owned())
                 .await
                 .map_err(|e| {
-                    CreateError::Invalid(vec![AccountError {
-                        field: "password",
-                        message: e.to_string(),
-                    }])
+                    tracing::error!(error = %e, "cannot hash a password");
+                    CreateError::Invalid(vec![AccountError::new(
+                        "password",
+                        "account-error-password-failed",
+                    )])
                 })?;
             let pid = public_id();
             w.write(move |tx| {

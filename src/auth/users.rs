@@ -2,6 +2,7 @@
 
 use crate::clock::now_ms;
 use crate::db::{Db, Writer};
+use crate::i18n::{Arg, Lang};
 use crate::secure::public_id;
 use crate::tickets::{Actor, Role};
 
@@ -16,13 +17,34 @@ pub const EMAIL_MAX: usize = 254;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountError {
     pub field: &'static str,
-    pub message: String,
+    /// The sentence that says what is wrong (`crate::i18n`), and its arguments.
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
 }
 
-fn err(field: &'static str, message: impl Into<String>) -> AccountError {
+impl AccountError {
+    pub fn new(field: &'static str, id: &'static str) -> Self {
+        AccountError {
+            field,
+            id,
+            args: Vec::new(),
+        }
+    }
+
+    /// What is wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        lang.t_with(self.id, &self.args)
+    }
+}
+
+fn err(field: &'static str, id: &'static str) -> AccountError {
+    AccountError::new(field, id)
+}
+
+fn err_max(field: &'static str, id: &'static str, max: usize) -> AccountError {
     AccountError {
-        field,
-        message: message.into(),
+        args: vec![("max", (max as i64).into())],
+        ..AccountError::new(field, id)
     }
 }
 
@@ -30,33 +52,26 @@ fn err(field: &'static str, message: impl Into<String>) -> AccountError {
 pub fn check_email(email: &str) -> Option<AccountError> {
     let email = email.trim();
     if email.is_empty() {
-        return Some(err("email", "Enter your email address."));
+        return Some(err("email", "account-error-email-missing"));
     }
     let valid = email.len() <= EMAIL_MAX
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         && matches!(email.split_once('@'), Some((local, domain))
             if !local.is_empty() && !domain.contains('@') && domain.contains('.')
                && !domain.starts_with('.') && !domain.ends_with('.'));
-    (!valid).then(|| {
-        err(
-            "email",
-            "Enter a valid email address, like name@example.com.",
-        )
-    })
+    (!valid).then(|| err("email", "account-error-email-invalid"))
 }
 
 pub fn check_password(password: &str) -> Option<AccountError> {
     let n = password.chars().count();
     if n < PASSWORD_MIN {
-        Some(err(
+        Some(err_max(
             "password",
-            format!("Use at least {PASSWORD_MIN} characters."),
+            "account-error-password-short",
+            PASSWORD_MIN,
         ))
     } else if n > PASSWORD_MAX {
-        Some(err(
-            "password",
-            format!("Use at most {PASSWORD_MAX} characters."),
-        ))
+        Some(err_max("password", "account-error-too-long", PASSWORD_MAX))
     } else {
         None
     }
@@ -65,9 +80,9 @@ pub fn check_password(password: &str) -> Option<AccountError> {
 pub fn check_name(name: &str) -> Option<AccountError> {
     let n = name.trim().chars().count();
     if n == 0 {
-        Some(err("name", "Enter your name."))
+        Some(err("name", "account-error-name-missing"))
     } else if n > NAME_MAX {
-        Some(err("name", format!("Use at most {NAME_MAX} characters.")))
+        Some(err_max("name", "account-error-too-long", NAME_MAX))
     } else {
         None
     }
@@ -102,9 +117,10 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(CreateError::Invalid(errors));
     }
-    let hash = password::hash(password.to_owned())
-        .await
-        .map_err(|e| CreateError::Invalid(vec![err("password", e.to_string())]))?;
+    let hash = password::hash(password.to_owned()).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot hash a password");
+        CreateError::Invalid(vec![err("password", "account-error-password-failed")])
+    })?;
     insert_with_hash(w, email, name, role, &hash).await
 }
 
@@ -145,12 +161,9 @@ pub async fn insert_with_hash(
                     name,
                     role,
                 }),
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                    Err(CreateError::Invalid(vec![err(
-                        "email",
-                        "An account with this email already exists.",
-                    )]))
-                }
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(
+                    CreateError::Invalid(vec![err("email", "account-error-email-taken")]),
+                ),
                 Err(e) => Err(CreateError::Db(e)),
             }
         })
@@ -198,6 +211,35 @@ pub async fn time_zone(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
             .await?
             .flatten(),
     )
+}
+
+/// The user's language as chosen on the account page (None: the browser's).
+pub async fn language(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar!("SELECT language FROM users WHERE id = ?", user_id)
+            .fetch_optional(db)
+            .await?
+            .flatten(),
+    )
+}
+
+/// Sets the user's language (a code the caller checked; None: the browser's).
+pub async fn set_language(w: &Writer, user_id: i64, language: Option<String>) -> sqlx::Result<()> {
+    let now = now_ms();
+    w.write(move |tx| {
+        Box::pin(async move {
+            sqlx::query!(
+                "UPDATE users SET language = ?, updated_at = ? WHERE id = ?",
+                language,
+                now,
+                user_id
+            )
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Sets the user's time zone (an IANA name, checked by the caller; None: UTC).

@@ -73,6 +73,11 @@ impl Kind {
         }
     }
 
+    /// The id of its name in the translation files (`crate::i18n`).
+    pub fn name_id(self) -> String {
+        format!("notify-{}", self.as_str().replace('_', "-"))
+    }
+
     /// Whether this kind goes to staff (shown on staff members' account pages only).
     pub fn for_staff(self) -> bool {
         matches!(self, Kind::Assigned | Kind::CustomerReply | Kind::NewTicket)

@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::users::{self, AccountError};
 use crate::auth::{login, password, reset, sessions, signup, throttle, tokens};
 use crate::clock;
+use crate::i18n::Lang;
 use crate::routes::Routes;
 use crate::tickets::{Actor, Role};
 use crate::web::error::{WebError, WebResult};
@@ -27,6 +28,7 @@ pub fn router() -> Routes {
         .route("/account/tokens", post(create_token))
         .route("/account/notifications", post(save_notifications))
         .route("/account/time-zone", post(save_time_zone))
+        .route("/account/language", post(save_language))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/setup", get(setup_page).post(setup))
         .route(
@@ -39,25 +41,22 @@ pub fn router() -> Routes {
 
 /// Field errors of an account form, looked up by field name in templates.
 #[derive(Default)]
-pub struct Errors(Vec<AccountError>);
+pub struct Errors(Vec<AccountError>, Lang);
 
 impl Errors {
-    pub fn get(&self, field: &str) -> Option<&str> {
+    pub fn get(&self, field: &str) -> Option<String> {
         self.0
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+            .map(|e| e.message(self.1))
     }
     pub fn any(&self) -> bool {
         !self.0.is_empty()
     }
 }
 
-fn one(field: &'static str, message: impl Into<String>) -> Errors {
-    Errors(vec![AccountError {
-        field,
-        message: message.into(),
-    }])
+fn one(lang: Lang, field: &'static str, id: &'static str) -> Errors {
+    Errors(vec![AccountError::new(field, id)], lang)
 }
 
 // ---- sign up ----
@@ -84,7 +83,7 @@ async fn signup_page(v: Visitor) -> WebResult<Response> {
     if v.user.is_some() {
         return Ok(v.redirect("/tickets", None));
     }
-    let layout = v.layout("Create your account");
+    let layout = v.layout(v.lang.t("signup-title"));
     v.page(
         StatusCode::OK,
         SignupPage {
@@ -107,14 +106,17 @@ async fn signup(
     let key = vec![(format!("signup:{client}"), throttle::SIGNUP)];
     if let Err(until) = throttle::begin_attempt(state.writer(), key).await? {
         let minutes = ((until - clock::now_ms()) / 60_000).max(1);
-        let layout = v.layout("Create your account");
+        let layout = v.layout(v.lang.t("signup-title"));
         let page = SignupPage {
             layout,
             name: form.name,
             email: form.email,
-            errors: one(
-                "email",
-                format!("Too many sign-ups from your network. Try again in {minutes} minutes."),
+            errors: Errors(
+                vec![AccountError {
+                    args: vec![("minutes", minutes.into())],
+                    ..AccountError::new("email", "account-error-signup-throttled")
+                }],
+                v.lang,
             ),
         };
         return v.page(StatusCode::TOO_MANY_REQUESTS, page);
@@ -132,7 +134,7 @@ async fn signup(
         {
             Ok(()) => {
                 state.core.mail_wake.notify_one();
-                let layout = v.layout("Check your mail");
+                let layout = v.layout(v.lang.t("signup-sent-title"));
                 let page = SignupSentPage {
                     layout,
                     email: form.email.trim().to_lowercase(),
@@ -143,12 +145,12 @@ async fn signup(
             }
             Err(users::CreateError::Db(e)) => Err(e.into()),
             Err(users::CreateError::Invalid(errors)) => {
-                let layout = v.layout("Create your account");
+                let layout = v.layout(v.lang.t("signup-title"));
                 let page = SignupPage {
                     layout,
                     name: form.name,
                     email: form.email,
-                    errors: Errors(errors),
+                    errors: Errors(errors, v.lang),
                 };
                 v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
             }
@@ -166,16 +168,16 @@ async fn signup(
         Ok(user) => {
             let token = sessions::create(state.writer(), user.id).await?;
             v.start_session(token);
-            Ok(v.redirect("/tickets", Some("Welcome! Your account is ready.")))
+            Ok(v.redirect_said("/tickets", "flash-welcome", &[]))
         }
         Err(users::CreateError::Db(e)) => Err(e.into()),
         Err(users::CreateError::Invalid(errors)) => {
-            let layout = v.layout("Create your account");
+            let layout = v.layout(v.lang.t("signup-title"));
             let page = SignupPage {
                 layout,
                 name: form.name,
                 email: form.email,
-                errors: Errors(errors),
+                errors: Errors(errors, v.lang),
             };
             v.page(StatusCode::UNPROCESSABLE_ENTITY, page)
         }
@@ -195,7 +197,7 @@ struct SignupSentPage {
 
 /// The link mailed at sign-up: a button that confirms.
 async fn confirm_signup_page(v: Visitor, Query(q): Query<TokenQuery>) -> WebResult<Response> {
-    let layout = v.layout("Confirm your account");
+    let layout = v.layout(v.lang.t("signup-confirm-title"));
     let page = SignupSentPage {
         layout,
         email: String::new(),
@@ -226,10 +228,10 @@ async fn confirm_signup(
             }
             let token = sessions::create(state.writer(), user_id).await?;
             v.start_session(token);
-            Ok(v.redirect("/tickets", Some("Welcome! Your account is ready.")))
+            Ok(v.redirect_said("/tickets", "flash-welcome", &[]))
         }
         None => {
-            let layout = v.layout("This link is no longer valid");
+            let layout = v.layout(v.lang.t("signup-link-invalid-title"));
             let page = SignupSentPage {
                 layout,
                 email: String::new(),
@@ -254,7 +256,7 @@ struct ForgotPage {
 }
 
 async fn forgot_page(State(state): State<AppState>, v: Visitor) -> WebResult<Response> {
-    let layout = v.layout("Forgot your password?");
+    let layout = v.layout(v.lang.t("forgot-title"));
     let page = ForgotPage {
         layout,
         mail_on: state.core.mail.is_some(),
@@ -284,7 +286,7 @@ async fn forgot(
     let mail_on = state.core.mail.is_some();
     let email = form.email.trim().to_lowercase();
     let page = |v: Visitor, status, sent_to, error| {
-        let layout = v.layout("Forgot your password?");
+        let layout = v.layout(v.lang.t("forgot-title"));
         v.page(
             status,
             ForgotPage {
@@ -315,7 +317,9 @@ async fn forgot(
     ];
     if let Err(until) = throttle::begin_attempt(state.writer(), keys).await? {
         let minutes = ((until - clock::now_ms()) / 60_000).max(1);
-        let error = format!("Too many requests. Try again in {minutes} minutes.");
+        let error = v
+            .lang
+            .t_with("error-throttled", &[("minutes", minutes.into())]);
         return page(v, StatusCode::TOO_MANY_REQUESTS, None, Some(error));
     }
     reset::request(state.db(), state.writer(), &email).await?;
@@ -344,7 +348,7 @@ async fn reset_page(
     Query(q): Query<TokenQuery>,
 ) -> WebResult<Response> {
     let live = reset::is_live(state.db(), &q.token).await?;
-    let layout = v.layout("Choose a new password");
+    let layout = v.layout(v.lang.t("reset-title"));
     let status = if live {
         StatusCode::OK
     } else {
@@ -377,18 +381,15 @@ async fn reset(
     Checked(form): Checked<ResetForm>,
 ) -> WebResult<Response> {
     let errors = if let Some(e) = users::check_password(&form.new) {
-        Errors(vec![AccountError {
-            field: "new",
-            message: e.message,
-        }])
+        Errors(vec![AccountError { field: "new", ..e }], v.lang)
     } else if form.new != form.confirm {
-        one("confirm", "The two passwords do not match.")
+        one(v.lang, "confirm", "account-error-mismatch")
     } else {
         Errors::default()
     };
     let live = reset::is_live(state.db(), &form.token).await?;
     if errors.any() || !live {
-        let layout = v.layout("Choose a new password");
+        let layout = v.layout(v.lang.t("reset-title"));
         let status = if live {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -404,7 +405,7 @@ async fn reset(
     }
     let hash = password::hash(form.new).await?;
     if !reset::redeem(state.writer(), &form.token, hash).await? {
-        let layout = v.layout("Choose a new password");
+        let layout = v.layout(v.lang.t("reset-title"));
         let page = ResetPage {
             layout,
             live: false,
@@ -415,10 +416,7 @@ async fn reset(
     }
     // Every session of the account was ended, this browser's too if it had one.
     v.end_session();
-    Ok(v.redirect(
-        "/login",
-        Some("Your password was changed. Log in with the new one."),
-    ))
+    Ok(v.redirect_said("/login", "flash-password-reset", &[]))
 }
 
 // ---- log in / out ----
@@ -463,7 +461,7 @@ async fn login_page(
     if v.user.is_some() {
         return Ok(v.redirect(&next, None));
     }
-    let layout = v.layout("Log in");
+    let layout = v.layout(v.lang.t("login-title"));
     v.page(
         StatusCode::OK,
         LoginPage {
@@ -486,7 +484,7 @@ pub(super) async fn login_to_continue(
     next: &str,
     draft: Draft,
 ) -> WebResult<Response> {
-    let layout = v.layout("Log in");
+    let layout = v.layout(v.lang.t("login-title"));
     let page = LoginPage {
         layout,
         email: String::new(),
@@ -508,7 +506,7 @@ async fn login(
     let (db, w) = (state.db(), state.writer());
     let next = safe_next(form.next.as_deref());
     let refuse = |v: Visitor, status: StatusCode, message: String| {
-        let layout = v.layout("Log in");
+        let layout = v.layout(v.lang.t("login-title"));
         let page = LoginPage {
             layout,
             email: form.email.clone(),
@@ -531,17 +529,15 @@ async fn login(
     match login::login(db, w, attempt).await? {
         login::Outcome::Locked { until } => {
             let minutes = ((until - clock::now_ms()) / 60_000).max(1);
-            refuse(
-                v,
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("Too many failed attempts. Try again in {minutes} minutes."),
-            )
+            let said = v
+                .lang
+                .t_with("error-login-locked", &[("minutes", minutes.into())]);
+            refuse(v, StatusCode::TOO_MANY_REQUESTS, said)
         }
-        login::Outcome::WrongPassword => refuse(
-            v,
-            StatusCode::UNAUTHORIZED,
-            "Email or password is incorrect.".into(),
-        ),
+        login::Outcome::WrongPassword => {
+            let said = v.lang.t("error-login-wrong");
+            refuse(v, StatusCode::UNAUTHORIZED, said)
+        }
         login::Outcome::LoggedIn {
             actor,
             session,
@@ -552,7 +548,7 @@ async fn login(
             match form.draft.of() {
                 // The interrupted form again, filled in, in the new session.
                 Some(of) => {
-                    v.flash = Some(form.draft.notice());
+                    v.flash = Some(form.draft.notice(v.lang));
                     match (of, next.strip_prefix("/tickets/").map(str::parse::<i64>)) {
                         (DraftOf::Reply, Some(Ok(number))) => {
                             super::ticket_page::reply_draft(&state, v, &actor, number, &form.draft)
@@ -579,7 +575,7 @@ async fn logout(
         sessions::end(state.writer(), token).await?;
     }
     v.end_session();
-    Ok(v.redirect("/login", Some("You have been logged out.")))
+    Ok(v.redirect_said("/login", "flash-logged-out", &[]))
 }
 
 // ---- account ----
@@ -592,18 +588,21 @@ struct AccountPage {
     new_token: Option<String>,
     errors: Errors,
     mail_on: bool,
-    /// (kind, label, mine, on for everyone)
-    notifications: Vec<(&'static str, &'static str, bool, bool)>,
+    /// (kind, id of its name, mine, on for everyone)
+    notifications: Vec<(&'static str, String, bool, bool)>,
     /// The time zone chosen ("" for UTC) and those offered.
     time_zone: String,
     zones: Vec<String>,
+    /// The language chosen ("" for the browser's) and those offered (code, name).
+    language: String,
+    languages: Vec<(&'static str, &'static str)>,
 }
 
 struct TokenRow {
     id: i64,
     name: String,
     created: String,
-    last_used: String,
+    last_used: Option<String>,
 }
 
 async fn account_page(State(state): State<AppState>, User(v, user): User) -> WebResult<Response> {
@@ -625,10 +624,7 @@ async fn render_account(
             id: t.id,
             name: t.name,
             created: v.zone.exact(t.created_at),
-            last_used: t
-                .last_used_at
-                .map(|at| v.zone.exact(at))
-                .unwrap_or_else(|| "never".into()),
+            last_used: t.last_used_at.map(|at| v.zone.exact(at)),
         })
         .collect();
     let notifications = state
@@ -636,12 +632,15 @@ async fn render_account(
         .my_notifications(me)
         .await?
         .into_iter()
-        .map(|(k, mine, everyone)| (k.as_str(), k.label(), mine, everyone))
+        .map(|(k, mine, everyone)| (k.as_str(), k.name_id(), mine, everyone))
         .collect();
     let time_zone = users::time_zone(state.db(), me.id)
         .await?
         .unwrap_or_default();
-    let layout = v.layout("Your account");
+    let language = users::language(state.db(), me.id)
+        .await?
+        .unwrap_or_default();
+    let layout = v.layout(v.lang.t("account-title"));
     v.page(
         status,
         AccountPage {
@@ -653,8 +652,37 @@ async fn render_account(
             notifications,
             time_zone,
             zones: clock::zone_names(),
+            language,
+            languages: Lang::ALL.iter().map(|l| (l.code(), l.name())).collect(),
         },
     )
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    language: String,
+}
+
+/// The language pages and mails speak to this user ("": the browser's).
+async fn save_language(
+    State(state): State<AppState>,
+    User(v, me): User,
+    Checked(f): Checked<LanguageForm>,
+) -> WebResult<Response> {
+    let chosen = f.language.trim();
+    let language = match Lang::parse(chosen) {
+        Some(lang) => Some(lang.code().to_owned()),
+        None if chosen.is_empty() => None,
+        None => return Err(WebError::BadRequest(v.lang.t("account-language-invalid"))),
+    };
+    users::set_language(state.writer(), me.id, language.clone()).await?;
+    // The confirmation already in the new language.
+    let lang = Lang::choose(language.as_deref(), &axum::http::HeaderMap::new());
+    let lang = if language.is_some() { lang } else { v.lang };
+    Ok(v.redirect("/account", Some(&lang.t("account-language-saved"))))
 }
 
 #[derive(Deserialize)]
@@ -673,7 +701,7 @@ async fn save_time_zone(
 ) -> WebResult<Response> {
     let zone = f.time_zone.trim();
     if !zone.is_empty() && !clock::is_zone(zone) {
-        let errors = one("time_zone", "Choose a time zone from the list.");
+        let errors = one(v.lang, "time_zone", "account-error-zone");
         return render_account(
             &state,
             v,
@@ -686,7 +714,7 @@ async fn save_time_zone(
     }
     let zone = (!zone.is_empty() && zone != "UTC").then(|| zone.to_owned());
     users::set_time_zone(state.writer(), me.id, zone).await?;
-    Ok(v.redirect("/account", Some("Your time zone was saved.")))
+    Ok(v.redirect_said("/account", "flash-zone-saved", &[]))
 }
 
 #[derive(Deserialize)]
@@ -708,7 +736,7 @@ async fn save_notifications(
         .filter_map(|k| crate::tickets::notify::Kind::parse(k))
         .collect();
     state.core.save_my_notifications(&me, on).await?;
-    Ok(v.redirect("/account", Some("Your notifications were saved.")))
+    Ok(v.redirect_said("/account", "flash-notifications-saved", &[]))
 }
 
 #[derive(Deserialize)]
@@ -728,14 +756,11 @@ async fn change_password(
     let (db, w) = (state.db(), state.writer());
     let stored = users::password_hash(db, user.id).await?;
     let errors = if !password::verify(form.current, stored).await {
-        one("current", "Your current password is not correct.")
+        one(v.lang, "current", "account-error-current")
     } else if let Some(e) = users::check_password(&form.new) {
-        Errors(vec![AccountError {
-            field: "new",
-            message: e.message,
-        }])
+        Errors(vec![AccountError { field: "new", ..e }], v.lang)
     } else if form.new != form.confirm {
-        one("confirm", "The two new passwords do not match.")
+        one(v.lang, "confirm", "account-error-mismatch")
     } else {
         Errors::default()
     };
@@ -755,10 +780,7 @@ async fn change_password(
     users::set_password(w, user.id, &hash).await?;
     let token = sessions::create(w, user.id).await?;
     v.start_session(token);
-    Ok(v.redirect(
-        "/account",
-        Some("Your password was changed. Other sessions were logged out."),
-    ))
+    Ok(v.redirect_said("/account", "flash-password-changed", &[]))
 }
 
 #[derive(Deserialize)]
@@ -775,12 +797,12 @@ async fn create_token(
 ) -> WebResult<Response> {
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > tokens::LABEL_MAX {
-        let errors = one(
-            "name",
-            format!(
-                "Give the token a name of 1 to {} characters.",
-                tokens::LABEL_MAX
-            ),
+        let errors = Errors(
+            vec![AccountError {
+                args: vec![("max", (tokens::LABEL_MAX as i64).into())],
+                ..AccountError::new("name", "account-error-token-name")
+            }],
+            v.lang,
         );
         return render_account(
             &state,
@@ -814,7 +836,7 @@ async fn revoke_token(
     if !tokens::revoke_api_token(state.writer(), user.id, id).await? {
         return Err(WebError::NotFound);
     }
-    Ok(v.redirect("/account", Some("The token was revoked.")))
+    Ok(v.redirect_said("/account", "flash-token-revoked", &[]))
 }
 
 // ---- first-run setup ----
@@ -864,7 +886,7 @@ async fn setup_page(
     {
         return Err(invalid_setup_link());
     }
-    let layout = v.layout("Create the first admin");
+    let layout = v.layout(v.lang.t("setup-title"));
     let page = SetupPage {
         layout,
         token,
@@ -891,14 +913,13 @@ async fn setup(
     .collect();
     let email_taken = users::find_by_email(db, &form.email).await?.is_some();
     if !errors.is_empty() || email_taken {
-        let mut errors = Errors(errors);
+        let mut errors = Errors(errors, v.lang);
         if email_taken {
-            errors.0.push(AccountError {
-                field: "email",
-                message: "An account with this email already exists.".into(),
-            });
+            errors
+                .0
+                .push(AccountError::new("email", "account-error-email-taken"));
         }
-        let layout = v.layout("Create the first admin");
+        let layout = v.layout(v.lang.t("setup-title"));
         let page = SetupPage {
             layout,
             token: form.token,
@@ -916,10 +937,11 @@ async fn setup(
     };
     let token = sessions::create(w, user_id).await?;
     v.start_session(token);
-    Ok(v.redirect("/tickets", Some("Your admin account is ready.")))
+    Ok(v.redirect_said("/tickets", "flash-admin-ready", &[]))
 }
 
 super::has_csrf!(
+    LanguageForm,
     ConfirmForm,
     ForgotForm,
     LoginForm,

@@ -187,7 +187,7 @@ async fn create_user(
         Err(users::CreateError::Invalid(errors)) => {
             let message = errors
                 .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
+                .map(|e| e.message(v.lang))
                 .collect::<Vec<_>>()
                 .join(" ");
             render_users(

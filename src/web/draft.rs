@@ -101,22 +101,15 @@ impl Draft {
         .collect()
     }
 
-    /// What the form says above itself when it comes back.
-    pub fn notice(&self) -> String {
-        let what = match self.of() {
-            Some(DraftOf::Ticket) => {
-                "Your new ticket is below as you wrote it: check it and press Create ticket."
-            }
-            _ => "Your reply is below as you wrote it: check it and press Send.",
+    /// What the form says above itself when it comes back, in `lang`.
+    pub fn notice(&self, lang: crate::i18n::Lang) -> String {
+        let id = match (self.of(), self.draft_files.is_empty()) {
+            (Some(DraftOf::Ticket), true) => "draft-ticket",
+            (Some(DraftOf::Ticket), false) => "draft-ticket-files",
+            (_, true) => "draft-reply",
+            (_, false) => "draft-reply-files",
         };
-        if self.draft_files.is_empty() {
-            format!("You are logged in again. {what}")
-        } else {
-            format!(
-                "You are logged in again. {what} Attach your files again: {}.",
-                self.draft_files
-            )
-        }
+        lang.t_with(id, &[("files", self.draft_files.clone().into())])
     }
 }
 

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use crate::i18n::{Arg, Lang};
 use crate::tickets::CoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,10 @@ pub enum WebError {
     /// the same request will work once the operator has made room.
     #[error("{UNAVAILABLE}")]
     Unavailable,
+    /// A refusal worded in the translation files (sentence id and arguments), shown in the
+    /// reader's language.
+    #[error("{}", Lang::En.t_with(.1, .2))]
+    Said(StatusCode, &'static str, Vec<(&'static str, Arg)>),
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -47,6 +52,7 @@ impl WebError {
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             WebError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Said(status, ..) => *status,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -85,34 +91,53 @@ impl From<CoreError> for WebError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
-            CoreError::OpenTicketLimit { limit } => WebError::TooMany(format!(
-                "You already have {limit} open tickets. Close one before opening another."
-            )),
+            CoreError::OpenTicketLimit { limit } => WebError::Said(
+                StatusCode::TOO_MANY_REQUESTS,
+                "error-open-limit",
+                vec![("limit", limit.into())],
+            ),
             CoreError::TicketClosed => {
-                WebError::Conflict("This ticket is closed. Reopen it to add a message.".into())
+                WebError::Said(StatusCode::CONFLICT, "error-ticket-closed", Vec::new())
             }
-            CoreError::Stale => WebError::Conflict(
-                "The ticket changed while you were editing. Reload it and try again.".into(),
-            ),
+            CoreError::Stale => WebError::Said(StatusCode::CONFLICT, "error-stale", Vec::new()),
             CoreError::AlreadyEscalated => {
-                WebError::Conflict("This ticket already has a GitHub issue.".into())
+                WebError::Said(StatusCode::CONFLICT, "error-escalated", Vec::new())
             }
-            CoreError::NotConfigured => WebError::BadRequest(
-                "GitHub integration is not configured: an admin sets it up in Settings.".into(),
+            CoreError::NotConfigured => {
+                WebError::Said(StatusCode::BAD_REQUEST, "error-github-off", Vec::new())
+            }
+            CoreError::Upstream(e) => WebError::Said(
+                StatusCode::BAD_GATEWAY,
+                "error-github-failed",
+                vec![("cause", e.to_string().into())],
             ),
-            CoreError::Upstream(e) => WebError::BadGateway(format!(
-                "GitHub did not create the issue ({e}). Nothing was changed; try again later."
-            )),
             CoreError::Db(e) => e.into(),
         }
     }
 }
 
-/// What an error page says, for showing it again inside the layout.
+/// What an error page says, for showing it again inside the layout, in the reader's
+/// language: the sentence's id and arguments where it has one.
 #[derive(Debug, Clone)]
 pub struct Shown {
-    pub title: &'static str,
+    pub status: StatusCode,
     pub message: String,
+    pub said: Option<(&'static str, Vec<(&'static str, Arg)>)>,
+}
+
+impl Shown {
+    /// The page's heading, in `lang`.
+    pub fn title(&self, lang: Lang) -> String {
+        lang.t(&format!("error-title-{}", self.status.as_u16()))
+    }
+
+    /// The message, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match &self.said {
+            Some((id, args)) => lang.t_with(id, args),
+            None => self.message.clone(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -138,9 +163,19 @@ impl IntoResponse for WebError {
             other => other.to_string(),
         };
         let title = status.canonical_reason().unwrap_or("Error");
+        let said = match &self {
+            WebError::NotFound => Some(("error-not-found", Vec::new())),
+            WebError::Forbidden => Some(("error-forbidden", Vec::new())),
+            WebError::Csrf => Some(("error-csrf", Vec::new())),
+            WebError::Unavailable => Some(("error-unavailable", Vec::new())),
+            WebError::Internal(_) => Some(("error-internal", Vec::new())),
+            WebError::Said(_, id, args) => Some((*id, args.clone())),
+            _ => None,
+        };
         let shown = Shown {
-            title,
+            status,
             message: message.clone(),
+            said,
         };
         let page = ErrorPage {
             title,

@@ -50,11 +50,8 @@ async fn home(v: Visitor) -> Redirect {
 }
 
 /// The message of a form shown again because its write could not be saved.
-pub(crate) fn unsaved_text() -> String {
-    format!(
-        "{} Your text is kept below.",
-        crate::web::error::UNAVAILABLE
-    )
+pub(crate) fn unsaved_text(lang: crate::i18n::Lang) -> String {
+    lang.t("error-unsaved")
 }
 
 pub use crate::http::encode_query;
@@ -85,27 +82,44 @@ pub struct Layout {
     pub zone: crate::clock::Zone,
     /// When the page was made, for "3 hours ago".
     pub now: i64,
+    /// The reader's language.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Layout {
+    /// The sentence `id` in the reader's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// The sentence `id` with one argument.
+    pub fn t1(&self, id: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+        self.lang.t_with(id, &[(name, value.to_string().into())])
+    }
+
+    /// The name of a status, priority or role.
+    pub fn label(&self, item: &dyn crate::i18n::Named) -> String {
+        self.lang.t(&item.name_id())
+    }
+
+    /// The sentence `id` with a count `n` (for plurals).
+    pub fn tn(&self, id: &str, n: usize) -> String {
+        self.lang
+            .t_with(id, &[("n", crate::i18n::Arg::Number(n as i64))])
+    }
+
     /// A time as pages show it: how long ago in words, the exact time in the reader's
     /// zone on hover, the machine-readable instant in `datetime`.
     pub fn when(&self, ms: &i64) -> askama::filters::Safe<String> {
         use crate::clock::Ago;
         let exact = self.zone.exact(*ms);
-        let plural = |n: i64, one: &str, many: &str| {
-            if n == 1 {
-                format!("1 {one} ago")
-            } else {
-                format!("{n} {many} ago")
-            }
-        };
+        let n = |id: &str, n: i64| self.lang.t_with(id, &[("n", n.into())]);
         let words = match crate::clock::ago(*ms, self.now) {
-            Ago::JustNow => "just now".to_owned(),
-            Ago::Minutes(n) => plural(n, "minute", "minutes"),
-            Ago::Hours(n) => plural(n, "hour", "hours"),
-            Ago::Days(1) => "yesterday".to_owned(),
-            Ago::Days(n) => plural(n, "day", "days"),
+            Ago::JustNow => self.t("time-just-now"),
+            Ago::Minutes(m) => n("time-minutes-ago", m),
+            Ago::Hours(h) => n("time-hours-ago", h),
+            Ago::Days(1) => self.t("time-yesterday"),
+            Ago::Days(d) => n("time-days-ago", d),
             Ago::Long => exact.get(..10).unwrap_or(&exact).to_owned(),
         };
         let escape = |text: &str| {
@@ -132,6 +146,8 @@ pub struct Visitor {
     pub flash: Option<String>,
     /// The user's time zone, from their account (UTC if none).
     pub zone: crate::clock::Zone,
+    /// The language pages speak to this visitor (see [`crate::i18n`]).
+    pub lang: crate::i18n::Lang,
     session_token: Option<String>,
     /// The device cookie of a browser that logged in before (see [`crate::auth::login`]).
     device: Option<String>,
@@ -174,6 +190,10 @@ impl FromRequestParts<AppState> for Visitor {
         };
         let catalog_version = session.as_ref().map(|s| s.catalog_version);
         let zone = crate::clock::Zone::named(session.as_ref().and_then(|s| s.time_zone.as_deref()));
+        let lang = crate::i18n::Lang::choose(
+            session.as_ref().and_then(|s| s.language.as_deref()),
+            &parts.headers,
+        );
         let user = session.map(|s| s.actor);
         let secure = state.site.secure_cookies;
         let mut jar = CookieJar::new();
@@ -197,6 +217,7 @@ impl FromRequestParts<AppState> for Visitor {
             csrf,
             flash,
             zone,
+            lang,
             session_token,
             device,
             secure,
@@ -240,6 +261,7 @@ impl Visitor {
             css: assets::stylesheet_url(),
             zone: self.zone.clone(),
             now: crate::clock::now_ms(),
+            lang: self.lang,
         }
     }
 
@@ -295,13 +317,19 @@ impl Visitor {
         }
         (jar, Redirect::to(to)).into_response()
     }
+
+    /// [`Visitor::redirect`] with the message `id` in the visitor's language.
+    pub fn redirect_said(self, to: &str, id: &str, args: &[(&str, crate::i18n::Arg)]) -> Response {
+        let message = self.lang.t_with(id, args);
+        self.redirect(to, Some(&message))
+    }
 }
 
 #[derive(Template)]
 #[template(path = "error_in_layout.html")]
 struct ErrorInLayout {
     layout: Layout,
-    heading: &'static str,
+    heading: String,
     message: String,
 }
 
@@ -334,10 +362,11 @@ pub async fn errors_in_layout(
     let Ok(v) = Visitor::from_request_parts(&mut parts, &state).await else {
         return response;
     };
+    let title = shown.title(v.lang);
     let page = ErrorInLayout {
-        layout: v.layout(shown.title),
-        heading: shown.title,
-        message: shown.message,
+        message: shown.message(v.lang),
+        layout: v.layout(title.clone()),
+        heading: title,
     };
     let retry = response
         .headers()
@@ -394,7 +423,11 @@ where
             .await
             .map(|axum_extra::extract::Form(v)| WebForm(v))
             .map_err(|e| {
-                WebError::BadRequest(format!("The form could not be read: {}", e.body_text()))
+                WebError::Said(
+                    StatusCode::BAD_REQUEST,
+                    "error-form-unreadable",
+                    vec![("cause", e.body_text().into())],
+                )
             })
     }
 }

@@ -84,14 +84,14 @@ struct ReplyForm {
 enum Failed {
     Invalid(FormErrors),
     /// The database cannot be written now (503).
-    Unavailable,
+    Unavailable(crate::i18n::Lang),
 }
 
 impl Failed {
-    fn from_core(e: CoreError) -> Result<Self, WebError> {
+    fn from_core(e: CoreError, lang: crate::i18n::Lang) -> Result<Self, WebError> {
         match e {
-            CoreError::Invalid(problems) => Ok(Failed::Invalid(FormErrors(problems))),
-            e if e.is_unavailable() => Ok(Failed::Unavailable),
+            CoreError::Invalid(problems) => Ok(Failed::Invalid(FormErrors(problems, lang))),
+            e if e.is_unavailable() => Ok(Failed::Unavailable(lang)),
             e => Err(e.into()),
         }
     }
@@ -100,10 +100,10 @@ impl Failed {
     fn parts(self) -> (StatusCode, FormErrors, Option<String>) {
         match self {
             Failed::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
-            Failed::Unavailable => (
+            Failed::Unavailable(lang) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 FormErrors::default(),
-                Some(super::unsaved_text()),
+                Some(super::unsaved_text(lang)),
             ),
         }
     }
@@ -149,7 +149,7 @@ async fn create(
     match state.core.save_reply(&me, None, &f.title, &f.body).await {
         Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was created."))),
         Err(e) => {
-            let failed = Failed::from_core(e)?;
+            let failed = Failed::from_core(e, v.lang)?;
             render_list(&state, v, &me, Some((f.title, f.body, failed))).await
         }
     }
@@ -186,7 +186,7 @@ async fn update(
     {
         Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was saved."))),
         Err(e) => {
-            let (status, errors, general) = Failed::from_core(e)?.parts();
+            let (status, errors, general) = Failed::from_core(e, v.lang)?.parts();
             let page = EditPage {
                 layout: v.layout("Edit saved reply"),
                 editing: Some(id),

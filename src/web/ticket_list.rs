@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::{Checked, Layout, Staff, User, Visitor, encode_query};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, UploadForm, download_response, read_form};
+use crate::i18n::Lang;
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
@@ -41,7 +42,7 @@ pub fn router() -> Routes {
 
 /// Field errors of a ticket form, looked up by field name in templates.
 #[derive(Default)]
-pub struct FormErrors(pub Vec<FieldError>);
+pub struct FormErrors(pub Vec<FieldError>, pub crate::i18n::Lang);
 
 impl FormErrors {
     pub fn get(&self, field: &str) -> Option<String> {
@@ -49,7 +50,7 @@ impl FormErrors {
             .0
             .iter()
             .filter(|e| e.field.as_str() == field)
-            .map(FieldError::message)
+            .map(|e| crate::i18n::field_error(self.1, e))
             .collect();
         (!messages.is_empty()).then(|| messages.join(" "))
     }
@@ -104,7 +105,7 @@ struct ListQuery {
 }
 
 struct Tab {
-    label: &'static str,
+    label: String,
     value: &'static str,
     count: String,
     current: bool,
@@ -236,11 +237,10 @@ impl ListPage {
 }
 
 /// "20,004 tickets", "1 ticket", "200+ tickets".
-fn total_label(counts: &StatusCounts, total: i64) -> String {
-    format!(
-        "{} {}",
-        counts.label(total),
-        if total == 1 { "ticket" } else { "tickets" }
+fn total_label(lang: Lang, counts: &StatusCounts, total: i64) -> String {
+    lang.t_with(
+        "list-tickets",
+        &[("n", total.into()), ("count", counts.label(total).into())],
     )
 }
 
@@ -269,23 +269,29 @@ impl Pager {
             total,
         } = place;
         let rows = page.rows.len() as i64;
+        let lang = page.layout.lang;
         let position = match start {
             // One page: its size says it all.
             _ if first_page && last_page => total,
-            Some(start) if rows > 0 => format!(
-                "{}–{} of {total}",
-                words::grouped(start),
-                words::grouped(start + rows - 1)
+            Some(start) if rows > 0 => lang.t_with(
+                "list-position",
+                &[
+                    ("start", words::grouped(start).into()),
+                    ("end", words::grouped(start + rows - 1).into()),
+                    ("total", total.into()),
+                ],
             ),
             _ => total,
         };
         let page_number = start.map(|s| (s - 1) / PER_PAGE + 1);
         let pages = exact_total.map(|t| ((t + PER_PAGE - 1) / PER_PAGE).max(1));
         let page_of = match (page_number, pages) {
-            (Some(n), Some(of)) if of > 1 => Some(format!(
-                "Page {} of {}",
-                words::grouped(n),
-                words::grouped(of)
+            (Some(n), Some(of)) if of > 1 => Some(lang.t_with(
+                "list-page-of",
+                &[
+                    ("page", words::grouped(n).into()),
+                    ("pages", words::grouped(of).into()),
+                ],
             )),
             _ => None,
         };
@@ -329,6 +335,7 @@ impl Pager {
 /// read from whichever end of the list is nearer. Search results and a customer's own
 /// tickets are few (at most 200 candidates, one customer's tickets) and page by number.
 async fn page_of_list(
+    lang: Lang,
     core: &crate::tickets::Core,
     user: &crate::tickets::Actor,
     filter: &mut ListFilter,
@@ -363,7 +370,7 @@ async fn page_of_list(
             first_page: n == 1,
             last_page: n >= pages,
             keyset: None,
-            total: total_label(&counts, total),
+            total: total_label(lang, &counts, total),
         };
         return Ok((result, counts, place));
     }
@@ -451,7 +458,7 @@ async fn page_of_list(
         first_page,
         last_page,
         keyset,
-        total: total_label(&counts, total),
+        total: total_label(lang, &counts, total),
     };
     Ok((result, counts, place))
 }
@@ -501,21 +508,25 @@ async fn list(
         limit: PER_PAGE,
         ..ListFilter::default()
     };
-    let (result, counts, place) = page_of_list(core, &user, &mut filter, &q).await?;
+    let (result, counts, place) = page_of_list(v.lang, core, &user, &mut filter, &q).await?;
     let mut tabs = vec![Tab {
-        label: "All",
+        label: v.lang.t("list-all"),
         value: "",
         count: counts.label(counts.total()),
         current: status.is_none(),
     }];
     tabs.extend(Status::ALL.into_iter().map(|s| Tab {
-        label: s.label(),
+        label: v.lang.t(&crate::i18n::Named::name_id(&s)),
         value: s.as_str(),
         count: counts.label(counts.get(s)),
         current: status == Some(s),
     }));
     let catalog = core.catalog(v.catalog_version).await?;
-    let layout = v.layout(if staff { "Ticket queue" } else { "My tickets" });
+    let layout = v.layout(v.lang.t(if staff {
+        "list-title-staff"
+    } else {
+        "list-title-customer"
+    }));
     let list_page = ListPage {
         layout,
         staff,
@@ -523,7 +534,7 @@ async fn list(
         catalog,
         priorities: Priority::ALL,
         statuses: Status::ALL,
-        total: total_label(&counts, result.total),
+        total: total_label(v.lang, &counts, result.total),
         pager: Pager::default(),
         rows: result.items,
         q,
@@ -568,6 +579,7 @@ async fn bulk(
     Staff(v, user): Staff,
     Checked(form): Checked<BulkForm>,
 ) -> WebResult<Response> {
+    let lang = v.lang;
     let mut form = form;
     if form.all == "yes" {
         form.ids = std::mem::take(&mut form.page_ids);
@@ -584,10 +596,10 @@ async fn bulk(
         form.value = own.clone();
     }
     if form.ids.is_empty() {
-        return Ok(v.redirect("/tickets", Some("Select at least one ticket.")));
+        return Ok(v.redirect("/tickets", Some(&lang.t("bulk-select-one"))));
     }
     let keys: Vec<TicketKey> = form.ids.iter().map(|n| TicketKey::Number(*n)).collect();
-    let invalid = || WebError::BadRequest("Choose a valid value for the bulk action.".into());
+    let invalid = || WebError::BadRequest(lang.t("bulk-invalid"));
     let update = match form.action.as_str() {
         "assign" => TicketUpdate {
             assignee: Some(match form.value.as_str() {
@@ -615,13 +627,16 @@ async fn bulk(
             fields.push(("confirmed".into(), "yes".into()));
             let n = form.ids.len() as i64;
             let page = super::ConfirmPage {
-                layout: v.layout("Delete tickets?"),
-                heading: format!("Delete {}?", words::count(n, "ticket", "tickets")),
-                explanation: "They move to the trash, where an admin can restore them or delete them for good.".into(),
+                layout: v.layout(lang.t("bulk-delete-title")),
+                heading: lang.t_with(
+                    "bulk-delete-heading",
+                    &[("n", n.into()), ("count", words::grouped(n).into())],
+                ),
+                explanation: lang.t("bulk-delete-explanation"),
                 items: form.ids.iter().map(|n| format!("#{n}")).collect(),
                 action: "/tickets/bulk".into(),
                 fields,
-                button: "Delete".into(),
+                button: lang.t("bulk-delete-button"),
                 back: "/tickets".into(),
             };
             return v.page(StatusCode::OK, page);
@@ -629,7 +644,10 @@ async fn bulk(
         "delete" => {
             let n = state.core.delete_tickets(&user, &keys).await?;
             let n = i64::try_from(n).unwrap_or(i64::MAX);
-            let said = format!("Deleted {}.", words::count(n, "ticket", "tickets"));
+            let said = lang.t_with(
+                "bulk-deleted",
+                &[("n", n.into()), ("count", words::grouped(n).into())],
+            );
             return Ok(v.redirect("/tickets", Some(&said)));
         }
         _ => return Err(invalid()),
@@ -637,9 +655,12 @@ async fn bulk(
     state.core.bulk_update(&user, &keys, update).await?;
     Ok(v.redirect(
         "/tickets",
-        Some(&format!(
-            "Updated {}.",
-            words::count(keys.len() as i64, "ticket", "tickets")
+        Some(&lang.t_with(
+            "bulk-updated",
+            &[
+                ("n", (keys.len() as i64).into()),
+                ("count", words::grouped(keys.len() as i64).into()),
+            ],
         )),
     ))
 }
@@ -663,7 +684,7 @@ struct NewPage {
 
 async fn new_page(State(state): State<AppState>, User(v, _me): User) -> WebResult<Response> {
     let categories = active_categories(&state, &v).await?;
-    let layout = v.layout("New ticket");
+    let layout = v.layout(v.lang.t("new-title"));
     let page = NewPage {
         layout,
         categories,
@@ -686,7 +707,7 @@ pub(super) async fn ticket_draft(
     draft: &super::draft::Draft,
 ) -> WebResult<Response> {
     let categories = active_categories(state, &v).await?;
-    let layout = v.layout("New ticket");
+    let layout = v.layout(v.lang.t("new-title"));
     let page = NewPage {
         layout,
         categories,
@@ -761,7 +782,9 @@ async fn create(
         match state.core.open_ticket(&user, input).await {
             Ok(opened) => {
                 let to = format!("/tickets/{}", opened.number);
-                let flash = format!("Ticket #{} was opened.", opened.number);
+                let flash = v
+                    .lang
+                    .t_with("flash-ticket-opened", &[("number", opened.number.into())]);
                 return Ok(v.redirect(&to, Some(&flash)));
             }
             Err(CoreError::Invalid(list)) => errors = list,
@@ -770,18 +793,18 @@ async fn create(
             }
             Err(e) => match WebError::from(e) {
                 WebError::Unavailable => {
-                    general = Some(super::unsaved_text());
+                    general = Some(super::unsaved_text(v.lang));
                     status = StatusCode::SERVICE_UNAVAILABLE;
                 }
                 other => return Err(other),
             },
         }
     }
-    let errors = FormErrors(errors);
+    let errors = FormErrors(errors, v.lang);
     if general.is_none() {
         status = errors.status();
     }
-    let layout = v.layout("New ticket");
+    let layout = v.layout(v.lang.t("new-title"));
     let page = NewPage {
         layout,
         categories: active_categories(&state, &v).await?,

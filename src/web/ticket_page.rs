@@ -143,6 +143,10 @@ impl ShowPage {
         }
         if end < 3 { (0, 0) } else { (1, end) }
     }
+    /// The ticket's status in lower case, inside a sentence.
+    fn status_lower(&self) -> String {
+        self.layout.label(&self.t.status).to_lowercase()
+    }
     /// Customers cannot write to a closed or cancelled ticket; staff always can.
     fn can_reply(&self) -> bool {
         self.layout.user.as_ref().is_some_and(Actor::is_staff)
@@ -301,16 +305,17 @@ async fn delete_page(
         .await?;
     crate::tickets::delete::may_delete(&user)?;
     let page = super::ConfirmPage {
-        layout: v.layout("Delete ticket?"),
-        heading: format!("Delete ticket #{number}?"),
-        explanation: format!(
-            "\"{}\" moves to the trash, where an admin can restore it or delete it for good.",
-            t.title
-        ),
+        layout: v.layout(v.lang.t("ticket-delete-title")),
+        heading: v
+            .lang
+            .t_with("ticket-delete-heading", &[("number", number.into())]),
+        explanation: v
+            .lang
+            .t_with("ticket-delete-explanation", &[("title", t.title.into())]),
         items: Vec::new(),
         action: format!("/tickets/{number}/delete"),
         fields: Vec::new(),
-        button: "Delete ticket".into(),
+        button: v.lang.t("ticket-delete-button"),
         back: ticket_path(number),
     };
     v.page(StatusCode::OK, page)
@@ -327,9 +332,10 @@ async fn delete(
         .core
         .delete_tickets(&user, &[TicketKey::Number(number)])
         .await?;
-    Ok(v.redirect(
+    Ok(v.redirect_said(
         "/tickets",
-        Some(&format!("Ticket #{number} was moved to the trash.")),
+        "flash-ticket-trashed",
+        &[("number", number.into())],
     ))
 }
 
@@ -424,7 +430,7 @@ async fn reply(
             }
             Err(e) => match WebError::from(e) {
                 WebError::Unavailable => {
-                    extras.general = Some(super::unsaved_text());
+                    extras.general = Some(super::unsaved_text(v.lang));
                     status = StatusCode::SERVICE_UNAVAILABLE;
                 }
                 other => return Err(other),
@@ -432,7 +438,7 @@ async fn reply(
         }
     }
     if !errors.is_empty() {
-        extras.errors = FormErrors(errors);
+        extras.errors = FormErrors(errors, v.lang);
         status = extras.errors.status();
     }
     render(&state, v, &user, number, false, status, extras).await
@@ -454,19 +460,20 @@ async fn set_status(
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
     let to = Status::parse(&form.status)
-        .ok_or_else(|| WebError::BadRequest("Choose a valid status.".into()))?;
+        .ok_or_else(|| WebError::BadRequest(v.lang.t("error-choose-status")))?;
     let change = state
         .core
         .change_status(&user, &TicketKey::Number(number), to, None)
         .await?;
-    let flash = if !change.changed() {
-        format!("The ticket is already {}.", to.label().to_lowercase())
+    let status = v.lang.t(&crate::i18n::Named::name_id(&to)).to_lowercase();
+    let (id, args) = if !change.changed() {
+        ("flash-status-already", vec![("status", status.into())])
     } else if to == Status::Open {
-        "The ticket was reopened.".to_owned()
+        ("flash-reopened", Vec::new())
     } else {
-        format!("The ticket is now {}.", to.label().to_lowercase())
+        ("flash-status-now", vec![("status", status.into())])
     };
-    Ok(v.redirect(&ticket_path(number), Some(&flash)))
+    Ok(v.redirect_said(&ticket_path(number), id, &args))
 }
 
 #[derive(Deserialize, Default)]
@@ -496,7 +503,13 @@ async fn update(
     Checked(form): Checked<PanelForm>,
 ) -> WebResult<Response> {
     let number = parse_number(&raw)?;
-    let invalid = |what: &str| WebError::BadRequest(format!("Choose a valid {what}."));
+    let lang = v.lang;
+    let invalid = |what: &str| {
+        WebError::BadRequest(lang.t_with(
+            "problem-invalid",
+            &[("field", lang.t(&format!("field-name-{what}")).into())],
+        ))
+    };
     let update = TicketUpdate {
         status: Some(Status::parse(&form.status).ok_or_else(|| invalid("status"))?),
         priority: Some(Priority::parse(&form.priority).ok_or_else(|| invalid("priority"))?),
@@ -517,8 +530,8 @@ async fn update(
         .update_ticket(&user, &TicketKey::Number(number), update)
         .await
     {
-        Ok(0) => Ok(v.redirect(&ticket_path(number), Some("Nothing to change."))),
-        Ok(_) => Ok(v.redirect(&ticket_path(number), Some("The ticket was updated."))),
+        Ok(0) => Ok(v.redirect_said(&ticket_path(number), "flash-nothing-changed", &[])),
+        Ok(_) => Ok(v.redirect_said(&ticket_path(number), "flash-ticket-updated", &[])),
         Err(CoreError::Stale) => {
             let since = form.loaded_at.parse().unwrap_or(0);
             let stale = changes_since(&state, &user, number, since).await?;
@@ -539,7 +552,7 @@ async fn update(
             .await
         }
         Err(CoreError::Invalid(list)) => {
-            let errors = FormErrors(list);
+            let errors = FormErrors(list, v.lang);
             let message = errors
                 .0
                 .iter()
@@ -578,7 +591,10 @@ async fn github(
         .core
         .create_github_issue(&user, &TicketKey::Number(number), &state.site.base_url)
         .await?;
-    let flash = format!("GitHub issue #{} was created.", issue.number);
+    let flash = v.lang.t_with(
+        "flash-github-created",
+        &[("number", (issue.number as i64).into())],
+    );
     Ok(v.redirect(&ticket_path(number), Some(&flash)))
 }
 

@@ -231,6 +231,7 @@ const MATRIX: &[(&str, Access, &str)] = &[
     ("POST /account/tokens/{token}/revoke", OwnToken, ""),
     ("POST /account/notifications", User, "kind=staff_reply"),
     ("POST /account/time-zone", User, "time_zone=Europe/Madrid"),
+    ("POST /account/language", User, "language=es"),
     ("GET /tickets", User, ""),
     (
         "POST /tickets/bulk",
