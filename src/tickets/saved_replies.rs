@@ -8,11 +8,12 @@ use super::view::TicketDetail;
 use crate::clock::now_ms;
 
 /// The placeholders a saved reply may use, and what each becomes.
+/// The placeholders, with the id of what each stands for (`crate::i18n`).
 pub const PLACEHOLDERS: [(&str, &str); 4] = [
-    ("{customer_name}", "the customer's name"),
-    ("{ticket_number}", "the ticket's number"),
-    ("{ticket_title}", "the ticket's title"),
-    ("{agent_name}", "your name"),
+    ("{customer_name}", "replies-placeholder-customer"),
+    ("{ticket_number}", "replies-placeholder-number"),
+    ("{ticket_title}", "replies-placeholder-title"),
+    ("{agent_name}", "replies-placeholder-agent"),
 ];
 
 /// A saved reply's title is at most this long.

@@ -12,6 +12,7 @@ use super::{Admin, Checked, CsrfForm, Layout, Visitor};
 use crate::AppState;
 use crate::auth::tokens::{self, KeyInfo};
 use crate::auth::users::{self, UserRow};
+use crate::i18n::Lang;
 use crate::routes::Routes;
 use crate::tickets::notify::{Kind, MailPolicy, NewTicketMails};
 use crate::tickets::{Actor, Category, Role, Tag, Trashed};
@@ -120,20 +121,30 @@ async fn render_users(
     let more = users.len() as i64 > users::PAGE;
     users.truncate(users::PAGE as usize);
     let shown = users.len() as i64;
+    let lang = v.lang;
+    let count = lang.t_with(
+        "admin-users-count",
+        &[
+            ("n", total.into()),
+            ("count", crate::words::grouped(total).into()),
+        ],
+    );
     let position = if shown == 0 {
-        crate::words::count(total, "user", "users")
+        count.clone()
     } else {
-        format!(
-            "{}–{} of {}",
-            crate::words::grouped(skipped + 1),
-            crate::words::grouped(skipped + shown),
-            crate::words::count(total, "user", "users")
+        lang.t_with(
+            "list-position",
+            &[
+                ("start", crate::words::grouped(skipped + 1).into()),
+                ("end", crate::words::grouped(skipped + shown).into()),
+                ("total", count.clone().into()),
+            ],
         )
     };
     let older = more
         .then(|| users.last().map(|u| (u.id, skipped + shown)))
         .flatten();
-    let layout = v.layout("Users");
+    let layout = v.layout(v.lang.t("admin-users"));
     v.page(
         status,
         UsersPage {
@@ -146,7 +157,7 @@ async fn render_users(
             position: if more || before.is_some() {
                 position
             } else {
-                crate::words::count(total, "user", "users")
+                count
             },
             error,
         },
@@ -177,12 +188,16 @@ async fn create_user(
     Checked(f): Checked<NewUserForm>,
 ) -> WebResult<Response> {
     let role =
-        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
+        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest(v.lang.t("admin-error-role")))?;
     match users::create(state.writer(), &f.email, &f.name, role, &f.password).await {
-        Ok(u) => Ok(v.redirect(
-            "/admin/users",
-            Some(&format!("{} ({}) was created.", u.name, role.as_str())),
-        )),
+        Ok(u) => {
+            let role = v.lang.t(&crate::i18n::Named::name_id(&role));
+            Ok(v.redirect_said(
+                "/admin/users",
+                "admin-flash-user-created",
+                &[("name", u.name.into()), ("role", role.into())],
+            ))
+        }
         Err(users::CreateError::Db(e)) => Err(e.into()),
         Err(users::CreateError::Invalid(errors)) => {
             let message = errors
@@ -216,16 +231,14 @@ async fn set_role(
     Checked(f): Checked<RoleForm>,
 ) -> WebResult<Response> {
     let role =
-        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Choose a valid role.".into()))?;
+        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest(v.lang.t("admin-error-role")))?;
     if id == me.id && role != Role::Admin {
-        return Err(WebError::BadRequest(
-            "You cannot remove your own admin role.".into(),
-        ));
+        return Err(WebError::BadRequest(v.lang.t("admin-error-own-role")));
     }
     if !users::set_role(state.writer(), id, role).await? {
         return Err(WebError::NotFound);
     }
-    Ok(v.redirect("/admin/users", Some("The role was changed.")))
+    Ok(v.redirect_said("/admin/users", "admin-flash-role", &[]))
 }
 
 #[derive(Deserialize)]
@@ -243,19 +256,17 @@ async fn set_active(
 ) -> WebResult<Response> {
     let active = f.active == "1";
     if id == me.id && !active {
-        return Err(WebError::BadRequest(
-            "You cannot deactivate yourself.".into(),
-        ));
+        return Err(WebError::BadRequest(v.lang.t("admin-error-self")));
     }
     if !users::set_active(state.writer(), id, active).await? {
         return Err(WebError::NotFound);
     }
     let flash = if active {
-        "The user was reactivated."
+        "admin-flash-reactivated"
     } else {
-        "The user was deactivated; their sessions and API tokens ended."
+        "admin-flash-deactivated"
     };
-    Ok(v.redirect("/admin/users", Some(flash)))
+    Ok(v.redirect_said("/admin/users", flash, &[]))
 }
 
 // ---- categories ----
@@ -272,7 +283,7 @@ async fn categories_page(
     Admin(v, _me): Admin,
 ) -> WebResult<Response> {
     let categories = state.core.categories().await?;
-    let layout = v.layout("Categories");
+    let layout = v.layout(v.lang.t("admin-categories"));
     v.page(StatusCode::OK, CategoriesPage { layout, categories })
 }
 
@@ -289,9 +300,10 @@ struct CategoryForm {
     active: Option<String>,
 }
 
-fn invalid(what: &str) -> impl Fn(crate::tickets::CoreError) -> WebError + '_ {
+/// A refusal of the core as the sentence `id`, when it is about the input.
+fn invalid(lang: Lang, id: &'static str) -> impl Fn(crate::tickets::CoreError) -> WebError {
     move |e| match e {
-        crate::tickets::CoreError::Invalid(_) => WebError::BadRequest(what.to_owned()),
+        crate::tickets::CoreError::Invalid(_) => WebError::BadRequest(lang.t(id)),
         other => other.into(),
     }
 }
@@ -305,10 +317,8 @@ async fn create_category(
         .core
         .create_category(&me, &f.slug, &f.name, &f.description)
         .await
-        .map_err(invalid(
-            "A category needs a name and a unique slug of letters, digits, _ or -.",
-        ))?;
-    Ok(v.redirect("/admin/categories", Some("The category was created.")))
+        .map_err(invalid(v.lang, "admin-error-category-new"))?;
+    Ok(v.redirect_said("/admin/categories", "admin-flash-category-created", &[]))
 }
 
 async fn update_category(
@@ -322,8 +332,8 @@ async fn update_category(
         .core
         .update_category(&me, id, &f.name, &f.description, active)
         .await
-        .map_err(invalid("A category needs a name."))?;
-    Ok(v.redirect("/admin/categories", Some("The category was saved.")))
+        .map_err(invalid(v.lang, "admin-error-category-name"))?;
+    Ok(v.redirect_said("/admin/categories", "admin-flash-category-saved", &[]))
 }
 
 async fn delete_category(
@@ -332,10 +342,12 @@ async fn delete_category(
     Path(id): Path<i64>,
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    state.core.delete_category(&me, id).await.map_err(invalid(
-        "This category is used by tickets: deactivate it instead.",
-    ))?;
-    Ok(v.redirect("/admin/categories", Some("The category was deleted.")))
+    state
+        .core
+        .delete_category(&me, id)
+        .await
+        .map_err(invalid(v.lang, "admin-error-category-used"))?;
+    Ok(v.redirect_said("/admin/categories", "admin-flash-category-deleted", &[]))
 }
 
 // ---- tags ----
@@ -349,7 +361,7 @@ struct TagsPage {
 
 async fn tags_page(State(state): State<AppState>, Admin(v, me): Admin) -> WebResult<Response> {
     let tags = state.core.all_tags(&me).await?;
-    let layout = v.layout("Tags");
+    let layout = v.layout(v.lang.t("admin-tags"));
     v.page(StatusCode::OK, TagsPage { layout, tags })
 }
 
@@ -373,8 +385,8 @@ async fn create_tag(
         .core
         .save_tag(&me, None, &f.name, &f.keyword, true)
         .await
-        .map_err(invalid("A tag needs a unique name of 1 to 50 characters."))?;
-    Ok(v.redirect("/admin/tags", Some("The tag was created.")))
+        .map_err(invalid(v.lang, "admin-error-tag"))?;
+    Ok(v.redirect_said("/admin/tags", "admin-flash-tag-created", &[]))
 }
 
 async fn update_tag(
@@ -388,8 +400,8 @@ async fn update_tag(
         .core
         .save_tag(&me, Some(id), &f.name, &f.keyword, active)
         .await
-        .map_err(invalid("A tag needs a unique name of 1 to 50 characters."))?;
-    Ok(v.redirect("/admin/tags", Some("The tag was saved.")))
+        .map_err(invalid(v.lang, "admin-error-tag"))?;
+    Ok(v.redirect_said("/admin/tags", "admin-flash-tag-saved", &[]))
 }
 
 // ---- integration keys ----
@@ -404,7 +416,7 @@ struct KeysPage {
 
 async fn render_keys(state: &AppState, v: Visitor, new_key: Option<String>) -> WebResult<Response> {
     let keys = tokens::list_integration_keys(state.db()).await?;
-    let layout = v.layout("Integration keys");
+    let layout = v.layout(v.lang.t("admin-keys"));
     v.page(
         StatusCode::OK,
         KeysPage {
@@ -433,9 +445,9 @@ async fn create_key(
 ) -> WebResult<Response> {
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > tokens::LABEL_MAX {
-        return Err(WebError::BadRequest(format!(
-            "Give the key a name of 1 to {} characters.",
-            tokens::LABEL_MAX
+        return Err(WebError::BadRequest(v.lang.t_with(
+            "admin-error-key-name",
+            &[("max", (tokens::LABEL_MAX as i64).into())],
         )));
     }
     let key = tokens::create_integration_key(state.writer(), name).await?;
@@ -452,7 +464,7 @@ async fn revoke_key(
     if !tokens::revoke_integration_key(state.writer(), id).await? {
         return Err(WebError::NotFound);
     }
-    Ok(v.redirect("/admin/keys", Some("The key was revoked.")))
+    Ok(v.redirect_said("/admin/keys", "admin-flash-key-revoked", &[]))
 }
 
 // ---- settings ----
@@ -469,7 +481,7 @@ struct SettingsPage {
 async fn settings_page(State(state): State<AppState>, Admin(v, _me): Admin) -> WebResult<Response> {
     let core = &state.core;
     let github = core.github_config().await?;
-    let layout = v.layout("Settings");
+    let layout = v.layout(v.lang.t("admin-settings"));
     let page = SettingsPage {
         layout,
         open_ticket_limit: core.open_ticket_limit().await?,
@@ -506,18 +518,12 @@ async fn save_settings(
         .parse()
         .ok()
         .filter(|n| (1..=10_000).contains(n))
-        .ok_or_else(|| {
-            WebError::BadRequest(
-                "The open-ticket limit must be a whole number from 1 to 10000.".into(),
-            )
-        })?;
+        .ok_or_else(|| WebError::BadRequest(v.lang.t("admin-error-limit")))?;
     let repo = f.github_repo.trim();
     if !repo.is_empty()
         && !matches!(repo.split_once('/'), Some((o, n)) if !o.is_empty() && !n.is_empty() && !n.contains('/'))
     {
-        return Err(WebError::BadRequest(
-            "The GitHub repository must look like owner/name.".into(),
-        ));
+        return Err(WebError::BadRequest(v.lang.t("admin-error-repo")));
     }
     let core = &state.core;
     core.save_setting(&me, "open_ticket_limit", &limit.to_string())
@@ -527,7 +533,7 @@ async fn save_settings(
         core.save_setting(&me, "github_token", &f.github_token)
             .await?;
     }
-    Ok(v.redirect("/admin/settings", Some("The settings were saved.")))
+    Ok(v.redirect_said("/admin/settings", "admin-flash-settings", &[]))
 }
 
 // ---- mail ----
@@ -541,7 +547,7 @@ struct MailPage {
     layout_email: String,
     test_error: Option<String>,
     /// (kind, label, on), "new ticket" aside.
-    kinds: Vec<(&'static str, &'static str, bool)>,
+    kinds: Vec<(&'static str, String, bool)>,
     /// "off", "on" or "unassigned".
     new_ticket: &'static str,
     refuse_unknown: bool,
@@ -564,7 +570,7 @@ async fn render_mail(
     let kinds = Kind::ALL
         .into_iter()
         .filter(|k| *k != Kind::NewTicket)
-        .map(|k| (k.as_str(), k.label(), policy.on.contains(&k)))
+        .map(|k| (k.as_str(), k.name_id(), policy.on.contains(&k)))
         .collect();
     let page = MailPage {
         mail: core
@@ -577,7 +583,7 @@ async fn render_mail(
         new_ticket: policy.new_ticket.as_str(),
         refuse_unknown: policy.refuse_unknown_senders,
         outbox: core.outbox(me).await?,
-        layout: v.layout("Mail"),
+        layout: v.layout(v.lang.t("admin-mail")),
     };
     v.page(status, page)
 }
@@ -596,12 +602,10 @@ async fn send_test_mail(
     Checked(f): Checked<TestMailForm>,
 ) -> WebResult<Response> {
     if state.core.mail.is_none() {
-        return Err(WebError::BadRequest(
-            "Mail is not configured: there is nothing to test.".into(),
-        ));
+        return Err(WebError::BadRequest(v.lang.t("admin-error-no-mail")));
     }
     let Ok(address) = f.to.trim().parse::<lettre::Address>() else {
-        let error = "Enter an email address like name@example.com.".to_owned();
+        let error = v.lang.t("admin-error-test-address");
         return render_mail(
             &state,
             v,
@@ -612,10 +616,7 @@ async fn send_test_mail(
         .await;
     };
     state.core.send_test_mail(&me, address).await?;
-    Ok(v.redirect(
-        "/admin/mail",
-        Some("A test mail was queued; its line in the outbox shows how it went."),
-    ))
+    Ok(v.redirect_said("/admin/mail", "admin-flash-test-mail", &[]))
 }
 
 #[derive(Deserialize)]
@@ -637,13 +638,13 @@ async fn save_notifications(
 ) -> WebResult<Response> {
     let on = f.kind.iter().filter_map(|k| Kind::parse(k)).collect();
     let new_ticket = NewTicketMails::parse(&f.new_ticket)
-        .ok_or_else(|| WebError::BadRequest("Choose who gets mail about new tickets.".into()))?;
+        .ok_or_else(|| WebError::BadRequest(v.lang.t("admin-error-new-ticket-mail")))?;
     let refuse_unknown_senders = match f.unknown_senders.as_str() {
         "accept" => false,
         "refuse" => true,
         _ => {
             return Err(WebError::BadRequest(
-                "Choose what happens to mail from unknown senders.".into(),
+                v.lang.t("admin-error-unknown-senders"),
             ));
         }
     };
@@ -653,7 +654,7 @@ async fn save_notifications(
         refuse_unknown_senders,
     };
     state.core.save_notification_settings(&me, policy).await?;
-    Ok(v.redirect("/admin/mail", Some("The notifications were saved.")))
+    Ok(v.redirect_said("/admin/mail", "admin-flash-notifications", &[]))
 }
 
 async fn retry_mail(
@@ -664,7 +665,7 @@ async fn retry_mail(
 ) -> WebResult<Response> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     state.core.retry_mail(&me, id).await?;
-    Ok(v.redirect("/admin/mail", Some("The mail will be tried again now.")))
+    Ok(v.redirect_said("/admin/mail", "admin-flash-retry", &[]))
 }
 
 // ---- trash ----
@@ -678,7 +679,7 @@ struct TrashPage {
 
 async fn trash_page(State(state): State<AppState>, Admin(v, me): Admin) -> WebResult<Response> {
     let tickets = state.core.trash(&me).await?;
-    let layout = v.layout("Trash");
+    let layout = v.layout(v.lang.t("admin-trash"));
     v.page(StatusCode::OK, TrashPage { layout, tickets })
 }
 
@@ -689,21 +690,24 @@ async fn restore(
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
     state.core.restore_ticket(&me, number).await?;
-    Ok(v.redirect(
+    Ok(v.redirect_said(
         "/admin/trash",
-        Some(&format!("Ticket #{number} was restored.")),
+        "admin-flash-restored",
+        &[("number", number.into())],
     ))
 }
 
 async fn purge_page(Admin(v, _me): Admin, Path(number): Path<i64>) -> WebResult<Response> {
     let page = super::ConfirmPage {
-        layout: v.layout("Delete for good?"),
-        heading: format!("Delete ticket #{number} for good?"),
-        explanation: "Its messages and files are erased and cannot be restored.".into(),
+        layout: v.layout(v.lang.t("admin-purge-title")),
+        heading: v
+            .lang
+            .t_with("admin-purge-heading", &[("number", number.into())]),
+        explanation: v.lang.t("admin-purge-explanation"),
         items: Vec::new(),
         action: format!("/admin/trash/{number}/purge"),
         fields: Vec::new(),
-        button: "Delete for good".into(),
+        button: v.lang.t("admin-purge"),
         back: "/admin/trash".into(),
     };
     v.page(StatusCode::OK, page)
@@ -716,9 +720,10 @@ async fn purge(
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
     state.core.purge_ticket(&me, number).await?;
-    Ok(v.redirect(
+    Ok(v.redirect_said(
         "/admin/trash",
-        Some(&format!("Ticket #{number} was deleted for good.")),
+        "admin-flash-purged",
+        &[("number", number.into())],
     ))
 }
 

@@ -125,7 +125,7 @@ async fn render_list(
         ),
     };
     let page = ListPage {
-        layout: v.layout("Saved replies"),
+        layout: v.layout(v.lang.t("replies-title")),
         replies,
         placeholders: PLACEHOLDERS,
         editing: None,
@@ -147,7 +147,7 @@ async fn create(
     Checked(f): Checked<ReplyForm>,
 ) -> WebResult<Response> {
     match state.core.save_reply(&me, None, &f.title, &f.body).await {
-        Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was created."))),
+        Ok(_) => Ok(v.redirect_said("/replies", "replies-flash-created", &[])),
         Err(e) => {
             let failed = Failed::from_core(e, v.lang)?;
             render_list(&state, v, &me, Some((f.title, f.body, failed))).await
@@ -162,7 +162,7 @@ async fn edit_page(
 ) -> WebResult<Response> {
     let reply = state.core.saved_reply(&me, parse_id(&raw)?).await?;
     let page = EditPage {
-        layout: v.layout("Edit saved reply"),
+        layout: v.layout(v.lang.t("replies-edit-title")),
         editing: Some(reply.id),
         title: reply.title,
         body: reply.body,
@@ -184,11 +184,11 @@ async fn update(
         .save_reply(&me, Some(id), &f.title, &f.body)
         .await
     {
-        Ok(_) => Ok(v.redirect("/replies", Some("The saved reply was saved."))),
+        Ok(_) => Ok(v.redirect_said("/replies", "replies-flash-saved", &[])),
         Err(e) => {
             let (status, errors, general) = Failed::from_core(e, v.lang)?.parts();
             let page = EditPage {
-                layout: v.layout("Edit saved reply"),
+                layout: v.layout(v.lang.t("replies-edit-title")),
                 editing: Some(id),
                 title: f.title,
                 body: f.body,
@@ -207,7 +207,7 @@ async fn delete_page(
 ) -> WebResult<Response> {
     let reply = state.core.saved_reply(&me, parse_id(&raw)?).await?;
     let page = DeletePage {
-        layout: v.layout("Delete saved reply"),
+        layout: v.layout(v.lang.t("replies-delete-title")),
         id: reply.id,
         title: reply.title,
     };
@@ -221,7 +221,7 @@ async fn delete(
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
     state.core.delete_saved_reply(&me, parse_id(&raw)?).await?;
-    Ok(v.redirect("/replies", Some("The saved reply was deleted.")))
+    Ok(v.redirect_said("/replies", "replies-flash-deleted", &[]))
 }
 
 super::has_csrf!(ReplyForm,);

@@ -16,6 +16,7 @@ use super::{Checked, CsrfForm, Layout, Staff, User, Visitor};
 use crate::AppState;
 use crate::attachments::{UPLOAD_BODY_LIMIT, read_form};
 use crate::clock::now_ms;
+use crate::i18n::{Lang, Named};
 use crate::routes::Routes;
 use crate::tickets::rules::split_tags;
 use crate::tickets::{
@@ -63,39 +64,60 @@ impl Panel {
 
     /// A history line after its author's name, with a verb and the values as the pages
     /// name them: "changed the status from Open to Pending", "assigned it to Ann".
-    fn describe(&self, e: &Event) -> String {
-        let status = |v: &str| Status::parse(v).map_or(v.to_owned(), |s| s.label().to_owned());
-        let priority = |v: &str| Priority::parse(v).map_or(v.to_owned(), |p| p.label().to_owned());
+    fn describe(&self, e: &Event, lang: &Lang) -> String {
+        let lang = *lang;
+        let named = |id: String| lang.t(&id);
+        let status = |v: &str| Status::parse(v).map_or(v.to_owned(), |s| named(s.name_id()));
+        let priority = |v: &str| Priority::parse(v).map_or(v.to_owned(), |p| named(p.name_id()));
         // The core names categories and assignees already.
         let as_is = |v: &str| v.to_owned();
         let (from, to) = (
             e.from.as_deref().filter(|v| !v.is_empty()),
             e.to.as_deref().filter(|v| !v.is_empty()),
         );
-        let change = |what: &str, name: &dyn Fn(&str) -> String| match (from, to) {
-            (Some(f), Some(t)) => format!("changed the {what} from {} to {}", name(f), name(t)),
-            (None, Some(t)) => format!("set the {what} to {}", name(t)),
-            (Some(f), None) => format!("cleared the {what} (was {})", name(f)),
-            (None, None) => format!("changed the {what}"),
+        let change = |what: &str, name: &dyn Fn(&str) -> String| {
+            let what = lang.t(&format!("history-field-{what}"));
+            match (from, to) {
+                (Some(f), Some(t)) => lang.t_with(
+                    "history-changed-from-to",
+                    &[
+                        ("what", what.into()),
+                        ("from", name(f).into()),
+                        ("to", name(t).into()),
+                    ],
+                ),
+                (None, Some(t)) => lang.t_with(
+                    "history-set-to",
+                    &[("what", what.into()), ("to", name(t).into())],
+                ),
+                (Some(f), None) => lang.t_with(
+                    "history-cleared",
+                    &[("what", what.into()), ("from", name(f).into())],
+                ),
+                (None, None) => lang.t_with("history-changed", &[("what", what.into())]),
+            }
         };
         let quoted = |v: &str| format!("“{v}”");
         match e.kind.as_str() {
-            "created" => "opened the ticket".to_owned(),
-            "deleted" => "moved the ticket to the trash".to_owned(),
-            "restored" => "restored the ticket from the trash".to_owned(),
+            "created" => lang.t("history-created"),
+            "deleted" => lang.t("history-deleted"),
+            "restored" => lang.t("history-restored"),
             "status" => change("status", &status),
             "priority" => change("priority", &priority),
             "category" => change("category", &as_is),
             "assignee" => match to {
-                Some(t) => format!("assigned it to {t}"),
-                None => "unassigned it".to_owned(),
+                Some(t) => lang.t_with("history-assigned", &[("name", t.into())]),
+                None => lang.t("history-unassigned"),
             },
             "title" => change("title", &quoted),
             "subject" => change("subject", &quoted),
             "tags" => change("tags", &quoted),
             "resolution" => change("resolution", &quoted),
-            "issue_url" => change("GitHub issue", &quoted),
-            other => change(other, &quoted),
+            "issue_url" => change("issue-url", &quoted),
+            other => lang.t_with(
+                "history-changed",
+                &[("what", other.replace('_', " ").into())],
+            ),
         }
     }
 }

@@ -19,6 +19,7 @@ mod saved_replies;
 mod search_index;
 mod serving;
 mod smtp;
+mod spanish;
 mod staff;
 mod tickets;
 mod v2;
