@@ -4,6 +4,7 @@
 
 use crate::clock::now_ms;
 use crate::db::{Db, Writer};
+use crate::i18n::Lang;
 use crate::secure::{secret, sha256_hex};
 
 /// A link works for one hour.
@@ -11,7 +12,7 @@ pub const LIFETIME_MS: i64 = 3600 * 1000;
 
 /// Queues a reset link to the active account with this email, if there is one. Says
 /// nothing about whether there was.
-pub async fn request(db: &Db, w: &Writer, email: &str) -> sqlx::Result<()> {
+pub async fn request(db: &Db, w: &Writer, email: &str, lang: Lang) -> sqlx::Result<()> {
     let email = email.trim().to_lowercase();
     let user = sqlx::query_scalar!("SELECT id FROM users WHERE email = ? AND active = 1", email)
         .fetch_optional(db)
@@ -20,19 +21,20 @@ pub async fn request(db: &Db, w: &Writer, email: &str) -> sqlx::Result<()> {
     let token = secret();
     let now = now_ms();
     w.write(move |tx| {
-        Box::pin(async move { issue(tx, "password_reset", user_id, &token, now).await })
+        Box::pin(async move { issue(tx, "password_reset", user_id, &token, now, lang).await })
     })
     .await
 }
 
 /// Inside a write: stores a reset link for `user_id` (its SHA-256) and queues the mail of
-/// `kind` that carries it (the outbox forgets the token once sent).
+/// `kind` that carries it, in `lang` (the outbox forgets the token once sent).
 pub(crate) async fn issue(
     tx: &mut sqlx::SqliteConnection,
     kind: &str,
     user_id: i64,
     token: &str,
     now: i64,
+    lang: Lang,
 ) -> sqlx::Result<()> {
     let hash = sha256_hex(token);
     let expires = now + LIFETIME_MS;
@@ -46,24 +48,29 @@ pub(crate) async fn issue(
     )
     .execute(&mut *tx)
     .await?;
-    queue_link(tx, kind, user_id, token, now).await
+    queue_link(tx, kind, user_id, token, now, lang).await
 }
 
-/// Inside a write: queues an account mail of `kind` carrying the one-time `token`.
+/// Inside a write: queues an account mail of `kind` carrying the one-time `token`, in
+/// `lang` (the language of the browser that asked for it).
 pub(crate) async fn queue_link(
     tx: &mut sqlx::SqliteConnection,
     kind: &str,
     user_id: i64,
     token: &str,
     now: i64,
+    lang: Lang,
 ) -> sqlx::Result<()> {
+    let language = lang.code();
     sqlx::query!(
-        "INSERT INTO outbox (message_id, kind, recipient_id, secret, next_attempt_at, created_at)
-         VALUES ('hd-' || lower(hex(randomblob(12))), ?1, ?2, ?3, ?4, ?4)",
+        "INSERT INTO outbox (message_id, kind, recipient_id, secret, next_attempt_at, created_at,
+                             language)
+         VALUES ('hd-' || lower(hex(randomblob(12))), ?1, ?2, ?3, ?4, ?4, ?5)",
         kind,
         user_id,
         token,
-        now
+        now,
+        language
     )
     .execute(&mut *tx)
     .await?;

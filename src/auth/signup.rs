@@ -21,6 +21,7 @@ pub async fn register(
     email: &str,
     name: &str,
     password_text: &str,
+    lang: crate::i18n::Lang,
 ) -> Result<(), CreateError> {
     let errors: Vec<AccountError> = [
         users::check_name(name),
@@ -50,7 +51,7 @@ pub async fn register(
             let user_id = user.id;
             w.write(move |tx| {
                 Box::pin(async move {
-                    super::reset::issue(tx, "signup_existing", user_id, &token, now).await
+                    super::reset::issue(tx, "signup_existing", user_id, &token, now, lang).await
                 })
             })
             .await?;
@@ -100,7 +101,7 @@ pub async fn register(
                     )
                     .execute(&mut *tx)
                     .await?;
-                    super::reset::queue_link(tx, "signup_confirm", user_id, &token, now).await
+                    super::reset::queue_link(tx, "signup_confirm", user_id, &token, now, lang).await
                 })
             })
             .await?;

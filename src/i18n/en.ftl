@@ -550,3 +550,30 @@ replies-placeholder-number = the ticket's number
 replies-placeholder-title = the ticket's title
 replies-placeholder-agent = your name
 replies-delete-heading = Delete “{ $title }”?
+
+## Mail
+
+mail-hello = Hello,
+mail-hello-name = Hello { $name },
+mail-test-subject = Test mail from the help desk
+mail-test-lead = This is a test mail sent from the help desk's mail settings. If you can read it, mail works.
+mail-open-desk = Open the help desk
+mail-open-ticket = Open the ticket
+mail-ticket-received = We have received your ticket #{ $number }, "{ $title }". We will answer here and by mail.
+mail-staff-reply = { $author } replied to your ticket #{ $number }:
+mail-ticket-closed = Your ticket #{ $number } has been resolved or closed. Reply to this mail or open the ticket to reopen it.
+mail-assigned = Ticket #{ $number }, "{ $title }", was assigned to you.
+mail-customer-reply = { $author } replied to ticket #{ $number }:
+mail-files-refused = Some files of your mail on ticket #{ $number } were not accepted: { $files }. Files may be up to 2 MiB each, at most 10 a message; add them on the ticket's page instead.
+mail-reset-subject = Reset your password
+mail-reset-lead = Someone, hopefully you, asked to reset the password of your help desk account. The link below works once, for one hour. If it was not you, ignore this mail: your password stays as it is.
+mail-reset-link = Choose a new password
+mail-confirm-subject = Confirm your help desk account
+mail-confirm-lead = Someone, hopefully you, signed up for the help desk with this address. Follow the link below (within a day) to confirm it and start using your account. If it was not you, ignore this mail and no account will be made.
+mail-confirm-link = Confirm my account
+mail-existing-subject = Someone tried to sign up with your address
+mail-existing-lead = Someone tried to sign up for the help desk with this address, which already has an account. If it was you and you forgot your password, choose a new one with the link below (it works once, for one hour). Otherwise ignore this mail: nothing has changed.
+mail-footer-ticket = Reply to this mail to answer on ticket #{ $number }. Sent by the help desk.
+mail-footer = Sent by the help desk.
+mail-notice-new-ticket = A new ticket was opened: #{ $number }, "{ $title }".
+mail-attachments = Attachments:

@@ -550,3 +550,30 @@ replies-placeholder-number = el número del ticket
 replies-placeholder-title = el título del ticket
 replies-placeholder-agent = su nombre
 replies-delete-heading = ¿Eliminar «{ $title }»?
+
+## Mail
+
+mail-hello = Hola:
+mail-hello-name = Hola, { $name }:
+mail-test-subject = Correo de prueba del centro de ayuda
+mail-test-lead = Este es un correo de prueba enviado desde los ajustes de correo del centro de ayuda. Si puede leerlo, el correo funciona.
+mail-open-desk = Abrir el centro de ayuda
+mail-open-ticket = Abrir el ticket
+mail-ticket-received = Hemos recibido su ticket #{ $number }, «{ $title }». Le responderemos aquí y por correo.
+mail-staff-reply = { $author } respondió a su ticket #{ $number }:
+mail-ticket-closed = Su ticket #{ $number } se resolvió o se cerró. Responda a este correo o abra el ticket para reabrirlo.
+mail-assigned = Se le asignó el ticket #{ $number }, «{ $title }».
+mail-customer-reply = { $author } respondió al ticket #{ $number }:
+mail-files-refused = Algunos archivos de su correo sobre el ticket #{ $number } no se aceptaron: { $files }. Cada archivo puede ocupar como máximo 2 MiB, y cada mensaje llevar como máximo 10; añádalos en la página del ticket.
+mail-reset-subject = Restablezca su contraseña
+mail-reset-lead = Alguien, seguramente usted, pidió restablecer la contraseña de su cuenta del centro de ayuda. El enlace de abajo funciona una vez, durante una hora. Si no fue usted, ignore este correo: su contraseña no cambia.
+mail-reset-link = Elegir una contraseña nueva
+mail-confirm-subject = Confirme su cuenta del centro de ayuda
+mail-confirm-lead = Alguien, seguramente usted, se registró en el centro de ayuda con esta dirección. Siga el enlace de abajo (antes de un día) para confirmarla y empezar a usar su cuenta. Si no fue usted, ignore este correo y no se creará ninguna cuenta.
+mail-confirm-link = Confirmar mi cuenta
+mail-existing-subject = Alguien intentó registrarse con su dirección
+mail-existing-lead = Alguien intentó registrarse en el centro de ayuda con esta dirección, que ya tiene una cuenta. Si fue usted y olvidó su contraseña, elija una nueva con el enlace de abajo (funciona una vez, durante una hora). Si no, ignore este correo: no ha cambiado nada.
+mail-footer-ticket = Responda a este correo para contestar en el ticket #{ $number }. Enviado por el centro de ayuda.
+mail-footer = Enviado por el centro de ayuda.
+mail-notice-new-ticket = Se abrió un ticket nuevo: #{ $number }, «{ $title }».
+mail-attachments = Adjuntos:

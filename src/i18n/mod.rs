@@ -264,10 +264,89 @@ mod tests {
             FluentResource::try_new(source.to_owned())
                 .unwrap_or_else(|(_, e)| panic!("{}: {e:?}", lang.code()));
         }
+        for (lang, ids) in [("en", &en), ("es", &es)] {
+            let mut seen = std::collections::HashSet::new();
+            let twice: Vec<_> = ids.iter().filter(|id| !seen.insert(*id)).collect();
+            assert!(twice.is_empty(), "{lang}: defined twice: {twice:?}");
+        }
         let missing: Vec<_> = en.iter().filter(|id| !es.contains(id)).collect();
         assert!(missing.is_empty(), "no Spanish for {missing:?}");
         let extra: Vec<_> = es.iter().filter(|id| !en.contains(id)).collect();
         assert!(extra.is_empty(), "no English for {extra:?}");
+    }
+
+    /// Every sentence the code and the templates name exists (a missing one would show
+    /// its id), including those named by pattern (statuses, priorities, roles, fields,
+    /// notices, error titles).
+    #[test]
+    fn every_sentence_named_exists() {
+        let en = ids(SOURCES[0].1);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut dirs = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        let named = [
+            r#"\.t1?n?\(\s*"([a-z][a-z0-9-]*)""#,
+            r#"t_with\(\s*"([a-z][a-z0-9-]*)""#,
+            r#"redirect_said\([^;]*?"([a-z][a-z0-9-]*)",\s*&"#,
+            r#"Said\(\s*StatusCode::[A-Z_]+,\s*"([a-z][a-z0-9-]*)""#,
+            r#"AccountError::new\(\s*"[a-z_]+",\s*"([a-z][a-z0-9-]*)""#,
+            r#"\berr(?:_max)?\(\s*"[a-z_]+",\s*"([a-z][a-z0-9-]*)""#,
+            r#"\bone\([^,]+,\s*"[a-z_]+",\s*"([a-z][a-z0-9-]*)""#,
+            r#"invalid\([^,()]+,\s*"([a-z][a-z0-9-]*)"\)"#,
+        ];
+        // The account mails' sentences, named in a table.
+        let compose = r#""(mail-[a-z0-9-]+)""#;
+        let mut missing = Vec::new();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            if file.extension().is_some_and(|e| e == "ftl") {
+                continue;
+            }
+            let in_compose = file.ends_with("compose.rs");
+            for pattern in named.iter().chain(in_compose.then_some(&compose)) {
+                let re = regex::Regex::new(pattern).unwrap();
+                for c in re.captures_iter(&text) {
+                    let id = c[1].to_owned();
+                    if !en.contains(&id) && !id.ends_with('-') {
+                        missing.push(format!("{}: {id}", file.display()));
+                    }
+                }
+            }
+        }
+        use crate::tickets::{Priority, Role, Status};
+        let mut patterned: Vec<String> = Vec::new();
+        patterned.extend(Status::ALL.iter().map(|s| s.name_id()));
+        patterned.extend(Priority::ALL.iter().map(|p| p.name_id()));
+        patterned.extend(Role::ALL.iter().map(|r| r.name_id()));
+        patterned.extend(
+            crate::tickets::notify::Kind::ALL
+                .iter()
+                .map(|k| k.name_id()),
+        );
+        for code in [400, 403, 404, 409, 413, 422, 429, 500, 502, 503] {
+            patterned.push(format!("error-title-{code}"));
+        }
+        for state in ["sent", "given-up", "failing", "queued"] {
+            patterned.push(format!("mail-state-{state}"));
+        }
+        for id in patterned {
+            if !en.contains(&id) {
+                missing.push(id);
+            }
+        }
+        assert!(missing.is_empty(), "named but not in en.ftl: {missing:#?}");
     }
 
     #[test]

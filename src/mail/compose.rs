@@ -10,6 +10,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::MailConfig;
 use crate::db::Db;
+use crate::i18n::{Arg, Lang};
 
 pub struct Composed {
     pub message: Message,
@@ -18,6 +19,7 @@ pub struct Composed {
 #[derive(Template)]
 #[template(path = "mail/notice.txt")]
 struct Text<'a> {
+    attachments_label: &'a str,
     greeting: &'a str,
     lead: &'a str,
     body: Option<&'a str>,
@@ -30,6 +32,8 @@ struct Text<'a> {
 #[derive(Template)]
 #[template(path = "mail/notice.html")]
 struct Html<'a> {
+    lang: &'a str,
+    attachments_label: &'a str,
     subject: &'a str,
     greeting: &'a str,
     lead: &'a str,
@@ -60,6 +64,7 @@ fn one_line(s: &str) -> String {
 pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Option<Composed>> {
     let Some(n) = sqlx::query!(
         r#"SELECT o.message_id, o.kind, o.to_address, o.secret, o.detail,
+                  o.language AS "language?", u.language AS "recipient_language?",
                   t.assignee_id AS "assignee_id?",
                   (SELECT value FROM settings WHERE key = 'notify_new_ticket') AS "new_ticket_mode?: String",
                   u.email AS "recipient_email?", u.name AS "recipient_name?",
@@ -88,24 +93,32 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     let to_name = n.recipient_name.as_deref().map(one_line);
     let to = Mailbox::new(to_name, to_address.parse()?);
     let base = &config.base_url;
+    // The language the mail was asked in (account mails), else the recipient's.
+    let lang = n
+        .language
+        .as_deref()
+        .or(n.recipient_language.as_deref())
+        .and_then(Lang::parse)
+        .unwrap_or_default();
     let greeting = match &n.recipient_name {
-        Some(name) => format!("Hello {},", one_line(name)),
-        None => "Hello,".to_owned(),
+        Some(name) => lang.t_with("mail-hello-name", &[("name", one_line(name).into())]),
+        None => lang.t("mail-hello"),
     };
 
     if let Some((subject, lead, path, label)) = account_mail(&n.kind) {
         let Some(token) = &n.secret else {
             return Ok(None); // already sent once: the token is gone
         };
-        let subject = subject.to_owned();
+        let subject = lang.t(subject);
         let link = format!("{base}{path}{token}");
         let message = build(config, &n.message_id, to, &subject, None)?.multipart(bodies(
+            lang,
             &subject,
             &greeting,
-            lead,
+            &lang.t(lead),
             None,
             &[],
-            label,
+            &lang.t(label),
             &link,
             None,
         )?)?;
@@ -113,15 +126,15 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     }
 
     if n.kind == "test" {
-        let subject = "Test mail from the help desk".to_owned();
-        let lead = "This is a test mail sent from the help desk's mail settings. If you can read it, mail works.";
+        let subject = lang.t("mail-test-subject");
         let message = build(config, &n.message_id, to, &subject, None)?.multipart(bodies(
+            lang,
             &subject,
             &greeting,
-            lead,
+            &lang.t("mail-test-lead"),
             None,
             &[],
-            "Open the help desk",
+            &lang.t("mail-open-desk"),
             base,
             None,
         )?)?;
@@ -148,28 +161,23 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     let subject = format!("[#{number}] {}", one_line(title));
     let link = format!("{base}/tickets/{number}");
     let author = n.author_name.as_deref().map(one_line).unwrap_or_default();
+    let args = [
+        ("number", Arg::from(number)),
+        ("title", one_line(title).into()),
+        ("author", author.into()),
+        (
+            "files",
+            one_line(n.detail.as_deref().unwrap_or_default()).into(),
+        ),
+    ];
     let lead = match n.kind.as_str() {
-        "ticket_received" => format!(
-            "We have received your ticket #{number}, \"{}\". We will answer here and by mail.",
-            one_line(title)
-        ),
-        "staff_reply" => format!("{author} replied to your ticket #{number}:"),
-        "ticket_closed" => format!(
-            "Your ticket #{number} has been resolved or closed. Reply to this mail or open the ticket to reopen it."
-        ),
-        "assigned" => format!(
-            "Ticket #{number}, \"{}\", was assigned to you.",
-            one_line(title)
-        ),
-        "customer_reply" => format!("{author} replied to ticket #{number}:"),
-        "new_ticket" => format!(
-            "A new ticket was opened: #{number}, \"{}\".",
-            one_line(title)
-        ),
-        "files_refused" => format!(
-            "Some files of your mail on ticket #{number} were not accepted: {}. Files may be up to 2 MiB each, at most 10 a message; add them on the ticket's page instead.",
-            one_line(n.detail.as_deref().unwrap_or_default())
-        ),
+        "ticket_received" => lang.t_with("mail-ticket-received", &args),
+        "staff_reply" => lang.t_with("mail-staff-reply", &args),
+        "ticket_closed" => lang.t_with("mail-ticket-closed", &args),
+        "assigned" => lang.t_with("mail-assigned", &args),
+        "customer_reply" => lang.t_with("mail-customer-reply", &args),
+        "new_ticket" => lang.t_with("mail-notice-new-ticket", &args),
+        "files_refused" => lang.t_with("mail-files-refused", &args),
         other => anyhow::bail!("unknown notice kind {other:?}"),
     };
     let mut attachments = Vec::new();
@@ -188,39 +196,40 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     }
     let thread = ticket_message_id(pid, &config.domain);
     let message = build(config, &n.message_id, to, &subject, Some(&thread))?.multipart(bodies(
+        lang,
         &subject,
         &greeting,
         &lead,
         n.message_body.as_deref(),
         &attachments,
-        "Open the ticket",
+        &lang.t("mail-open-ticket"),
         &link,
         Some(number),
     )?)?;
     Ok(Some(Composed { message }))
 }
 
-/// The mails about an account that carry a one-time link: subject, text, the link's path
-/// (the token follows it) and its label.
+/// The mails about an account that carry a one-time link: the ids of their subject and
+/// text, the link's path (the token follows it) and the id of its label.
 fn account_mail(kind: &str) -> Option<(&'static str, &'static str, &'static str, &'static str)> {
     Some(match kind {
         "password_reset" => (
-            "Reset your password",
-            "Someone, hopefully you, asked to reset the password of your help desk account. The link below works once, for one hour. If it was not you, ignore this mail: your password stays as it is.",
+            "mail-reset-subject",
+            "mail-reset-lead",
             "/password/reset?token=",
-            "Choose a new password",
+            "mail-reset-link",
         ),
         "signup_confirm" => (
-            "Confirm your help desk account",
-            "Someone, hopefully you, signed up for the help desk with this address. Follow the link below (within a day) to confirm it and start using your account. If it was not you, ignore this mail and no account will be made.",
+            "mail-confirm-subject",
+            "mail-confirm-lead",
             "/signup/confirm?token=",
-            "Confirm my account",
+            "mail-confirm-link",
         ),
         "signup_existing" => (
-            "Someone tried to sign up with your address",
-            "Someone tried to sign up for the help desk with this address, which already has an account. If it was you and you forgot your password, choose a new one with the link below (it works once, for one hour). Otherwise ignore this mail: nothing has changed.",
+            "mail-existing-subject",
+            "mail-existing-lead",
             "/password/reset?token=",
-            "Choose a new password",
+            "mail-reset-link",
         ),
         _ => return None,
     })
@@ -258,6 +267,7 @@ fn build(
 
 #[allow(clippy::too_many_arguments)]
 fn bodies(
+    lang: Lang,
     subject: &str,
     greeting: &str,
     lead: &str,
@@ -268,10 +278,12 @@ fn bodies(
     number: Option<i64>,
 ) -> anyhow::Result<MultiPart> {
     let footer = match number {
-        Some(n) => format!("Reply to this mail to answer on ticket #{n}. Sent by the help desk."),
-        None => "Sent by the help desk.".to_owned(),
+        Some(n) => lang.t_with("mail-footer-ticket", &[("number", n.into())]),
+        None => lang.t("mail-footer"),
     };
+    let attachments_label = lang.t("mail-attachments");
     let text = Text {
+        attachments_label: &attachments_label,
         greeting,
         lead,
         body,
@@ -282,6 +294,8 @@ fn bodies(
     }
     .render()?;
     let html = Html {
+        lang: lang.code(),
+        attachments_label: &attachments_label,
         subject,
         greeting,
         lead,

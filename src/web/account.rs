@@ -129,6 +129,7 @@ async fn signup(
             &form.email,
             &form.name,
             &form.password,
+            v.lang,
         )
         .await
         {
@@ -322,7 +323,7 @@ async fn forgot(
             .t_with("error-throttled", &[("minutes", minutes.into())]);
         return page(v, StatusCode::TOO_MANY_REQUESTS, None, Some(error));
     }
-    reset::request(state.db(), state.writer(), &email).await?;
+    reset::request(state.db(), state.writer(), &email, v.lang).await?;
     state.core.mail_wake.notify_one();
     page(v, StatusCode::OK, Some(email), None)
 }

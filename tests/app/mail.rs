@@ -117,7 +117,11 @@ async fn each_change_mails_the_right_people_and_notes_never_leave() {
     for staff in ["agent@example.com", "otto@example.com", "admin@example.com"] {
         let got = to(&mails, staff);
         assert_eq!(got.len(), 1, "new ticket to {staff}");
-        assert!(text(&got[0]).contains("A new ticket was opened"));
+        assert!(
+            text(&got[0]).contains("A new ticket was opened"),
+            "{}",
+            text(&got[0])
+        );
     }
     // Threading: every mail about the ticket names the same thread id.
     let thread = format!("<ticket-{}@acme.test>", opened.public_id);
@@ -854,4 +858,82 @@ async fn mail_goes_over_starttls_and_smtps_with_a_checked_certificate() {
         assert_eq!(failing, 1, "{url}");
         assert_eq!(smtp.received().len(), 1, "{url}");
     }
+}
+
+/// Mail speaks the recipient's language: the one chosen on their account page for
+/// notices, and for an account mail the language of the browser that asked for it.
+#[tokio::test]
+async fn mail_speaks_the_recipients_language() {
+    let smtp = SmtpServer::start().await;
+    let app = TestApp::with_mail(&smtp.url()).await;
+    let p = people(&app).await;
+    sqlx::query("UPDATE users SET language = 'es' WHERE id = ?")
+        .bind(p.customer.id)
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let opened = app
+        .core
+        .open_ticket(&p.customer, new_ticket("Impresora", "No imprime."))
+        .await
+        .unwrap();
+    let mails = smtp.wait_for(4).await;
+    let receipt = &to(&mails, "carla@example.com")[0];
+    let body = text(receipt);
+    assert!(body.starts_with("Hola, carla:"), "{body}");
+    assert!(
+        body.contains(&format!("Hemos recibido su ticket #{}", opened.number)),
+        "{body}"
+    );
+    assert!(body.contains("Abrir el ticket") && body.contains("Enviado por el centro de ayuda"));
+    assert!(html(receipt).contains("<html lang=\"es\">"));
+    // The agents chose no language: English.
+    let agent = &to(&mails, "agent@example.com")[0];
+    assert!(text(agent).contains("A new ticket was opened"));
+    assert!(html(agent).contains("<html lang=\"en\">"));
+
+    // A stranger signs up from a Spanish browser: the confirmation is in Spanish.
+    drained(&app).await;
+    let before = smtp.received().len();
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .default_headers(
+            [(
+                reqwest::header::ACCEPT_LANGUAGE,
+                "es-ES,es;q=0.9".parse().unwrap(),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    c.get(app.url("/signup")).send().await.unwrap();
+    let csrf = c
+        .get(app.url("/signup"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = crate::select_attr(&csrf, "input[name=csrf]", "value");
+    let r = c
+        .post(app.url("/signup"))
+        .form(&[
+            ("csrf", token.as_str()),
+            ("name", "Nueva"),
+            ("email", "nueva@example.com"),
+            ("password", "una contraseña larga"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mails = smtp.wait_for(before + 1).await;
+    let confirm = &to(&mails, "nueva@example.com")[0];
+    assert_eq!(
+        confirm.parsed().subject(),
+        Some("Confirme su cuenta del centro de ayuda")
+    );
+    assert!(text(confirm).contains("Confirmar mi cuenta"));
 }

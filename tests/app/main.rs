@@ -339,3 +339,14 @@ pub fn select(html: &str, selector: &str) -> Vec<String> {
         .map(|e| e.text().collect::<String>().trim().to_owned())
         .collect()
 }
+
+/// The attribute `attr` of the first element matching `selector`.
+pub fn select_attr(html: &str, selector: &str, attr: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(selector).expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr(attr))
+        .unwrap_or_default()
+        .to_owned()
+}

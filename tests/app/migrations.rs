@@ -75,6 +75,10 @@ const LANDED: &[(&str, &str)] = &[
         "0018_user_preferences.sql",
         "9aeaf24e654e885b83a15aa710739f997fa1cb38fbad4f139f9959b578317058",
     ),
+    (
+        "0019_outbox_language.sql",
+        "ab5ed1bd872cb1fa6ef6440a772b0724db1491c356539f826cadf368cc94754c",
+    ),
 ];
 
 #[test]
