@@ -224,4 +224,8 @@ pub struct DemoArgs {
     /// How many tickets to create.
     #[arg(long, default_value_t = 1000)]
     pub tickets: u64,
+    /// The language of the demo's tickets, threads and seeded categories, and of its
+    /// accounts: `en` or `es`.
+    #[arg(long, default_value = "en", value_parser = ["en", "es"])]
+    pub language: String,
 }

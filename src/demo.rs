@@ -13,6 +13,7 @@ use sqlx::{Connection, QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::auth::password;
 use crate::clock::now_ms;
+use crate::i18n::Lang;
 use crate::tickets::Status;
 
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -243,6 +244,233 @@ const STORIES: &[Story] = &[
         note: "Log import job stalled for six hours.",
     },
 ];
+/// The same stories in Spanish (`helpdesk demo --language es`).
+const STORIES_ES: &[Story] = &[
+    Story {
+        title: "No puedo entrar después de restablecer la contraseña",
+        category: "account",
+        problem: "Restablecí mi contraseña y ahora la página de acceso dice que es incorrecta, incluso con la nueva.",
+        agent: &[
+            "Lo sentimos. ¿Nos puede decir a qué hora la restableció y qué navegador usa?",
+            "El enlace de restablecimiento se usó dos veces y bloqueó la cuenta. Ya la desbloqueé: inténtelo de nuevo.",
+        ],
+        customer: &[
+            "Fue hacia las 9:15 de esta mañana, con Firefox.",
+            "Ya puedo entrar, ¡gracias!",
+        ],
+        note: "La cuenta se bloqueó con el segundo uso del enlace.",
+    },
+    Story {
+        title: "La API devuelve 401 con un token válido",
+        category: "integration",
+        problem: "las peticiones al punto de validación fallan con un error 401 aunque la clave es válida.",
+        agent: &[
+            "¿Nos puede enviar el identificador de la petición y la hora (con la zona horaria)?",
+            "La clave se emitió para el entorno de pruebas; producción necesita la suya. Ya le he creado una.",
+        ],
+        customer: &[
+            "El identificador es 7f3a-19c2. Ocurrió hacia las 10:40 UTC.",
+            "Con la clave de producción todas las peticiones pasan. ¡Gracias!",
+        ],
+        note: "Clave de pruebas usada contra producción.",
+    },
+    Story {
+        title: "La factura muestra un importe incorrecto",
+        category: "billing",
+        problem: "la factura de este mes incluye un plan que cancelamos en primavera.",
+        agent: &[
+            "Gracias por los detalles. Estoy revisando esta factura con el historial de facturación de su cuenta.",
+            "El plan antiguo no se quitó al cancelarlo. Le he emitido una factura corregida.",
+        ],
+        customer: &[
+            "El número de nuestro plan está en el extracto adjunto, por si ayuda.",
+            "La factura corregida está bien, gracias.",
+        ],
+        note: "La cancelación de abril no llegó a facturación.",
+    },
+    Story {
+        title: "Los webhooks llegan con retraso",
+        category: "integration",
+        problem: "nuestro webhook recibe los eventos hasta veinte minutos tarde.",
+        agent: &[
+            "Vemos una cola de reintentos para su punto de acceso: responde después de más de 10 segundos.",
+            "Si responde primero con 200 y procesa después, las entregas llegarán a tiempo.",
+        ],
+        customer: &[
+            "Nuestro punto de acceso procesa antes de responder, eso lo explica.",
+            "Tras el cambio, los eventos llegan en segundos. ¡Gracias!",
+        ],
+        note: "Punto de acceso del cliente lento; ninguna incidencia por nuestra parte.",
+    },
+    Story {
+        title: "La exportación a CSV se queda a medias",
+        category: "technical",
+        problem: "la exportación a CSV se detiene a la mitad y el archivo queda vacío.",
+        agent: &[
+            "¿Cuántas filas abarca la exportación? Las grandes se ejecutan en segundo plano.",
+            "Encontramos un límite de tiempo en las exportaciones de más de 100.000 filas y ya está corregido.",
+        ],
+        customer: &[
+            "Unas 250.000 filas, todo el año pasado.",
+            "Esta vez la exportación completa terminó, gracias.",
+        ],
+        note: "Reproducido en preproducción con 120.000 filas.",
+    },
+    Story {
+        title: "Petición: modo oscuro para el panel",
+        category: "feature_request",
+        problem: "nuestro equipo trabaja de noche y le encantaría un modo oscuro para el panel.",
+        agent: &[
+            "¡Gracias por la sugerencia! He sumado su voto a la petición del modo oscuro.",
+            "El modo oscuro está previsto para la próxima versión; le avisaremos aquí.",
+        ],
+        customer: &["Estupendo, lo esperamos.", "¡Gracias por la novedad!"],
+        note: "Vinculado al elemento de la hoja de ruta sobre temas.",
+    },
+    Story {
+        title: "Nos han cobrado dos veces este mes",
+        category: "billing",
+        problem: "nos han cobrado dos veces en la tarjeta la misma factura mensual.",
+        agent: &[
+            "Veo los dos cargos. He pedido a facturación que devuelva el segundo.",
+            "Se devolvió el cargo duplicado; puede tardar de 3 a 5 días hábiles en aparecer.",
+        ],
+        customer: &[
+            "Gracias. ¿Aparecerá en la misma tarjeta?",
+            "Hoy ha llegado la devolución. Todo bien.",
+        ],
+        note: "Facturación confirmó el cargo doble; devolución emitida.",
+    },
+    Story {
+        title: "¿Cómo cambio mis claves de la API?",
+        category: "integration",
+        problem: "tenemos que cambiar nuestras claves de la API cada 90 días y no encontramos cómo.",
+        agent: &[
+            "En Ajustes, Claves de la API, cree una segunda clave, pase sus servicios a ella y revoque la antigua.",
+            "Las dos claves funcionan a la vez, así que el cambio no necesita cortes.",
+        ],
+        customer: &[
+            "Encontrado. ¿Pueden estar activas las dos claves a la vez?",
+            "Perfecto, es justo lo que necesitábamos.",
+        ],
+        note: "Conviene una página de documentación sobre el cambio de claves.",
+    },
+    Story {
+        title: "La aplicación móvil se cierra al abrirla",
+        category: "technical",
+        problem: "la aplicación móvil se cierra justo después de la pantalla de inicio en Android 14.",
+        agent: &[
+            "¿Qué versión de la aplicación tiene instalada? La puede ver en la página de la tienda.",
+            "La versión 4.2.1 corrige el cierre en Android 14 y se está publicando ahora.",
+        ],
+        customer: &[
+            "Es la versión 4.2.0 de Play Store.",
+            "Tras actualizar, la aplicación se abre bien.",
+        ],
+        note: "Cierre conocido en Android 14, corregido en la 4.2.1.",
+    },
+    Story {
+        title: "El acceso único vuelve a la página de inicio de sesión",
+        category: "account",
+        problem: "la página de acceso se redirige a sí misma después del paso de acceso único.",
+        agent: &[
+            "¿Puede comprobar que la dirección de retorno en su proveedor de identidad termina en /sso/callback?",
+            "La dirección de retorno tenía un espacio al final. Al quitarlo, el bucle debería parar.",
+        ],
+        customer: &[
+            "Termina en /sso/callback, por lo que veo.",
+            "Quitar el espacio lo ha arreglado. ¡Gracias!",
+        ],
+        note: "Dirección de retorno mal configurada en el proveedor del cliente.",
+    },
+    Story {
+        title: "Las fotos de alta se rechazan por borrosas",
+        category: "smartEnroll",
+        problem: "las fotos hechas con buena luz se rechazan por borrosas.",
+        agent: &[
+            "¿Puede adjuntar una de las fotos rechazadas? La revisaremos con las reglas de calidad.",
+            "El formulario comprime las fotos al subirlas; si envía el archivo original, pasa la revisión.",
+        ],
+        customer: &[
+            "Adjunto una que se rechazó esta mañana.",
+            "Con los archivos originales se aceptan todas las fotos.",
+        ],
+        note: "La compresión en el cliente baja la nitidez.",
+    },
+    Story {
+        title: "Faltan los registros de acceso de ayer",
+        category: "smartAccess",
+        problem: "el panel no muestra ningún registro de acceso de ayer.",
+        agent: &[
+            "Hubo un retraso al procesar los registros de ayer; se están importando ahora.",
+            "Los registros de ayer ya están completos. Disculpe las molestias.",
+        ],
+        customer: &[
+            "Gracias, los necesitamos para una auditoría esta semana.",
+            "Ya los veo, gracias.",
+        ],
+        note: "La importación de registros estuvo parada seis horas.",
+    },
+];
+const OPENERS_ES: &[&str] = &[
+    "Hola, desde esta mañana",
+    "Hola, equipo: hemos visto que",
+    "Buenas tardes. Después de la última actualización",
+    "Hola, uno de nuestros usuarios dice que",
+    "Hola, soporte: desde hace dos días",
+];
+const CLOSERS_ES: &[&str] = &[
+    "¿Pueden revisarlo? ¡Gracias!",
+    "Nos está bloqueando el trabajo, ¿qué nos aconsejan?",
+    "Avísennos si necesitan registros.",
+    "Gracias de antemano.",
+];
+/// The seeded categories' names and descriptions in Spanish (a Spanish demo renames them
+/// while they still have their seeded English names).
+const CATEGORIES_ES: &[(&str, &str, &str, &str)] = &[
+    ("technical", "Technical", "Técnica", "Problemas técnicos"),
+    ("billing", "Billing", "Facturación", "Facturas y pagos"),
+    ("account", "Account", "Cuenta", "Asuntos de la cuenta"),
+    (
+        "feature_request",
+        "Feature request",
+        "Petición de funciones",
+        "Ideas y peticiones",
+    ),
+    ("general", "General", "General", "Consultas generales"),
+    (
+        "integration",
+        "Integration",
+        "Integración",
+        "Problemas de integración con la API",
+    ),
+    (
+        "smartCheck",
+        "SmartCheck",
+        "SmartCheck",
+        "Incidencias del servicio SmartCheck",
+    ),
+    (
+        "smartScan",
+        "SmartScan",
+        "SmartScan",
+        "Incidencias del servicio SmartScan",
+    ),
+    (
+        "smartEnroll",
+        "SmartEnroll",
+        "SmartEnroll",
+        "Incidencias del servicio SmartEnroll",
+    ),
+    (
+        "smartAccess",
+        "SmartAccess",
+        "SmartAccess",
+        "Incidencias del servicio SmartAccess",
+    ),
+    ("other", "Other", "Otros", "Otras consultas"),
+];
+
 const OPENERS: &[&str] = &[
     "Hello, since this morning",
     "Hi team, we noticed that",
@@ -260,7 +488,11 @@ const CLOSERS: &[&str] = &[
 /// Fills the database with `tickets` tickets and everything around them.
 /// It writes on a connection of its own, outside the server's writer: it runs alone, from
 /// the command line, in large transactions.
-pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
+pub async fn run(url: &str, tickets: u64, lang: Lang) -> anyhow::Result<()> {
+    let (stories, openers, closers) = match lang {
+        Lang::En => (STORIES, OPENERS, CLOSERS),
+        Lang::Es => (STORIES_ES, OPENERS_ES, CLOSERS_ES),
+    };
     let started = Instant::now();
     let mut rng = SmallRng::from_rng(&mut rand::rng());
     let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
@@ -268,6 +500,9 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
     let mut conn = crate::db::open_connection(url).await?;
     let (agent_ids, customer_ids) = ensure_users(&mut conn, &hash, customers, &mut rng).await?;
     let tag_ids = ensure_tags(&mut conn).await?;
+    if lang == Lang::Es {
+        speak_spanish(&mut conn).await?;
+    }
     let categories: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, slug FROM categories WHERE active = 1")
             .fetch_all(&mut conn)
@@ -324,20 +559,20 @@ pub async fn run(url: &str, tickets: u64) -> anyhow::Result<()> {
                 .then(|| *agent_ids.choose(&mut rng).unwrap_or(&1));
             let replies = rng.random_range(1..=7);
             let mut at = created;
-            let story = &STORIES[rng.random_range(0..STORIES.len())];
+            let story = &stories[rng.random_range(0..stories.len())];
             // A problem written as a whole sentence opens on its own.
             let description = if story.problem.starts_with(char::is_uppercase) {
                 format!(
                     "{} {}",
                     story.problem,
-                    CLOSERS.choose(&mut rng).unwrap_or(&"")
+                    closers.choose(&mut rng).unwrap_or(&"")
                 )
             } else {
                 format!(
                     "{} {} {}",
-                    OPENERS.choose(&mut rng).unwrap_or(&""),
+                    openers.choose(&mut rng).unwrap_or(&""),
                     story.problem,
-                    CLOSERS.choose(&mut rng).unwrap_or(&"")
+                    closers.choose(&mut rng).unwrap_or(&"")
                 )
             };
             message_rows.push(MessageRow::new(
@@ -580,6 +815,26 @@ fn pick_status(rng: &mut SmallRng) -> Status {
         70..95 => Status::Closed,
         _ => Status::Cancelled,
     }
+}
+
+/// A Spanish demo: the seeded categories (while they keep their seeded English names)
+/// and the demo accounts in Spanish.
+async fn speak_spanish(conn: &mut SqliteConnection) -> anyhow::Result<()> {
+    let mut tx = Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    for (slug, english, name, description) in CATEGORIES_ES {
+        sqlx::query("UPDATE categories SET name = ?, description = ? WHERE slug = ? AND name = ?")
+            .bind(name)
+            .bind(description)
+            .bind(slug)
+            .bind(english)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE users SET language = 'es' WHERE email LIKE '%@example.com'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates (once) the demo admin, agents and customers; returns agent and customer ids.

@@ -139,7 +139,10 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
             println!("{}", tokens::create_integration_key(w, &name).await?);
             Ok(())
         }
-        Command::Demo(args) => demo::run(database, args.tickets).await,
+        Command::Demo(args) => {
+            let lang = Lang::parse(&args.language).unwrap_or_default();
+            demo::run(database, args.tickets, lang).await
+        }
         Command::Mail(MailCommand::Receive(mail)) => receive_mail(store, mail).await,
     }
 }

@@ -577,3 +577,7 @@ mail-footer-ticket = Reply to this mail to answer on ticket #{ $number }. Sent b
 mail-footer = Sent by the help desk.
 mail-notice-new-ticket = A new ticket was opened: #{ $number }, "{ $title }".
 mail-attachments = Attachments:
+stale-added-note = { $name } added an internal note.
+stale-added-message = { $name } added a message.
+stale-changed = The ticket was changed by someone else.
+error-upload-too-large = The upload is too large: each file may be at most 2 MiB, and at most 10 files at once.

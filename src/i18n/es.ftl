@@ -577,3 +577,7 @@ mail-footer-ticket = Responda a este correo para contestar en el ticket #{ $numb
 mail-footer = Enviado por el centro de ayuda.
 mail-notice-new-ticket = Se abrió un ticket nuevo: #{ $number }, «{ $title }».
 mail-attachments = Adjuntos:
+stale-added-note = { $name } añadió una nota interna.
+stale-added-message = { $name } añadió un mensaje.
+stale-changed = Otra persona cambió el ticket.
+error-upload-too-large = El envío es demasiado grande: cada archivo puede ocupar como máximo 2 MiB, y como máximo 10 archivos a la vez.

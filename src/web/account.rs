@@ -303,7 +303,7 @@ async fn forgot(
         return page(v, StatusCode::OK, None, None);
     }
     if email.parse::<lettre::Address>().is_err() {
-        let error = "Enter an email address like name@example.com.".to_owned();
+        let error = v.lang.t("admin-error-test-address");
         return page(v, StatusCode::UNPROCESSABLE_ENTITY, None, Some(error));
     }
     let keys = vec![

@@ -41,6 +41,14 @@ pub enum WebError {
 }
 
 impl WebError {
+    /// What the error says, in `lang` (for a message shown above a form).
+    pub fn message_in(&self, lang: Lang) -> String {
+        match self {
+            WebError::Said(_, id, args) => lang.t_with(id, args),
+            other => other.to_string(),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,

@@ -789,7 +789,7 @@ async fn create(
             }
             Err(CoreError::Invalid(list)) => errors = list,
             Err(e @ CoreError::OpenTicketLimit { .. }) => {
-                general = Some(WebError::from(e).to_string())
+                general = Some(WebError::from(e).message_in(v.lang))
             }
             Err(e) => match WebError::from(e) {
                 WebError::Unavailable => {
@@ -822,7 +822,11 @@ async fn create(
 
 pub(super) fn upload_error(e: crate::attachments::UploadError) -> WebError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::TooLarge("The upload is too large: each file may be at most 2 MiB, and at most 10 files at once.".into())
+        WebError::Said(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "error-upload-too-large",
+            Vec::new(),
+        )
     } else {
         WebError::BadRequest(e.to_string())
     }

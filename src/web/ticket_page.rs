@@ -62,10 +62,16 @@ impl Panel {
         self.assignee == Some(*id)
     }
 
-    /// A history line after its author's name, with a verb and the values as the pages
-    /// name them: "changed the status from Open to Pending", "assigned it to Ann".
+    /// A history line after its author's name (see [`describe`]).
     fn describe(&self, e: &Event, lang: &Lang) -> String {
-        let lang = *lang;
+        describe(e, *lang)
+    }
+}
+
+/// A history line after its author's name, with a verb and the values as the pages name
+/// them: "changed the status from Open to Pending", "assigned it to Ann".
+fn describe(e: &Event, lang: Lang) -> String {
+    {
         let named = |id: String| lang.t(&id);
         let status = |v: &str| Status::parse(v).map_or(v.to_owned(), |s| named(s.name_id()));
         let priority = |v: &str| Priority::parse(v).map_or(v.to_owned(), |p| named(p.name_id()));
@@ -281,6 +287,7 @@ async fn changes_since(
     user: &Actor,
     number: i64,
     since: i64,
+    lang: Lang,
 ) -> WebResult<Vec<String>> {
     let key = TicketKey::Number(number);
     let mut lines: Vec<String> = state
@@ -288,26 +295,19 @@ async fn changes_since(
         .history(user, &key, Some(since))
         .await?
         .into_iter()
-        .map(|e| match (e.from, e.to) {
-            (Some(from), Some(to)) => {
-                format!("{} changed {} from “{from}” to “{to}”.", e.actor, e.kind)
-            }
-            (None, Some(to)) => format!("{} set {} to “{to}”.", e.actor, e.kind),
-            (Some(from), None) => format!("{} cleared {} (was “{from}”).", e.actor, e.kind),
-            (None, None) => format!("{}: {}.", e.actor, e.kind),
-        })
+        .map(|e| format!("{} {}.", e.actor, describe(&e, lang)))
         .collect();
     let t = state.core.view_ticket(user, &key, false).await?;
     for m in t.messages.iter().filter(|m| m.created_at > since) {
-        let what = if m.internal {
-            "an internal note"
+        let id = if m.internal {
+            "stale-added-note"
         } else {
-            "a message"
+            "stale-added-message"
         };
-        lines.push(format!("{} added {what}.", m.author.name));
+        lines.push(lang.t_with(id, &[("name", m.author.name.clone().into())]));
     }
     if lines.is_empty() {
-        lines.push("The ticket was changed by someone else.".into());
+        lines.push(lang.t("stale-changed"));
     }
     Ok(lines)
 }
@@ -437,18 +437,19 @@ async fn reply(
         match state.core.add_message(&user, &key, input).await {
             Ok(_) => {
                 let flash = if internal {
-                    "Your internal note was added."
+                    "flash-note-added"
                 } else {
-                    "Your message was added."
+                    "flash-message-added"
                 };
-                return Ok(v.redirect(&ticket_path(number), Some(flash)));
+                return Ok(v.redirect_said(&ticket_path(number), flash, &[]));
             }
             Err(CoreError::Invalid(list)) => errors = list,
             Err(e @ CoreError::TicketClosed) => {
-                extras.general = Some(WebError::from(e).to_string())
+                extras.general = Some(WebError::from(e).message_in(v.lang))
             }
             Err(CoreError::Stale) => {
-                extras.stale = changes_since(&state, &user, number, loaded_at.unwrap_or(0)).await?;
+                extras.stale =
+                    changes_since(&state, &user, number, loaded_at.unwrap_or(0), v.lang).await?;
             }
             Err(e) => match WebError::from(e) {
                 WebError::Unavailable => {
@@ -556,7 +557,7 @@ async fn update(
         Ok(_) => Ok(v.redirect_said(&ticket_path(number), "flash-ticket-updated", &[])),
         Err(CoreError::Stale) => {
             let since = form.loaded_at.parse().unwrap_or(0);
-            let stale = changes_since(&state, &user, number, since).await?;
+            let stale = changes_since(&state, &user, number, since, v.lang).await?;
             let extras = Extras {
                 stale,
                 submitted: Some(form),

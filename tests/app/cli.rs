@@ -261,3 +261,62 @@ async fn demo_data_is_never_in_the_future() {
         );
     }
 }
+
+/// `helpdesk demo --language es`: tickets, threads, the seeded categories and the demo
+/// accounts in Spanish.
+#[tokio::test]
+async fn the_demo_speaks_spanish_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let o = helpdesk(
+        dir.path(),
+        &[
+            "--database",
+            &db,
+            "demo",
+            "--tickets",
+            "300",
+            "--language",
+            "es",
+        ],
+    );
+    assert!(o.status.success(), "{o:?}");
+    let pool = helpdesk::db::connect(&db).await.unwrap().db;
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM tickets WHERE title IN ('Charged twice this month', 'Invoice shows the wrong amount', 'Mobile app crashes on start')").await,
+        0,
+        "no English titles"
+    );
+    assert!(
+        count("SELECT COUNT(*) FROM tickets WHERE title = 'Nos han cobrado dos veces este mes'")
+            .await
+            > 0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM messages WHERE body LIKE '%Thank%' OR body LIKE '%Hello%' OR body LIKE '%Could you%'").await,
+        0,
+        "no English in the threads"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM categories WHERE slug = 'billing' AND name = 'Facturación'")
+            .await,
+        1
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM users WHERE email LIKE '%@example.com' AND language IS NOT 'es'"
+        )
+        .await,
+        0,
+        "the demo accounts read Spanish"
+    );
+}
