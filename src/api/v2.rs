@@ -281,11 +281,47 @@ fn server_error(e: impl Into<CoreError>, lang: Lang) -> Response {
         .into_response()
 }
 
-async fn caller(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<Actor, Response> {
+/// A refused v2 request, as its response (every handler answers `Answer<T>`).
+pub struct Refusal(Response);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl From<Failure> for Refusal {
+    fn from(f: Failure) -> Self {
+        Refusal(f.into_response())
+    }
+}
+
+/// Every v2 handler's result: the document, or the refusal in v2's error shape.
+type Answer<T> = Result<Json<T>, Refusal>;
+
+/// The core's refusals in v2's words: the one place they are converted. A ticket the
+/// caller may not see is not found, like one that does not exist.
+fn refused(e: CoreError, lang: Lang) -> Refusal {
+    match e {
+        CoreError::OpenTicketLimit { .. } => Failure(Code::OpenTicketLimit, lang).into(),
+        CoreError::Invalid(list) => {
+            let code = match list.first().map(|e| e.field) {
+                Some(crate::tickets::Field::Category) => Code::InvalidCategory,
+                Some(crate::tickets::Field::Tags) => Code::InvalidTags,
+                _ => Code::InvalidAttachments,
+            };
+            Failure(code, lang).into()
+        }
+        CoreError::NotFound | CoreError::Forbidden => Failure(Code::NotFound, lang).into(),
+        e => Refusal(server_error(e, lang)),
+    }
+}
+
+async fn caller(state: &AppState, headers: &HeaderMap, lang: Lang) -> Result<Actor, Refusal> {
     match bearer(state, headers).await {
         Ok(Bearer::User(actor)) => Ok(actor),
-        Ok(_) => Err(Failure(Code::Unauthorized, lang).into_response()),
-        Err(e) => Err(server_error(e, lang)),
+        Ok(_) => Err(Failure(Code::Unauthorized, lang).into()),
+        Err(e) => Err(refused(e.into(), lang)),
     }
 }
 
@@ -475,7 +511,7 @@ pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
+) -> Answer<V2TicketResponse> {
     let lang = lang(&headers);
     let body = match body {
         Ok(body) => body,
@@ -484,41 +520,30 @@ pub async fn create(
                 error: "Request body too large".into(),
                 message: "PAYLOAD_TOO_LARGE".into(),
             };
-            return (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response();
+            return Err(Refusal(
+                (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response(),
+            ));
         }
-        Err(_) => return Failure(Code::InvalidJson, lang).into_response(),
+        Err(_) => return Err(Failure(Code::InvalidJson, lang).into()),
     };
-    let actor = match caller(&state, &headers, lang).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    let input = match parse_create(&state, &headers, &body).await {
-        Ok(input) => input,
-        Err(code) => return Failure(code, lang).into_response(),
-    };
-    let opened = match state.core.open_ticket(&actor, input).await {
-        Ok(o) => o,
-        Err(CoreError::OpenTicketLimit { .. }) => {
-            return Failure(Code::OpenTicketLimit, lang).into_response();
-        }
-        Err(CoreError::Invalid(e)) => {
-            let code = match e.first().map(|e| e.field) {
-                Some(crate::tickets::Field::Category) => Code::InvalidCategory,
-                Some(crate::tickets::Field::Tags) => Code::InvalidTags,
-                _ => Code::InvalidAttachments,
-            };
-            return Failure(code, lang).into_response();
-        }
-        Err(e) => return server_error(e, lang),
-    };
-    match state.core.opened_ticket(&actor, &opened).await {
-        Ok(t) => Json(V2TicketResponse {
-            success: true,
-            data: ticket_json(&t, &state.site.base_url),
-        })
-        .into_response(),
-        Err(e) => server_error(e, lang),
-    }
+    let actor = caller(&state, &headers, lang).await?;
+    let input = parse_create(&state, &headers, &body)
+        .await
+        .map_err(|code| Failure(code, lang))?;
+    let opened = state
+        .core
+        .open_ticket(&actor, input)
+        .await
+        .map_err(|e| refused(e, lang))?;
+    let t = state
+        .core
+        .opened_ticket(&actor, &opened)
+        .await
+        .map_err(|e| refused(e, lang))?;
+    Ok(Json(V2TicketResponse {
+        success: true,
+        data: ticket_json(&t, &state.site.base_url),
+    }))
 }
 
 /// Lists the caller's tickets (all tickets for staff), newest first.
@@ -542,45 +567,41 @@ pub async fn list(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> Answer<V2ListResponse> {
     let lang = lang(&headers);
-    let actor = match caller(&state, &headers, lang).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+    let actor = caller(&state, &headers, lang).await?;
     let q = query_map(query.as_deref());
     let (page, limit, mut filter) = paged(&q);
     if let Some(s) = q.get("status").filter(|s| !s.is_empty()) {
-        match statuses_for(s) {
-            Some(list) => filter.statuses = list,
-            None => return Failure(Code::InvalidStatus, lang).into_response(),
-        }
+        filter.statuses = statuses_for(s).ok_or(Failure(Code::InvalidStatus, lang))?;
     }
     if let Some(p) = q.get("priority").filter(|s| !s.is_empty()) {
-        match Priority::parse(p) {
-            Some(p) => filter.priority = Some(p),
-            None => return Failure(Code::InvalidPriority, lang).into_response(),
-        }
+        filter.priority = Some(Priority::parse(p).ok_or(Failure(Code::InvalidPriority, lang))?);
     }
     if let Some(c) = q.get("category").filter(|s| !s.is_empty()) {
-        match state.core.categories().await {
-            Ok(all) => match all.iter().find(|k| &k.slug == c) {
-                Some(k) => filter.category_id = Some(k.id),
-                None => return Failure(Code::InvalidCategory, lang).into_response(),
-            },
-            Err(e) => return server_error(e, lang),
-        }
+        let all = state
+            .core
+            .categories()
+            .await
+            .map_err(|e| refused(e, lang))?;
+        let k = all
+            .iter()
+            .find(|k| &k.slug == c)
+            .ok_or(Failure(Code::InvalidCategory, lang))?;
+        filter.category_id = Some(k.id);
     }
-    let result = match state.core.list_tickets(&actor, &filter).await {
-        Ok(r) => r,
-        Err(e) => return server_error(e, lang),
-    };
+    let result = state
+        .core
+        .list_tickets(&actor, &filter)
+        .await
+        .map_err(|e| refused(e, lang))?;
     let ids: Vec<i64> = result.items.iter().map(|t| t.id).collect();
-    let details = match state.core.details(&actor, &ids).await {
-        Ok(d) => d,
-        Err(e) => return server_error(e, lang),
-    };
-    Json(V2ListResponse {
+    let details = state
+        .core
+        .details(&actor, &ids)
+        .await
+        .map_err(|e| refused(e, lang))?;
+    Ok(Json(V2ListResponse {
         success: true,
         data: details
             .iter()
@@ -590,8 +611,7 @@ pub async fn list(
         limit,
         total: result.total,
         pages: result.pages(),
-    })
-    .into_response()
+    }))
 }
 
 /// One ticket by id.
@@ -610,23 +630,16 @@ pub async fn show(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Response {
+) -> Answer<V2TicketResponse> {
     let lang = lang(&headers);
-    let actor = match caller(&state, &headers, lang).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match state
+    let actor = caller(&state, &headers, lang).await?;
+    let t = state
         .core
         .view_ticket(&actor, &TicketKey::PublicId(id), false)
         .await
-    {
-        Ok(t) => Json(V2TicketResponse {
-            success: true,
-            data: ticket_json(&t, &state.site.base_url),
-        })
-        .into_response(),
-        Err(CoreError::NotFound) => Failure(Code::NotFound, lang).into_response(),
-        Err(e) => server_error(e, lang),
-    }
+        .map_err(|e| refused(e, lang))?;
+    Ok(Json(V2TicketResponse {
+        success: true,
+        data: ticket_json(&t, &state.site.base_url),
+    }))
 }
