@@ -203,53 +203,49 @@ pub async fn password_hash(db: &Db, user_id: i64) -> sqlx::Result<Option<String>
         .await
 }
 
-/// The user's time zone as chosen on the account page (None: UTC).
-pub async fn time_zone(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar!("SELECT time_zone FROM users WHERE id = ?", user_id)
-            .fetch_optional(db)
-            .await?
-            .flatten(),
-    )
+/// What a user chose on the account page: the time zone pages show times in (None: UTC)
+/// and the language they speak (None: the browser's).
+#[derive(Debug, Clone, Default)]
+pub struct Preferences {
+    pub time_zone: Option<String>,
+    pub language: Option<String>,
 }
 
-/// The user's language as chosen on the account page (None: the browser's).
-pub async fn language(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar!("SELECT language FROM users WHERE id = ?", user_id)
-            .fetch_optional(db)
-            .await?
-            .flatten(),
+pub async fn preferences(db: &Db, user_id: i64) -> sqlx::Result<Preferences> {
+    Ok(sqlx::query_as!(
+        Preferences,
+        "SELECT time_zone, language FROM users WHERE id = ?",
+        user_id
     )
+    .fetch_optional(db)
+    .await?
+    .unwrap_or_default())
 }
 
-/// Sets the user's language (a code the caller checked; None: the browser's).
-pub async fn set_language(w: &Writer, user_id: i64, language: Option<String>) -> sqlx::Result<()> {
+/// One choice of the account page (the caller checked the value; None: the default).
+pub enum Preference {
+    TimeZone(Option<String>),
+    Language(Option<String>),
+}
+
+/// Saves one of the user's [`Preferences`], leaving the other as it is.
+pub async fn set_preference(w: &Writer, user_id: i64, choice: Preference) -> sqlx::Result<()> {
     let now = now_ms();
+    let (zone_set, zone, language_set, language) = match choice {
+        Preference::TimeZone(zone) => (true, zone, false, None),
+        Preference::Language(language) => (false, None, true, language),
+    };
     w.write(move |tx| {
         Box::pin(async move {
             sqlx::query!(
-                "UPDATE users SET language = ?, updated_at = ? WHERE id = ?",
-                language,
-                now,
-                user_id
-            )
-            .execute(&mut *tx)
-            .await?;
-            Ok(())
-        })
-    })
-    .await
-}
-
-/// Sets the user's time zone (an IANA name, checked by the caller; None: UTC).
-pub async fn set_time_zone(w: &Writer, user_id: i64, zone: Option<String>) -> sqlx::Result<()> {
-    let now = now_ms();
-    w.write(move |tx| {
-        Box::pin(async move {
-            sqlx::query!(
-                "UPDATE users SET time_zone = ?, updated_at = ? WHERE id = ?",
+                "UPDATE users SET time_zone = CASE WHEN ?1 THEN ?2 ELSE time_zone END,
+                                  language = CASE WHEN ?3 THEN ?4 ELSE language END,
+                                  updated_at = ?5
+                 WHERE id = ?6",
+                zone_set,
                 zone,
+                language_set,
+                language,
                 now,
                 user_id
             )

@@ -635,12 +635,9 @@ async fn render_account(
         .into_iter()
         .map(|(k, mine, everyone)| (k.as_str(), k.name_id(), mine, everyone))
         .collect();
-    let time_zone = users::time_zone(state.db(), me.id)
-        .await?
-        .unwrap_or_default();
-    let language = users::language(state.db(), me.id)
-        .await?
-        .unwrap_or_default();
+    let chosen = users::preferences(state.db(), me.id).await?;
+    let time_zone = chosen.time_zone.unwrap_or_default();
+    let language = chosen.language.unwrap_or_default();
     let layout = v.layout(v.lang.t("account-title"));
     v.page(
         status,
@@ -679,7 +676,12 @@ async fn save_language(
         None if chosen.is_empty() => None,
         None => return Err(WebError::BadRequest(v.lang.t("account-language-invalid"))),
     };
-    users::set_language(state.writer(), me.id, language.clone()).await?;
+    users::set_preference(
+        state.writer(),
+        me.id,
+        users::Preference::Language(language.clone()),
+    )
+    .await?;
     // The confirmation already in the new language.
     let lang = Lang::choose(language.as_deref(), &axum::http::HeaderMap::new());
     let lang = if language.is_some() { lang } else { v.lang };
@@ -714,7 +716,7 @@ async fn save_time_zone(
         .await;
     }
     let zone = (!zone.is_empty() && zone != "UTC").then(|| zone.to_owned());
-    users::set_time_zone(state.writer(), me.id, zone).await?;
+    users::set_preference(state.writer(), me.id, users::Preference::TimeZone(zone)).await?;
     Ok(v.redirect_said("/account", "flash-zone-saved", &[]))
 }
 
