@@ -71,60 +71,58 @@ impl Panel {
 /// A history line after its author's name, with a verb and the values as the pages name
 /// them: "changed the status from Open to Pending", "assigned it to Ann".
 fn describe(e: &Event, lang: Lang) -> String {
-    {
-        let named = |id: String| lang.t(&id);
-        let status = |v: &str| Status::parse(v).map_or(v.to_owned(), |s| named(s.name_id()));
-        let priority = |v: &str| Priority::parse(v).map_or(v.to_owned(), |p| named(p.name_id()));
-        // The core names categories and assignees already.
-        let as_is = |v: &str| v.to_owned();
-        let (from, to) = (
-            e.from.as_deref().filter(|v| !v.is_empty()),
-            e.to.as_deref().filter(|v| !v.is_empty()),
-        );
-        let change = |what: &str, name: &dyn Fn(&str) -> String| {
-            let what = lang.t(&format!("history-field-{what}"));
-            match (from, to) {
-                (Some(f), Some(t)) => lang.t_with(
-                    "history-changed-from-to",
-                    &[
-                        ("what", what.into()),
-                        ("from", name(f).into()),
-                        ("to", name(t).into()),
-                    ],
-                ),
-                (None, Some(t)) => lang.t_with(
-                    "history-set-to",
-                    &[("what", what.into()), ("to", name(t).into())],
-                ),
-                (Some(f), None) => lang.t_with(
-                    "history-cleared",
-                    &[("what", what.into()), ("from", name(f).into())],
-                ),
-                (None, None) => lang.t_with("history-changed", &[("what", what.into())]),
-            }
-        };
-        let quoted = |v: &str| format!("“{v}”");
-        match e.kind.as_str() {
-            "created" => lang.t("history-created"),
-            "deleted" => lang.t("history-deleted"),
-            "restored" => lang.t("history-restored"),
-            "status" => change("status", &status),
-            "priority" => change("priority", &priority),
-            "category" => change("category", &as_is),
-            "assignee" => match to {
-                Some(t) => lang.t_with("history-assigned", &[("name", t.into())]),
-                None => lang.t("history-unassigned"),
-            },
-            "title" => change("title", &quoted),
-            "subject" => change("subject", &quoted),
-            "tags" => change("tags", &quoted),
-            "resolution" => change("resolution", &quoted),
-            "issue_url" => change("issue-url", &quoted),
-            other => lang.t_with(
-                "history-changed",
-                &[("what", other.replace('_', " ").into())],
+    let named = |id: String| lang.t(&id);
+    let status = |v: &str| Status::parse(v).map_or(v.to_owned(), |s| named(s.name_id()));
+    let priority = |v: &str| Priority::parse(v).map_or(v.to_owned(), |p| named(p.name_id()));
+    // The core names categories and assignees already.
+    let as_is = |v: &str| v.to_owned();
+    let (from, to) = (
+        e.from.as_deref().filter(|v| !v.is_empty()),
+        e.to.as_deref().filter(|v| !v.is_empty()),
+    );
+    let change = |what: &str, name: &dyn Fn(&str) -> String| {
+        let what = lang.t(&format!("history-field-{what}"));
+        match (from, to) {
+            (Some(f), Some(t)) => lang.t_with(
+                "history-changed-from-to",
+                &[
+                    ("what", what.into()),
+                    ("from", name(f).into()),
+                    ("to", name(t).into()),
+                ],
             ),
+            (None, Some(t)) => lang.t_with(
+                "history-set-to",
+                &[("what", what.into()), ("to", name(t).into())],
+            ),
+            (Some(f), None) => lang.t_with(
+                "history-cleared",
+                &[("what", what.into()), ("from", name(f).into())],
+            ),
+            (None, None) => lang.t_with("history-changed", &[("what", what.into())]),
         }
+    };
+    let quoted = |v: &str| format!("“{v}”");
+    match e.kind.as_str() {
+        "created" => lang.t("history-created"),
+        "deleted" => lang.t("history-deleted"),
+        "restored" => lang.t("history-restored"),
+        "status" => change("status", &status),
+        "priority" => change("priority", &priority),
+        "category" => change("category", &as_is),
+        "assignee" => match to {
+            Some(t) => lang.t_with("history-assigned", &[("name", t.into())]),
+            None => lang.t("history-unassigned"),
+        },
+        "title" => change("title", &quoted),
+        "subject" => change("subject", &quoted),
+        "tags" => change("tags", &quoted),
+        "resolution" => change("resolution", &quoted),
+        "issue_url" => change("issue-url", &quoted),
+        other => lang.t_with(
+            "history-changed",
+            &[("what", other.replace('_', " ").into())],
+        ),
     }
 }
 
@@ -389,6 +387,16 @@ pub(super) async fn reply_draft(
     number: i64,
     draft: &super::draft::Draft,
 ) -> WebResult<Response> {
+    // The login has happened: whatever the page says, the new session's cookies must go
+    // out with the answer. A ticket this account may not see (another account logged in)
+    // leads to their list instead of an error page that would drop them.
+    if let Err(CoreError::NotFound | CoreError::Forbidden) = state
+        .core
+        .view_ticket(user, &TicketKey::Number(number), false)
+        .await
+    {
+        return Ok(v.redirect("/tickets", None));
+    }
     let extras = Extras {
         message: draft.draft_message.clone(),
         internal: user.is_staff() && draft.draft_internal == "on",

@@ -763,3 +763,38 @@ async fn a_long_thread_folds_its_older_messages() {
     let (_, html) = c.text(&format!("/tickets/{short}")).await;
     assert!(select(&html, ".folded").is_empty());
 }
+
+/// A draft reply to a ticket the account logging in may not see (another person logged
+/// in on that browser) leads to their own list, logged in, and says nothing about it.
+#[tokio::test]
+async fn a_draft_for_a_ticket_not_ones_own_logs_in_and_goes_to_the_list() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    app.user("bob@example.com", Role::Customer).await;
+    let number = app.ticket(&ann, "Ann's printer").await;
+    let bob = app.client();
+    let response = bob
+        .post_multipart(
+            &format!("/tickets/{number}/reply"),
+            &[("message", "hi")],
+            &[],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let login_page = response.text().await.unwrap();
+    let fields = hidden_fields(&login_page);
+    let mut form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.push(("email", "bob@example.com"));
+    form.push(("password", crate::PASSWORD));
+    let r = bob.post_raw("/login", &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/tickets");
+    assert!(bob.cookie("hd_session").is_some(), "the login took");
+    let (status, html) = bob.text("/tickets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("Ann's printer"));
+    assert_eq!(app.count("SELECT count(*) FROM messages").await, 1);
+}
