@@ -16,22 +16,8 @@ pub struct Composed {
     pub message: Message,
 }
 
-#[derive(Template)]
-#[template(path = "mail/notice.txt")]
-struct Text<'a> {
-    attachments_label: &'a str,
-    greeting: &'a str,
-    lead: &'a str,
-    body: Option<&'a str>,
-    attachments: &'a [(String, String)],
-    link_label: &'a str,
-    link: &'a str,
-    footer: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "mail/notice.html")]
-struct Html<'a> {
+/// What a notice says, in both its parts (text and HTML).
+struct Notice<'a> {
     lang: &'a str,
     attachments_label: &'a str,
     subject: &'a str,
@@ -42,6 +28,18 @@ struct Html<'a> {
     link_label: &'a str,
     link: &'a str,
     footer: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notice.txt")]
+struct Text<'a> {
+    n: &'a Notice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notice.html")]
+struct Html<'a> {
+    n: &'a Notice<'a>,
 }
 
 /// The Message-ID that stands for a whole ticket: every mail about it names it in
@@ -282,18 +280,7 @@ fn bodies(
         None => lang.t("mail-footer"),
     };
     let attachments_label = lang.t("mail-attachments");
-    let text = Text {
-        attachments_label: &attachments_label,
-        greeting,
-        lead,
-        body,
-        attachments,
-        link_label,
-        link,
-        footer: &footer,
-    }
-    .render()?;
-    let html = Html {
+    let notice = Notice {
         lang: lang.code(),
         attachments_label: &attachments_label,
         subject,
@@ -304,7 +291,8 @@ fn bodies(
         link_label,
         link,
         footer: &footer,
-    }
-    .render()?;
+    };
+    let text = Text { n: &notice }.render()?;
+    let html = Html { n: &notice }.render()?;
     Ok(MultiPart::alternative_plain_html(text, html))
 }
