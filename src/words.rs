@@ -1,4 +1,5 @@
-//! Saying numbers well: digits grouped by thousands, and "1 ticket" against "2 tickets".
+//! Digits grouped by thousands (`20,004`); each language's way of writing numbers and
+//! sizes is `crate::i18n::Lang::number` and `Lang::size`.
 
 /// `20004` as `20,004`.
 pub fn grouped(n: i64) -> String {
@@ -16,30 +17,15 @@ pub fn grouped(n: i64) -> String {
     out
 }
 
-/// `n` things: `1 ticket`, `20,004 tickets`.
-pub fn count(n: i64, one: &str, many: &str) -> String {
-    format!("{} {}", grouped(n), if n == 1 { one } else { many })
-}
-
-/// A file's size: `512 bytes`, `1.5 KiB`, `2.0 MiB`.
-pub fn size(bytes: i64) -> String {
-    const KIB: f64 = 1024.0;
-    let b = bytes as f64;
-    if bytes < 1024 {
-        count(bytes, "byte", "bytes")
-    } else if b < KIB * KIB {
-        format!("{:.1} KiB", b / KIB)
-    } else {
-        format!("{:.1} MiB", b / (KIB * KIB))
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{count, grouped, size};
+    use super::grouped;
+    use crate::i18n::Lang;
 
+    /// Sizes are said in the reader's language now (`Lang::size`, tested there too).
     #[test]
     fn sizes_read_well() {
+        let size = |n| Lang::En.size(n);
         assert_eq!(size(1), "1 byte");
         assert_eq!(size(512), "512 bytes");
         assert_eq!(size(1536), "1.5 KiB");
@@ -54,8 +40,15 @@ mod tests {
         assert_eq!(grouped(20004), "20,004");
         assert_eq!(grouped(1_000_000), "1,000,000");
         assert_eq!(grouped(-1234), "-1,234");
-        assert_eq!(count(1, "ticket", "tickets"), "1 ticket");
-        assert_eq!(count(0, "ticket", "tickets"), "0 tickets");
-        assert_eq!(count(20004, "ticket", "tickets"), "20,004 tickets");
+        // "n tickets" is a Fluent plural now (`list-tickets`).
+        let count = |n: i64| {
+            Lang::En.t_with(
+                "list-tickets",
+                &[("n", n.into()), ("count", grouped(n).into())],
+            )
+        };
+        assert_eq!(count(1), "1 ticket");
+        assert_eq!(count(0), "0 tickets");
+        assert_eq!(count(20004), "20,004 tickets");
     }
 }

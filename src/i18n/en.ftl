@@ -581,3 +581,7 @@ stale-added-note = { $name } added an internal note.
 stale-added-message = { $name } added a message.
 stale-changed = The ticket was changed by someone else.
 error-upload-too-large = The upload is too large: each file may be at most 2 MiB, and at most 10 files at once.
+size-bytes = { $n ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}

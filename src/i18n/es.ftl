@@ -581,3 +581,7 @@ stale-added-note = { $name } añadió una nota interna.
 stale-added-message = { $name } añadió un mensaje.
 stale-changed = Otra persona cambió el ticket.
 error-upload-too-large = El envío es demasiado grande: cada archivo puede ocupar como máximo 2 MiB, y como máximo 10 archivos a la vez.
+size-bytes = { $n ->
+    [one] { $count } byte
+   *[other] { $count } bytes
+}

@@ -124,6 +124,42 @@ impl Lang {
         }
     }
 
+    /// A whole number as this language writes it: `20,004`, `20 004` (Spanish groups by
+    /// a no-break space, as the RAE recommends; a point would read as a decimal mark to
+    /// some and a comma to others).
+    pub fn number(self, n: i64) -> String {
+        let grouped = crate::words::grouped(n);
+        match self {
+            Lang::En => grouped,
+            // Four-digit numbers stay whole in Spanish (2026, 1001).
+            Lang::Es if n.unsigned_abs() < 10_000 => n.to_string(),
+            Lang::Es => grouped.replace(',', "\u{a0}"),
+        }
+    }
+
+    /// A file's size: `512 bytes`, `1.5 KiB`, `2,0 MiB`.
+    pub fn size(self, bytes: i64) -> String {
+        const KIB: f64 = 1024.0;
+        let b = bytes as f64;
+        let decimal = |v: f64| {
+            let text = format!("{v:.1}");
+            match self {
+                Lang::En => text,
+                Lang::Es => text.replace('.', ","),
+            }
+        };
+        if bytes < 1024 {
+            self.t_with(
+                "size-bytes",
+                &[("n", bytes.into()), ("count", self.number(bytes).into())],
+            )
+        } else if b < KIB * KIB {
+            format!("{} KiB", decimal(b / KIB))
+        } else {
+            format!("{} MiB", decimal(b / (KIB * KIB)))
+        }
+    }
+
     /// The sentence `id` in this language (English if this language lacks it, the id
     /// itself if English does too: the translation test finds both).
     pub fn t(self, id: &str) -> String {
@@ -347,6 +383,19 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "named but not in en.ftl: {missing:#?}");
+    }
+
+    #[test]
+    fn numbers_and_sizes_read_well_in_each_language() {
+        assert_eq!(Lang::En.number(20_004), "20,004");
+        assert_eq!(Lang::Es.number(20_004), "20\u{a0}004");
+        assert_eq!(Lang::Es.number(1001), "1001");
+        assert_eq!(Lang::En.size(1), "1 byte");
+        assert_eq!(Lang::En.size(512), "512 bytes");
+        assert_eq!(Lang::Es.size(512), "512 bytes");
+        assert_eq!(Lang::En.size(1536), "1.5 KiB");
+        assert_eq!(Lang::Es.size(1536), "1,5 KiB");
+        assert_eq!(Lang::En.size(2 * 1024 * 1024), "2.0 MiB");
     }
 
     #[test]

@@ -237,10 +237,10 @@ pub enum Exactness {
 pub const QUEUE_COUNT_CAP: i64 = 200;
 
 impl StatusCounts {
-    /// `n`, or `cap+` when the count stopped at the cap, or `n+` when there may be more.
-    /// `n` as shown: digits grouped (`20,004`), `+` where the count is a lower bound.
-    pub fn label(&self, n: i64) -> String {
-        let grouped = crate::words::grouped;
+    /// `n`, or `cap+` when the count stopped at the cap, or `n+` when there may be more,
+    /// with `number` writing the digits (the reader's language groups them).
+    pub fn label(&self, n: i64, number: impl Fn(i64) -> String) -> String {
+        let grouped = number;
         match self.1 {
             Exactness::CappedAt(cap) if n > cap => format!("{}+", grouped(cap)),
             Exactness::AtLeast if n > 0 => format!("{}+", grouped(n)),

@@ -124,10 +124,7 @@ async fn render_users(
     let lang = v.lang;
     let count = lang.t_with(
         "admin-users-count",
-        &[
-            ("n", total.into()),
-            ("count", crate::words::grouped(total).into()),
-        ],
+        &[("n", total.into()), ("count", lang.number(total).into())],
     );
     let position = if shown == 0 {
         count.clone()
@@ -135,8 +132,8 @@ async fn render_users(
         lang.t_with(
             "list-position",
             &[
-                ("start", crate::words::grouped(skipped + 1).into()),
-                ("end", crate::words::grouped(skipped + shown).into()),
+                ("start", lang.number(skipped + 1).into()),
+                ("end", lang.number(skipped + shown).into()),
                 ("total", count.clone().into()),
             ],
         )

@@ -97,6 +97,11 @@ impl Layout {
         self.lang.t_with(id, &[(name, value.to_string().into())])
     }
 
+    /// A file's size in the reader's language.
+    pub fn size(&self, bytes: &i64) -> String {
+        self.lang.size(*bytes)
+    }
+
     /// The name of a status, priority or role.
     pub fn label(&self, item: &dyn crate::i18n::Named) -> String {
         self.lang.t(&item.name_id())

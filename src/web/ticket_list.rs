@@ -23,7 +23,6 @@ use crate::tickets::{
     TicketSummary, TicketUpdate, UserRef,
 };
 use crate::web::error::{WebError, WebResult};
-use crate::words;
 
 const PER_PAGE: i64 = 25;
 
@@ -240,7 +239,10 @@ impl ListPage {
 fn total_label(lang: Lang, counts: &StatusCounts, total: i64) -> String {
     lang.t_with(
         "list-tickets",
-        &[("n", total.into()), ("count", counts.label(total).into())],
+        &[
+            ("n", total.into()),
+            ("count", counts.label(total, |n| lang.number(n)).into()),
+        ],
     )
 }
 
@@ -276,8 +278,8 @@ impl Pager {
             Some(start) if rows > 0 => lang.t_with(
                 "list-position",
                 &[
-                    ("start", words::grouped(start).into()),
-                    ("end", words::grouped(start + rows - 1).into()),
+                    ("start", lang.number(start).into()),
+                    ("end", lang.number(start + rows - 1).into()),
                     ("total", total.into()),
                 ],
             ),
@@ -289,8 +291,8 @@ impl Pager {
             (Some(n), Some(of)) if of > 1 => Some(lang.t_with(
                 "list-page-of",
                 &[
-                    ("page", words::grouped(n).into()),
-                    ("pages", words::grouped(of).into()),
+                    ("page", lang.number(n).into()),
+                    ("pages", lang.number(of).into()),
                 ],
             )),
             _ => None,
@@ -512,13 +514,13 @@ async fn list(
     let mut tabs = vec![Tab {
         label: v.lang.t("list-all"),
         value: "",
-        count: counts.label(counts.total()),
+        count: counts.label(counts.total(), |n| v.lang.number(n)),
         current: status.is_none(),
     }];
     tabs.extend(Status::ALL.into_iter().map(|s| Tab {
         label: v.lang.t(&crate::i18n::Named::name_id(&s)),
         value: s.as_str(),
-        count: counts.label(counts.get(s)),
+        count: counts.label(counts.get(s), |n| v.lang.number(n)),
         current: status == Some(s),
     }));
     let catalog = core.catalog(v.catalog_version).await?;
@@ -630,7 +632,7 @@ async fn bulk(
                 layout: v.layout(lang.t("bulk-delete-title")),
                 heading: lang.t_with(
                     "bulk-delete-heading",
-                    &[("n", n.into()), ("count", words::grouped(n).into())],
+                    &[("n", n.into()), ("count", lang.number(n).into())],
                 ),
                 explanation: lang.t("bulk-delete-explanation"),
                 items: form.ids.iter().map(|n| format!("#{n}")).collect(),
@@ -646,7 +648,7 @@ async fn bulk(
             let n = i64::try_from(n).unwrap_or(i64::MAX);
             let said = lang.t_with(
                 "bulk-deleted",
-                &[("n", n.into()), ("count", words::grouped(n).into())],
+                &[("n", n.into()), ("count", lang.number(n).into())],
             );
             return Ok(v.redirect("/tickets", Some(&said)));
         }
@@ -659,7 +661,7 @@ async fn bulk(
             "bulk-updated",
             &[
                 ("n", (keys.len() as i64).into()),
-                ("count", words::grouped(keys.len() as i64).into()),
+                ("count", lang.number(keys.len() as i64).into()),
             ],
         )),
     ))
