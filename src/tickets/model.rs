@@ -21,15 +21,6 @@ impl Role {
         }
     }
 
-    /// How pages name the role.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Customer => "Customer",
-            Role::Agent => "Agent",
-            Role::Admin => "Admin",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }

@@ -61,18 +61,6 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
-    /// What the account and settings pages call it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::TicketReceived => "Ticket received (to the customer)",
-            Kind::StaffReply => "Staff replies (to the customer)",
-            Kind::TicketClosed => "Ticket resolved or closed by staff (to the customer)",
-            Kind::Assigned => "Ticket assigned to you (to the agent)",
-            Kind::CustomerReply => "Customer replied (to the assignee)",
-            Kind::NewTicket => "New ticket (to every agent)",
-        }
-    }
-
     /// The id of its name in the translation files (`crate::i18n`).
     pub fn name_id(self) -> String {
         format!("notify-{}", self.as_str().replace('_', "-"))
