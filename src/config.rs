@@ -47,6 +47,25 @@ pub enum Command {
     /// Mail in.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Move a whole instance from its SQLite file into a new PostgreSQL database.
+    Copy(CopyArgs),
+}
+
+impl Command {
+    /// The command's name on the command line (`user create` is `user`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Serve(_) => "serve",
+            Command::Migrate => "migrate",
+            Command::Backup(_) => "backup",
+            Command::User(_) => "user",
+            Command::Token(_) => "token",
+            Command::Apikey(_) => "apikey",
+            Command::Demo(_) => "demo",
+            Command::Mail(_) => "mail",
+            Command::Copy(_) => "copy",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -217,6 +236,18 @@ pub struct BackupArgs {
     /// The file to write; it must not exist yet.
     #[arg(long)]
     pub to: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The SQLite database to copy (default: --database). A server may go on running on
+    /// it; what it writes after the copy started is not copied.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// The PostgreSQL database to fill (`postgres://user:password@host:port/name`); it
+    /// must hold no account and no ticket yet.
+    #[arg(long)]
+    pub to: String,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 //! pool of read-only connections, every write through the one [`Writer`].
 
 pub mod backup;
+pub mod copy;
 mod writer;
 
 use std::str::FromStr;

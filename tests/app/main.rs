@@ -15,6 +15,7 @@ mod legacy;
 mod mail;
 mod mail_in;
 mod migrations;
+mod postgres;
 mod saved_replies;
 mod search_index;
 mod serving;
@@ -47,6 +48,8 @@ pub struct TestApp {
     /// A writable pool beside the app's writer, for fixtures written with raw SQL (the
     /// app's own pool is read-only).
     pub rw: sqlx::SqlitePool,
+    /// The URL of the app's database.
+    pub db_url: String,
     _dir: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
 }
@@ -133,6 +136,7 @@ impl TestApp {
             addr,
             core,
             rw,
+            db_url: url,
             _dir: dir,
             _stop: stop,
         }

@@ -1,0 +1,484 @@
+//! PostgreSQL: the schema against SQLite's, migrations run once by instances starting
+//! together, and `helpdesk copy` moving a whole instance.
+//!
+//! The server comes from `HELPDESK_TEST_POSTGRES` (a URL whose user may create databases)
+//! or, where PostgreSQL is installed, from a throwaway cluster this test binary starts
+//! (scripts/pg-cluster) and stops when it exits. Without either the tests say so loudly and
+//! pass; `HELPDESK_REQUIRE_POSTGRES=1` (CI) makes that a failure.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use helpdesk::auth::tokens;
+use helpdesk::tickets::{NewMessage, Role, TicketKey, Upload};
+use serde_json::Value;
+use sqlx::{Row, postgres::PgPool};
+
+use crate::{PASSWORD, TestApp};
+
+/// The server's URL (database `postgres`), once per test binary.
+fn server() -> Option<&'static str> {
+    static SERVER: OnceLock<Option<String>> = OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            if let Ok(url) = std::env::var("HELPDESK_TEST_POSTGRES") {
+                return Some(url);
+            }
+            start_cluster()
+        })
+        .as_deref()
+}
+
+/// Starts a throwaway cluster on a free port, stopped (and removed) by a watcher when
+/// this process ends.
+fn start_cluster() -> Option<String> {
+    let root = std::env::temp_dir().join(format!("helpdesk-test-pg-{}", std::process::id()));
+    std::fs::create_dir_all(&root).ok()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/pg-cluster");
+    let out = Command::new(script)
+        .args(["start", root.to_str()?, &port.to_string()])
+        .env("PG_CLUSTER_OPTS", "-c fsync=off -c synchronous_commit=off")
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "cannot start a PostgreSQL cluster: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        return None;
+    }
+    let watcher = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; '{script}' stop '{dir}'; rm -rf '{dir}'",
+        pid = std::process::id(),
+        dir = root.display(),
+    );
+    let _ = Command::new("sh")
+        .args(["-c", &watcher])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// A new, empty database on the test server, or `None` (after a loud warning) where there
+/// is no server and none is required.
+pub async fn fresh_database() -> Option<String> {
+    let Some(server) = server() else {
+        assert!(
+            std::env::var("HELPDESK_REQUIRE_POSTGRES").is_err(),
+            "HELPDESK_REQUIRE_POSTGRES is set but no PostgreSQL server answers \
+             (set HELPDESK_TEST_POSTGRES or install postgresql)"
+        );
+        eprintln!(
+            "\n!!! SKIPPED: no PostgreSQL (set HELPDESK_TEST_POSTGRES=postgres://... or install \
+             postgresql); the PostgreSQL tests did not run !!!\n"
+        );
+        return None;
+    };
+    let name = format!("helpdesk_test_{}", helpdesk::secure::public_id());
+    let admin = PgPool::connect(server).await.expect("PostgreSQL server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .expect("create database");
+    admin.close().await;
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    Some(format!("{base}/{name}"))
+}
+
+/// (table, column, not null) of a SQLite database, primary-key columns counted as not
+/// null (SQLite's pragma reports an INTEGER PRIMARY KEY as nullable; it never is).
+async fn sqlite_columns(db: &sqlx::SqlitePool) -> BTreeSet<(String, String, bool)> {
+    sqlx::query(
+        "SELECT m.name, c.name, c.\"notnull\" OR c.pk > 0 FROM sqlite_master m
+         JOIN pragma_table_info(m.name) c
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+    )
+    .fetch_all(db)
+    .await
+    .expect("sqlite schema")
+    .into_iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .collect()
+}
+
+#[tokio::test]
+async fn postgres_holds_the_same_tables_and_columns_as_sqlite() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let pg = helpdesk_store_pg::connect(&url).await.expect("migrate");
+    let app = TestApp::spawn().await;
+    let sqlite = sqlite_columns(&app.rw).await;
+    let postgres: BTreeSet<(String, String, bool)> = helpdesk_store_pg::columns(&pg)
+        .await
+        .expect("columns")
+        .into_iter()
+        .map(|c| (c.table, c.name, c.not_null))
+        .collect();
+
+    // The differences made on purpose (crates/store-pg/migrations/0001_schema.sql says why).
+    let only_sqlite_tables = [
+        "counters",       // a sequence on PostgreSQL
+        "search",         // FTS5 and its shadow tables ...
+        "search_config",  //
+        "search_data",    //
+        "search_docsize", //
+        "search_idx",     //
+        "search_pending", // ... and the entries waiting for the commit
+    ];
+    let only_postgres_tables = ["ticket_search"];
+    let only_postgres_columns = [("ticket_counts", "shard"), ("ticket_facets", "shard")];
+
+    let sqlite_tables: BTreeSet<&str> = sqlite.iter().map(|(t, _, _)| t.as_str()).collect();
+    let postgres_tables: BTreeSet<&str> = postgres.iter().map(|(t, _, _)| t.as_str()).collect();
+    for table in only_sqlite_tables {
+        assert!(sqlite_tables.contains(table), "SQLite has {table}");
+        assert!(
+            !postgres_tables.contains(table),
+            "PostgreSQL has no {table}"
+        );
+    }
+    for table in only_postgres_tables {
+        assert!(postgres_tables.contains(table) && !sqlite_tables.contains(table));
+    }
+    let shared = |(t, c, _): &&(String, String, bool)| {
+        !only_sqlite_tables.contains(&t.as_str())
+            && !only_postgres_tables.contains(&t.as_str())
+            && !only_postgres_columns.contains(&(t.as_str(), c.as_str()))
+    };
+    let sqlite_shared: BTreeSet<_> = sqlite.iter().filter(shared).collect();
+    let postgres_shared: BTreeSet<_> = postgres.iter().filter(shared).collect();
+    let missing: Vec<_> = sqlite_shared.difference(&postgres_shared).collect();
+    let extra: Vec<_> = postgres_shared.difference(&sqlite_shared).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "(table, column, not null) only on SQLite: {missing:?}; only on PostgreSQL: {extra:?}"
+    );
+    assert!(
+        sqlite_shared.len() > 100,
+        "{} columns compared",
+        sqlite_shared.len()
+    );
+    for (table, column) in only_postgres_columns {
+        assert!(postgres.iter().any(|(t, c, _)| t == table && c == column));
+    }
+}
+
+#[tokio::test]
+async fn instances_starting_together_migrate_once() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    // Four instances in this process and two `helpdesk migrate` processes, all at once.
+    let processes: Vec<_> = (0..2)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+                .args(["migrate", "--database", &url])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("helpdesk migrate")
+        })
+        .collect();
+    let pools =
+        futures_util::future::join_all((0..4).map(|_| helpdesk_store_pg::connect(&url))).await;
+    for pool in &pools {
+        assert!(pool.is_ok(), "{:?}", pool.as_ref().err());
+    }
+    for process in processes {
+        let out = process.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stderr).contains("database is up to date"));
+    }
+    let pool = pools.into_iter().next().unwrap().unwrap();
+    let applied: Vec<(i64, bool)> =
+        sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let expected: Vec<(i64, bool)> = helpdesk_store_pg::MIGRATOR
+        .iter()
+        .map(|m| (m.version, true))
+        .collect();
+    assert_eq!(applied, expected, "each migration applied once");
+    let categories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM categories")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(categories, 11, "the seeded rows went in once");
+}
+
+#[tokio::test]
+async fn commands_that_need_the_ticket_core_say_they_do_not_run_on_postgres_yet() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["--database", &url, "apikey", "create", "--name", "x"])
+        .output()
+        .expect("helpdesk");
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("`helpdesk apikey` does not run on PostgreSQL yet"),
+        "{said}"
+    );
+}
+
+/// Every row of `table` on both sides as JSON values, sorted (booleans as 0/1, bytes as
+/// upper-case hex), read with SQL of each database's own: not with the copy's code.
+async fn rows_of(
+    sqlite: &sqlx::SqlitePool,
+    pg: &PgPool,
+    table: &str,
+    columns: &[(String, String)],
+) -> (Vec<Value>, Vec<Value>) {
+    let lite: Vec<String> = columns
+        .iter()
+        .map(|(c, ty)| match ty.as_str() {
+            "bytea" => format!("hex(\"{c}\")"),
+            _ => format!("\"{c}\""),
+        })
+        .collect();
+    let post: Vec<String> = columns
+        .iter()
+        .map(|(c, ty)| match ty.as_str() {
+            "bytea" => format!("upper(encode(\"{c}\", 'hex'))"),
+            "boolean" => format!("\"{c}\"::int"),
+            _ => format!("\"{c}\""),
+        })
+        .collect();
+    let read_sqlite = format!("SELECT json_array({}) FROM \"{table}\"", lite.join(", "));
+    let read_pg = format!(
+        "SELECT json_build_array({})::text FROM \"{table}\"",
+        post.join(", ")
+    );
+    let mut a: Vec<Value> = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(read_sqlite))
+        .fetch_all(sqlite)
+        .await
+        .expect("sqlite rows")
+        .iter()
+        .map(|s| serde_json::from_str(s).unwrap())
+        .collect();
+    let mut b: Vec<Value> = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(read_pg))
+        .fetch_all(pg)
+        .await
+        .expect("postgres rows")
+        .iter()
+        .map(|s| serde_json::from_str(s).unwrap())
+        .collect();
+    let key = |v: &Value| v.to_string();
+    a.sort_by_key(key);
+    b.sort_by_key(key);
+    (a, b)
+}
+
+#[tokio::test]
+async fn copy_moves_a_whole_instance_to_postgres() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    // Demo data (users, tickets, threads, tags, files), then what daily use adds.
+    helpdesk::demo::run(&app.db_url, 120, helpdesk::i18n::Lang::En)
+        .await
+        .expect("demo");
+    let customer = app.user("Ana.Lopez@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let admin = app.user("admin@example.test", Role::Admin).await;
+    let (client, _) = app.logged_in("carla@example.test", Role::Customer).await;
+    let _ = client.login("carla@example.test", "wrong password").await; // a throttle row
+    let _ = client.login("carla@example.test", PASSWORD).await;
+    let number = app
+        .ticket(&customer, "Café «printer» jams — 100% of the time")
+        .await;
+    let key = TicketKey::Number(number);
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    app.core
+        .add_message(
+            &customer,
+            &key,
+            NewMessage {
+                body: "Here is the log.\n\"quoted\" and a tab\there".into(),
+                uploads: vec![Upload {
+                    filename: "log.bin".into(),
+                    content_type: "application/octet-stream".into(),
+                    data: bytes,
+                }],
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .expect("reply with a file");
+    app.core
+        .add_message(
+            &agent,
+            &key,
+            NewMessage {
+                body: "Internal: supplier knows".into(),
+                internal: true,
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .expect("note");
+    let gone = app.ticket(&customer, "Delete me").await;
+    app.core
+        .delete_tickets(&admin, &[TicketKey::Number(gone)])
+        .await
+        .expect("trash");
+    app.core
+        .save_setting(&admin, "open_ticket_limit", "25")
+        .await
+        .expect("setting");
+    app.core
+        .save_reply(&agent, None, "Thanks", "Thanks, {customer_name}!")
+        .await
+        .expect("saved reply");
+    tokens::create_api_token(&app.core.writer, agent.id, "ci")
+        .await
+        .unwrap();
+    tokens::create_integration_key(&app.core.writer, "erp")
+        .await
+        .unwrap();
+    tokens::issue_setup_token(&app.core.writer).await.unwrap();
+    let _session = app.session_of(&agent).await;
+    for sql in [
+        "INSERT INTO outbox (message_id, kind, ticket_id, recipient_id, next_attempt_at, created_at, language)
+         SELECT '<n1@acme.test>', 'reply', id, client_id, 0, 0, 'es' FROM tickets ORDER BY id DESC LIMIT 1",
+        "INSERT INTO notification_optouts (user_id, kind) SELECT id, 'reply' FROM users LIMIT 1",
+        "INSERT INTO mail_received (message_id, received_at, ticket_id) SELECT '<in@x.test>', 5, id FROM tickets LIMIT 1",
+        "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) SELECT 'h1', id, 1, 2 FROM users LIMIT 1",
+        "INSERT INTO signup_confirmations (token_hash, user_id, created_at, expires_at) SELECT 'h2', id, 1, 2 FROM users LIMIT 1",
+        // SQLite's text holds NUL; PostgreSQL's cannot (the copy replaces it and says so).
+        "UPDATE messages SET body = 'before' || char(0) || 'after' WHERE id = (SELECT MIN(id) FROM messages)",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&app.rw)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("  tickets: 122\n"), "{said}");
+    assert!(
+        said.contains("messages: 1 values held NUL characters"),
+        "{said}"
+    );
+
+    let pg = PgPool::connect(&url).await.unwrap();
+    let schema = helpdesk_store_pg::columns(&pg).await.unwrap();
+    for &table in helpdesk_store_pg::bulk::TABLES {
+        let columns: Vec<(String, String)> = schema
+            .iter()
+            .filter(|c| c.table == table)
+            .map(|c| (c.name.clone(), c.data_type.clone()))
+            .collect();
+        let (mut sqlite_rows, pg_rows) = rows_of(&app.rw, &pg, table, &columns).await;
+        if table == "messages" {
+            let body = columns.iter().position(|(c, _)| c == "body").unwrap();
+            for row in &mut sqlite_rows {
+                let text = row[body].as_str().unwrap().replace('\0', "\u{fffd}");
+                row[body] = Value::String(text);
+            }
+            sqlite_rows.sort_by_key(|v| v.to_string());
+        }
+        assert!(!pg_rows.is_empty(), "{table} has rows to compare");
+        assert_eq!(sqlite_rows, pg_rows, "{table}");
+    }
+
+    // What the copy computed rather than copied.
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, SUM(n)::bigint FROM ticket_counts GROUP BY status HAVING SUM(n) <> 0 ORDER BY status",
+    )
+    .fetch_all(&pg)
+    .await
+    .unwrap();
+    let expected: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, n FROM ticket_counts WHERE n <> 0 ORDER BY status")
+            .fetch_all(&app.rw)
+            .await
+            .unwrap();
+    assert_eq!(counts, expected);
+    let facets: i64 = sqlx::query_scalar("SELECT SUM(n)::bigint FROM ticket_facets")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(
+        facets, 121,
+        "live tickets in the facets (one is in the trash)"
+    );
+    let found: Vec<i64> = sqlx::query_scalar(
+        "SELECT t.number FROM ticket_search s JOIN tickets t ON t.id = s.ticket_id
+         WHERE s.public @@ to_tsquery('simple', 'cafe') ORDER BY 1",
+    )
+    .fetch_all(&pg)
+    .await
+    .unwrap();
+    assert_eq!(found, vec![number], "accents removed, title searched");
+    let note: (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*) FILTER (WHERE public @@ to_tsquery('simple', 'supplier')),
+                COUNT(*) FILTER (WHERE staff @@ to_tsquery('simple', 'supplier'))
+         FROM ticket_search",
+    )
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    assert_eq!(
+        note,
+        (0, 1),
+        "internal notes are in the staff document only"
+    );
+    let next: (i64, i64) = sqlx::query_as(
+        "SELECT nextval('ticket_numbers'), nextval(pg_get_serial_sequence('tickets', 'id'))",
+    )
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    let last: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT value FROM counters WHERE name = 'ticket_number'), (SELECT MAX(id) FROM tickets)",
+    )
+    .fetch_one(&app.rw)
+    .await
+    .unwrap();
+    assert_eq!(
+        next,
+        (last.0 + 1, last.1 + 1),
+        "numbers and ids go on, never reused"
+    );
+
+    // A second copy into a database that holds an instance is refused, and changes nothing.
+    let again = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("already holds accounts or tickets"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(tickets, 122);
+}
