@@ -101,17 +101,85 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 /// under way (docs/postgres.md): its schema and migrations are complete, the commands that
 /// need the core are not there yet and say so instead of half-working.
 async fn run_on_postgres(database: &str, command: Command) -> anyhow::Result<()> {
-    match command {
+    let pool = helpdesk_store_pg::connect(database).await?;
+    let done = match command {
         Command::Migrate => {
-            helpdesk_store_pg::connect(database).await?.close().await;
             eprintln!("database is up to date");
             Ok(())
         }
-        other => anyhow::bail!(
-            "`helpdesk {}` does not run on PostgreSQL yet: only `migrate` and `copy` do in this version (see docs/postgres.md)",
+        Command::User(UserCommand::Create { email, name, role }) => {
+            let password = read_password()?;
+            let user = users::create_pg(&pool, &email, &name, role_of(role), &password)
+                .await
+                .map_err(create_failed)?;
+            say_created(&user);
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let user = users::find_by_email_pg(&pool, &email)
+                .await?
+                .filter(|u| u.active)
+                .ok_or_else(|| no_user(&email))?;
+            println!(
+                "{}",
+                tokens::create_api_token_pg(&pool, user.actor.id, &name).await?
+            );
+            Ok(())
+        }
+        Command::Apikey(ApikeyCommand::Create { name }) => {
+            check_key_name(&name)?;
+            println!("{}", tokens::create_integration_key_pg(&pool, &name).await?);
+            Ok(())
+        }
+        other => Err(anyhow::anyhow!(
+            "`helpdesk {}` does not run on PostgreSQL yet: `migrate`, `copy`, `user create`, `token create` and `apikey create` do in this version (see docs/postgres.md)",
             other.name()
-        ),
+        )),
+    };
+    pool.close().await;
+    done
+}
+
+fn role_of(role: RoleArg) -> Role {
+    match role {
+        RoleArg::Customer => Role::Customer,
+        RoleArg::Agent => Role::Agent,
+        RoleArg::Admin => Role::Admin,
     }
+}
+
+/// `user create`'s refusal: each problem with its field, in English.
+fn create_failed(failure: users::CreateError) -> anyhow::Error {
+    match failure {
+        users::CreateError::Invalid(errors) => {
+            let text: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message(Lang::En)))
+                .collect();
+            anyhow::anyhow!(text.join("; "))
+        }
+        users::CreateError::Db(e) => e.into(),
+    }
+}
+
+fn say_created(user: &helpdesk::tickets::Actor) {
+    eprintln!(
+        "created {} {} ({})",
+        user.role.as_str(),
+        user.email,
+        user.public_id
+    );
+}
+
+fn no_user(email: &str) -> anyhow::Error {
+    anyhow::anyhow!("no active user with email {email}")
+}
+
+fn check_key_name(name: &str) -> anyhow::Result<()> {
+    if name.trim().is_empty() {
+        anyhow::bail!("--name must not be empty");
+    }
+    Ok(())
 }
 
 /// The commands that work on a migrated database.
@@ -137,36 +205,18 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Create { email, name, role }) => {
             let password = read_password()?;
-            let role = match role {
-                RoleArg::Customer => Role::Customer,
-                RoleArg::Agent => Role::Agent,
-                RoleArg::Admin => Role::Admin,
-            };
+            let role = role_of(role);
             let user = users::create(w, &email, &name, role, &password)
                 .await
-                .map_err(|failure| match failure {
-                    users::CreateError::Invalid(errors) => {
-                        let text: Vec<String> = errors
-                            .iter()
-                            .map(|e| format!("{}: {}", e.field, e.message(Lang::En)))
-                            .collect();
-                        anyhow::anyhow!(text.join("; "))
-                    }
-                    users::CreateError::Db(e) => e.into(),
-                })?;
-            eprintln!(
-                "created {} {} ({})",
-                role.as_str(),
-                user.email,
-                user.public_id
-            );
+                .map_err(create_failed)?;
+            say_created(&user);
             Ok(())
         }
         Command::Token(TokenCommand::Create { email, name }) => {
             let user = users::find_by_email(db, &email)
                 .await?
                 .filter(|u| u.active)
-                .ok_or_else(|| anyhow::anyhow!("no active user with email {email}"))?;
+                .ok_or_else(|| no_user(&email))?;
             println!(
                 "{}",
                 tokens::create_api_token(w, user.actor.id, &name).await?
@@ -174,9 +224,7 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Apikey(ApikeyCommand::Create { name }) => {
-            if name.trim().is_empty() {
-                anyhow::bail!("--name must not be empty");
-            }
+            check_key_name(&name)?;
             println!("{}", tokens::create_integration_key(w, &name).await?);
             Ok(())
         }

@@ -19,10 +19,16 @@ pub struct ApiTokenInfo {
     pub last_used_at: Option<i64>,
 }
 
+/// A new secret with `prefix`, and the hash that is stored instead of it.
+fn new_secret(prefix: &str) -> (String, String) {
+    let secret = format!("{prefix}{}", secret());
+    let hash = sha256_hex(&secret);
+    (secret, hash)
+}
+
 /// Creates an API token for a user and returns it: the only time it is visible.
 pub async fn create_api_token(w: &Writer, user_id: i64, name: &str) -> sqlx::Result<String> {
-    let token = format!("{TOKEN_PREFIX}{}", secret());
-    let hash = sha256_hex(&token);
+    let (token, hash) = new_secret(TOKEN_PREFIX);
     let now = now_ms();
     let name = name.trim().to_owned();
     w.write(move |tx| {
@@ -130,8 +136,7 @@ pub async fn user_for_api_token(db: &Db, w: &Writer, token: &str) -> sqlx::Resul
 
 /// Creates an integration key and returns it: the only time it is visible.
 pub async fn create_integration_key(w: &Writer, name: &str) -> sqlx::Result<String> {
-    let key = format!("{KEY_PREFIX}{}", secret());
-    let hash = sha256_hex(&key);
+    let (key, hash) = new_secret(KEY_PREFIX);
     let now = now_ms();
     let name = name.trim().to_owned();
     w.write(move |tx| {
@@ -164,8 +169,7 @@ pub async fn integration_key_valid(db: &Db, key: &str) -> sqlx::Result<bool> {
 
 /// Issues a fresh first-run setup token, replacing any earlier unused one.
 pub async fn issue_setup_token(w: &Writer) -> sqlx::Result<String> {
-    let token = secret();
-    let hash = sha256_hex(&token);
+    let (token, hash) = new_secret("");
     let now = now_ms();
     w.write(move |tx| {
         Box::pin(async move {
@@ -184,6 +188,38 @@ pub async fn issue_setup_token(w: &Writer) -> sqlx::Result<String> {
     })
     .await?;
     Ok(token)
+}
+
+/// [`create_api_token`] on PostgreSQL.
+pub async fn create_api_token_pg(
+    pool: &sqlx::PgPool,
+    user_id: i64,
+    name: &str,
+) -> sqlx::Result<String> {
+    let (token, hash) = new_secret(TOKEN_PREFIX);
+    helpdesk_store_pg::accounts::insert_api_token(pool, user_id, name.trim(), &hash, now_ms())
+        .await?;
+    Ok(token)
+}
+
+/// [`create_integration_key`] on PostgreSQL.
+pub async fn create_integration_key_pg(pool: &sqlx::PgPool, name: &str) -> sqlx::Result<String> {
+    let (key, hash) = new_secret(KEY_PREFIX);
+    helpdesk_store_pg::accounts::insert_integration_key(pool, name.trim(), &hash, now_ms()).await?;
+    Ok(key)
+}
+
+/// [`issue_setup_token`] on PostgreSQL: one link valid at a time whichever instance
+/// printed it.
+pub async fn issue_setup_token_pg(pool: &sqlx::PgPool) -> sqlx::Result<String> {
+    let (token, hash) = new_secret("");
+    helpdesk_store_pg::accounts::issue_setup_token(pool, &hash, now_ms()).await?;
+    Ok(token)
+}
+
+/// [`setup_token_valid`] on PostgreSQL.
+pub async fn setup_token_valid_pg(pool: &sqlx::PgPool, token: &str) -> sqlx::Result<bool> {
+    helpdesk_store_pg::accounts::setup_token_valid(pool, &sha256_hex(token)).await
 }
 
 /// Whether `token` is an unused setup token.

@@ -98,14 +98,22 @@ pub enum CreateError {
     Db(#[from] sqlx::Error),
 }
 
-/// Creates an account after checking every field; a taken email is a field error.
-pub async fn create(
-    w: &Writer,
+/// An account that passed every check, its password hashed: what a backend stores.
+pub struct NewAccount {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Checks every field of a new account and hashes its password (the rules, the same on
+/// every backend).
+pub async fn check_new(
     email: &str,
     name: &str,
     role: Role,
     password: &str,
-) -> Result<Actor, CreateError> {
+) -> Result<NewAccount, CreateError> {
     let errors: Vec<AccountError> = [
         check_name(name),
         check_email(email),
@@ -121,7 +129,66 @@ pub async fn create(
         tracing::error!(error = %e, "cannot hash a password");
         CreateError::Invalid(vec![err("password", "account-error-password-failed")])
     })?;
-    insert_with_hash(w, email, name, role, &hash).await
+    Ok(NewAccount {
+        email: email.trim().to_owned(),
+        name: name.trim().to_owned(),
+        role,
+        password_hash: hash,
+    })
+}
+
+/// Creates an account after checking every field; a taken email is a field error.
+pub async fn create(
+    w: &Writer,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<Actor, CreateError> {
+    let account = check_new(email, name, role, password).await?;
+    insert_with_hash(
+        w,
+        &account.email,
+        &account.name,
+        role,
+        &account.password_hash,
+    )
+    .await
+}
+
+/// [`create`] on PostgreSQL.
+pub async fn create_pg(
+    pool: &sqlx::PgPool,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<Actor, CreateError> {
+    use helpdesk_store_pg::accounts::{InsertUserError, NewUser, insert_user};
+    let account = check_new(email, name, role, password).await?;
+    let pid = public_id();
+    let user = NewUser {
+        public_id: &pid,
+        email: &account.email,
+        name: &account.name,
+        role: role.as_str(),
+        password_hash: &account.password_hash,
+        now: now_ms(),
+    };
+    match insert_user(pool, user).await {
+        Ok(id) => Ok(Actor {
+            id,
+            public_id: pid,
+            email: account.email,
+            name: account.name,
+            role,
+        }),
+        Err(InsertUserError::EmailTaken) => Err(CreateError::Invalid(vec![err(
+            "email",
+            "account-error-email-taken",
+        )])),
+        Err(InsertUserError::Db(e)) => Err(CreateError::Db(e)),
+    }
 }
 
 /// Inserts an account whose password is already hashed (demo data and fixtures).
@@ -194,6 +261,20 @@ pub async fn find_by_email(db: &Db, email: &str) -> sqlx::Result<Option<LoginRec
         password_hash: r.password_hash,
         active: r.active != 0,
         confirmed: r.confirmed != 0,
+    }))
+}
+
+/// [`find_by_email`] on PostgreSQL (case-insensitive there too).
+pub async fn find_by_email_pg(
+    pool: &sqlx::PgPool,
+    email: &str,
+) -> sqlx::Result<Option<LoginRecord>> {
+    let row = helpdesk_store_pg::accounts::find_by_email(pool, email.trim()).await?;
+    Ok(row.map(|r| LoginRecord {
+        actor: Actor::from_row(r.id, r.public_id, r.email, r.name, &r.role),
+        password_hash: r.password_hash,
+        active: r.active,
+        confirmed: r.confirmed,
     }))
 }
 

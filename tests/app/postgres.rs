@@ -221,21 +221,234 @@ async fn instances_starting_together_migrate_once() {
     assert_eq!(categories, 11, "the seeded rows went in once");
 }
 
+/// `helpdesk` with `args`, the password in the environment.
+fn helpdesk(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(args)
+        .env("HELPDESK_PASSWORD", "a long password")
+        .output()
+        .expect("helpdesk")
+}
+
 #[tokio::test]
-async fn commands_that_need_the_ticket_core_say_they_do_not_run_on_postgres_yet() {
+async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["--database", &url, "apikey", "create", "--name", "x"])
-        .output()
-        .expect("helpdesk");
-    assert!(!out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let db = ["--database", url.as_str()];
+    let out = helpdesk(
+        &[
+            &db[..],
+            &[
+                "user",
+                "create",
+                "--email",
+                "Ana@Example.test",
+                "--name",
+                "Ana",
+                "--role",
+                "agent",
+            ],
+        ]
+        .concat(),
+    );
     assert!(
-        said.contains("`helpdesk apikey` does not run on PostgreSQL yet"),
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("created agent Ana@Example.test"));
+
+    // The same address in other letters is taken; a bad one is refused with its reason.
+    let again = helpdesk(
+        &[
+            &db[..],
+            &[
+                "user",
+                "create",
+                "--email",
+                "ana@example.TEST",
+                "--name",
+                "Other",
+                "--role",
+                "customer",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr)
+            .contains("email: An account with this email already exists"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let bad = helpdesk(
+        &[
+            &db[..],
+            &[
+                "user", "create", "--email", "nope", "--name", "", "--role", "customer",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(!bad.status.success());
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        said.contains("name: ") && said.contains("email: "),
         "{said}"
     );
+
+    let token = helpdesk(
+        &[
+            &db[..],
+            &[
+                "token",
+                "create",
+                "--email",
+                "ANA@example.test",
+                "--name",
+                "ci",
+            ],
+        ]
+        .concat(),
+    );
+    assert!(
+        token.status.success(),
+        "{}",
+        String::from_utf8_lossy(&token.stderr)
+    );
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_owned();
+    assert!(token.starts_with("hdt_"), "{token}");
+    let key = helpdesk(&[&db[..], &["apikey", "create", "--name", "erp"]].concat());
+    assert!(key.status.success());
+    let key = String::from_utf8_lossy(&key.stdout).trim().to_owned();
+    assert!(key.starts_with("hdk_"), "{key}");
+    let nobody = helpdesk(
+        &[
+            &db[..],
+            &["token", "create", "--email", "nobody@example.test"],
+        ]
+        .concat(),
+    );
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no active user with email"));
+
+    // Stored as the SQLite backend stores them: hashes only, the password as argon2id.
+    let pg = PgPool::connect(&url).await.unwrap();
+    let (owner, name): (String, String) = sqlx::query_as(
+        "SELECT u.email, t.name FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+    )
+    .bind(helpdesk::secure::sha256_hex(&token))
+    .fetch_one(&pg)
+    .await
+    .expect("the token's hash");
+    assert_eq!((owner.as_str(), name.as_str()), ("Ana@Example.test", "ci"));
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM integration_keys WHERE key_hash = $1")
+        .bind(helpdesk::secure::sha256_hex(&key))
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(keys, 1);
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"));
+    let login = helpdesk::auth::users::find_by_email_pg(&pg, " ana@EXAMPLE.test ")
+        .await
+        .unwrap()
+        .expect("found ignoring case");
+    assert!(
+        helpdesk::auth::password::verify("a long password".into(), Some(login.password_hash)).await
+    );
+
+    // What is not ported yet says so, and changes nothing.
+    let demo = helpdesk(&[&db[..], &["demo", "--tickets", "5"]].concat());
+    assert!(!demo.status.success());
+    assert!(
+        String::from_utf8_lossy(&demo.stderr)
+            .contains("`helpdesk demo` does not run on PostgreSQL yet"),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pg)
+        .await
+        .unwrap();
+    assert_eq!(tickets, 0);
+}
+
+#[tokio::test]
+async fn an_email_is_taken_once_however_many_sign_up_at_once() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    // Two instances (two pools), four attempts each, the address in eight spellings.
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    let spellings = [
+        "race@example.test",
+        "RACE@example.test",
+        "Race@Example.test",
+        "race@EXAMPLE.TEST",
+        "rAce@example.test",
+        "raCe@example.test",
+        "racE@example.test",
+        "RaCe@ExAmPlE.test",
+    ];
+    let attempts = spellings.iter().enumerate().map(|(i, email)| {
+        let pool = if i % 2 == 0 { a.clone() } else { b.clone() };
+        async move {
+            helpdesk::auth::users::create_pg(&pool, email, "Racer", Role::Customer, "password123")
+                .await
+        }
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let created = results.iter().filter(|r| r.is_ok()).count();
+    let taken = results
+        .iter()
+        .filter(|r| {
+            matches!(r, Err(helpdesk::auth::users::CreateError::Invalid(e))
+                if e.iter().any(|e| e.id == "account-error-email-taken"))
+        })
+        .count();
+    assert_eq!((created, taken), (1, 7), "{results:?}");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&a)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn one_setup_link_is_valid_whichever_instance_printed_it() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    let issue = |pool: PgPool| async move { tokens::issue_setup_token_pg(&pool).await.unwrap() };
+    let issued = futures_util::future::join_all(
+        (0..12).map(|i| issue(if i % 2 == 0 { a.clone() } else { b.clone() })),
+    )
+    .await;
+    let mut valid = Vec::new();
+    for token in &issued {
+        if tokens::setup_token_valid_pg(&a, token).await.unwrap() {
+            valid.push(token.clone());
+        }
+    }
+    assert_eq!(valid.len(), 1, "exactly one link works");
+    let unused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM setup_tokens WHERE used_at IS NULL")
+        .fetch_one(&b)
+        .await
+        .unwrap();
+    assert_eq!(unused, 1);
+    // A later start on either instance replaces it.
+    let later = issue(b.clone()).await;
+    assert!(tokens::setup_token_valid_pg(&a, &later).await.unwrap());
+    assert!(!tokens::setup_token_valid_pg(&a, &valid[0]).await.unwrap());
 }
 
 /// Every row of `table` on both sides as JSON values, sorted (booleans as 0/1, bytes as

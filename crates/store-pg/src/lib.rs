@@ -3,6 +3,7 @@
 //! PostgreSQL at build time (`sqlx.toml`: `PG_DATABASE_URL`, offline from `.sqlx/`), the
 //! way the app's SQLite queries are checked against SQLite.
 
+pub mod accounts;
 pub mod bulk;
 
 use std::str::FromStr;
