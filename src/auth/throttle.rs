@@ -46,6 +46,61 @@ pub async fn begin_attempt(
         .await
 }
 
+/// The rule, the same on every backend: a key's (window start, failures, locked until)
+/// after one more attempt, from its row before (`None`: no row); `Err(until)` while the
+/// key is locked.
+fn next_count(
+    before: Option<(i64, i64, Option<i64>)>,
+    limit: Limit,
+    now: i64,
+) -> Result<(i64, i64, Option<i64>), i64> {
+    let (mut start, mut failures) = (now, 0);
+    if let Some((window_start, counted, locked_until)) = before {
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            return Err(until);
+        }
+        if window_start + limit.window_ms > now && locked_until.is_none() {
+            (start, failures) = (window_start, counted);
+        }
+    }
+    failures += 1;
+    let locked_until = (failures >= limit.max).then_some(now + limit.window_ms);
+    Ok((start, failures, locked_until))
+}
+
+/// [`begin_attempt`] on PostgreSQL, where instances count into the same rows at once:
+/// the keys' rows stay locked from reading to writing.
+pub async fn begin_attempt_pg(
+    pool: &sqlx::PgPool,
+    keys: &[(String, Limit)],
+) -> sqlx::Result<Result<(), i64>> {
+    use helpdesk_store_pg::throttle;
+    let now = now_ms();
+    let mut tx = pool.begin().await?;
+    let names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let rows = throttle::lock(&mut tx, &names, now).await?;
+    let mut counted = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        let Some((_, limit)) = keys.iter().find(|(k, _)| *k == row.key) else {
+            continue;
+        };
+        let before = Some((row.window_start, row.failures, row.locked_until));
+        match next_count(before, *limit, now) {
+            Ok((start, failures, locked_until)) => {
+                (row.window_start, row.failures, row.locked_until) =
+                    (start, failures, locked_until);
+                counted.push(row);
+            }
+            Err(until) => return Ok(Err(until)), // rolled back: nothing counted
+        }
+    }
+    for row in &counted {
+        throttle::save(&mut tx, row).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
 /// [`begin_attempt`] inside a write.
 pub async fn count(
     tx: &mut SqliteConnection,
@@ -60,18 +115,13 @@ pub async fn count(
         )
         .fetch_optional(&mut *tx)
         .await?;
-        let (mut start, mut failures) = (now, 0);
-        if let Some(r) = row {
-            if let Some(until) = r.locked_until.filter(|u| *u > now) {
-                return Ok(Err(until));
+        let before = row.map(|r| (r.window_start, r.failures, r.locked_until));
+        match next_count(before, *limit, now) {
+            Ok((start, failures, locked_until)) => {
+                counted.push((key, start, failures, locked_until))
             }
-            if r.window_start + limit.window_ms > now && r.locked_until.is_none() {
-                (start, failures) = (r.window_start, r.failures);
-            }
+            Err(until) => return Ok(Err(until)),
         }
-        failures += 1;
-        let locked_until = (failures >= limit.max).then_some(now + limit.window_ms);
-        counted.push((key, start, failures, locked_until));
     }
     for (key, start, failures, locked_until) in counted {
         sqlx::query!(

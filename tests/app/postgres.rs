@@ -379,7 +379,7 @@ async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
     assert_eq!(tickets, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_email_is_taken_once_however_many_sign_up_at_once() {
     let Some(url) = fresh_database().await else {
         return;
@@ -421,7 +421,7 @@ async fn an_email_is_taken_once_however_many_sign_up_at_once() {
     assert_eq!(rows, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_setup_link_is_valid_whichever_instance_printed_it() {
     let Some(url) = fresh_database().await else {
         return;
@@ -694,4 +694,42 @@ async fn copy_moves_a_whole_instance_to_postgres() {
         .await
         .unwrap();
     assert_eq!(tickets, 122);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_login_throttle_counts_every_attempt_across_instances() {
+    use helpdesk::auth::throttle::{ACCOUNT, ADDRESS, begin_attempt_pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    // Thirty guesses at once through two instances, each counted against the account and
+    // the address: ten may be made (the tenth locks the account), twenty are refused.
+    let keys = vec![
+        ("account:victim@example.test".to_owned(), ACCOUNT),
+        ("ip:203.0.113.9".to_owned(), ADDRESS),
+    ];
+    let attempts = (0..30).map(|i| {
+        let pool = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let keys = keys.clone();
+        async move { begin_attempt_pg(&pool, &keys).await.expect("database") }
+    });
+    let results = futures_util::future::join_all(attempts).await;
+    let allowed = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(allowed, 10, "{results:?}");
+    let rows: Vec<(String, i64, bool)> = sqlx::query_as(
+        "SELECT key, failures, locked_until IS NOT NULL FROM login_throttle ORDER BY key",
+    )
+    .fetch_all(&a)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            ("account:victim@example.test".to_owned(), 10, true),
+            ("ip:203.0.113.9".to_owned(), 10, false),
+        ],
+        "refused attempts count nothing"
+    );
 }

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod bulk;
+pub mod throttle;
 
 use std::str::FromStr;
 use std::time::Duration;
