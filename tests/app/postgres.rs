@@ -398,7 +398,11 @@ async fn an_email_is_taken_once_however_many_sign_up_at_once() {
         "RaCe@ExAmPlE.test",
     ];
     let attempts = spellings.iter().enumerate().map(|(i, email)| {
-        let pool = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let pool = if i.is_multiple_of(2) {
+            a.clone()
+        } else {
+            b.clone()
+        };
         async move {
             helpdesk::auth::users::create_pg(&pool, email, "Racer", Role::Customer, "password123")
                 .await
@@ -429,9 +433,13 @@ async fn one_setup_link_is_valid_whichever_instance_printed_it() {
     let a = helpdesk_store_pg::connect(&url).await.unwrap();
     let b = helpdesk_store_pg::connect(&url).await.unwrap();
     let issue = |pool: PgPool| async move { tokens::issue_setup_token_pg(&pool).await.unwrap() };
-    let issued = futures_util::future::join_all(
-        (0..12).map(|i| issue(if i % 2 == 0 { a.clone() } else { b.clone() })),
-    )
+    let issued = futures_util::future::join_all((0..12u32).map(|i| {
+        issue(if i.is_multiple_of(2) {
+            a.clone()
+        } else {
+            b.clone()
+        })
+    }))
     .await;
     let mut valid = Vec::new();
     for token in &issued {
@@ -710,8 +718,12 @@ async fn the_login_throttle_counts_every_attempt_across_instances() {
         ("account:victim@example.test".to_owned(), ACCOUNT),
         ("ip:203.0.113.9".to_owned(), ADDRESS),
     ];
-    let attempts = (0..30).map(|i| {
-        let pool = if i % 2 == 0 { a.clone() } else { b.clone() };
+    let attempts = (0..30u32).map(|i| {
+        let pool = if i.is_multiple_of(2) {
+            a.clone()
+        } else {
+            b.clone()
+        };
         let keys = keys.clone();
         async move { begin_attempt_pg(&pool, &keys).await.expect("database") }
     });
@@ -732,4 +744,99 @@ async fn the_login_throttle_counts_every_attempt_across_instances() {
         ],
         "refused attempts count nothing"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn status_and_facet_counts_stay_exact_under_concurrent_writes() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+         VALUES ('c', 'c@x.test', 'C', 'customer', 'h', 0, 0), ('a', 'a@x.test', 'A', 'agent', 'h', 0, 0)",
+    )
+    .execute(&a)
+    .await
+    .unwrap();
+    let pool = |i: usize| {
+        if i.is_multiple_of(2) {
+            a.clone()
+        } else {
+            b.clone()
+        }
+    };
+    // 200 creates at once through two instances (the tallies' rows are the hot spot).
+    let creates = (0..200).map(|i| {
+        let pool = pool(i);
+        async move {
+            sqlx::query(
+                "INSERT INTO tickets (public_id, title, category_id, client_id, priority, created_at, updated_at)
+                 VALUES ($1, 'T', $2, (SELECT id FROM users WHERE public_id = 'c'), $3, 0, 0)",
+            )
+            .bind(format!("t{i}"))
+            .bind((i % 11 + 1) as i64)
+            .bind(["low", "medium", "high", "urgent"][i % 4])
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    });
+    futures_util::future::join_all(creates).await;
+    // Then changes of every counted kind at once: status, priority, assignee, category,
+    // the trash and back, purges.
+    let changes = (0..200).map(|i| {
+        let pool = pool(i);
+        async move {
+            let sql = match i % 6 {
+                0 => "UPDATE tickets SET status = 'closed' WHERE public_id = $1",
+                1 => "UPDATE tickets SET priority = 'urgent', status = 'pending' WHERE public_id = $1",
+                2 => "UPDATE tickets SET assignee_id = (SELECT id FROM users WHERE public_id = 'a') WHERE public_id = $1",
+                3 => "UPDATE tickets SET deleted_at = 1 WHERE public_id = $1",
+                4 => "UPDATE tickets SET category_id = 5, status = 'resolved' WHERE public_id = $1",
+                _ => "DELETE FROM tickets WHERE public_id = $1",
+            };
+            sqlx::query(sql)
+                .bind(format!("t{i}"))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    });
+    futures_util::future::join_all(changes).await;
+    let counted: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, SUM(n)::bigint FROM ticket_counts GROUP BY status HAVING SUM(n) <> 0 ORDER BY status",
+    )
+    .fetch_all(&a)
+    .await
+    .unwrap();
+    let actual: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM tickets WHERE deleted_at IS NULL GROUP BY status ORDER BY status",
+    )
+    .fetch_all(&a)
+    .await
+    .unwrap();
+    assert_eq!(counted, actual);
+    assert_eq!(actual.iter().map(|(_, n)| n).sum::<i64>(), 200 - 33 - 33);
+    let facets: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT assignee_id, category_id, priority, status, SUM(n)::bigint FROM ticket_facets
+         GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(&a)
+    .await
+    .unwrap();
+    let facts: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT COALESCE(assignee_id, 0), category_id, priority, status, COUNT(*) FROM tickets
+         WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(&a)
+    .await
+    .unwrap();
+    assert_eq!(facets, facts);
+    let shards: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT shard) FROM ticket_counts")
+        .fetch_one(&a)
+        .await
+        .unwrap();
+    assert!(shards > 1, "concurrent connections added to different rows");
 }
