@@ -4,6 +4,7 @@ use std::io::Read;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use anyhow::Context;
 use clap::Parser;
 use helpdesk::auth::{password, sessions, tokens, users};
 use helpdesk::config::{
@@ -131,13 +132,47 @@ async fn run_on_postgres(database: &str, command: Command) -> anyhow::Result<()>
             println!("{}", tokens::create_integration_key_pg(&pool, &name).await?);
             Ok(())
         }
+        Command::Demo(args) => {
+            let lang = Lang::parse(&args.language).unwrap_or_default();
+            demo_on_postgres(database, args.tickets, lang).await
+        }
         other => Err(anyhow::anyhow!(
-            "`helpdesk {}` does not run on PostgreSQL yet: `migrate`, `copy`, `user create`, `token create` and `apikey create` do in this version (see docs/postgres.md)",
+            "`helpdesk {}` does not run on PostgreSQL yet: `migrate`, `copy`, `user create`, `token create`, `apikey create` and `demo` do in this version (see docs/postgres.md)",
             other.name()
         )),
     };
     pool.close().await;
     done
+}
+
+/// `helpdesk demo` on PostgreSQL: the demo is written into a temporary SQLite file (the
+/// same data as on SQLite, at SQLite's bulk-load speed) and copied into the database,
+/// which must be new and empty (`helpdesk copy`'s rule).
+async fn demo_on_postgres(database: &str, tickets: u64, lang: Lang) -> anyhow::Result<()> {
+    /// The temporary database's files, removed however the demo ends.
+    struct Scratch(std::path::PathBuf);
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = self.0.clone().into_os_string();
+                name.push(suffix);
+                let _ = std::fs::remove_file(name);
+            }
+        }
+    }
+    let scratch = Scratch(std::env::temp_dir().join(format!(
+        "helpdesk-demo-{}-{}.db",
+        std::process::id(),
+        helpdesk::secure::public_id()
+    )));
+    let url = format!("sqlite://{}", scratch.0.display());
+    drop(db::connect(&url).await?);
+    demo::run(&url, tickets, lang).await?;
+    eprintln!("demo: copying into {}", helpdesk_store_pg::shown(database));
+    db::copy::sqlite_to_postgres(&url, database, &mut std::io::stderr())
+        .await
+        .context("`helpdesk demo` on PostgreSQL fills a new, empty database")?;
+    Ok(())
 }
 
 fn role_of(role: RoleArg) -> Role {

@@ -364,11 +364,23 @@ async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
     );
 
     // What is not ported yet says so, and changes nothing.
+    let mail = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args([&db[..], &["mail", "receive"]].concat())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("helpdesk");
+    assert!(!mail.status.success());
+    assert!(
+        String::from_utf8_lossy(&mail.stderr)
+            .contains("`helpdesk mail` does not run on PostgreSQL yet"),
+        "{}",
+        String::from_utf8_lossy(&mail.stderr)
+    );
+    // The demo fills a new database only.
     let demo = helpdesk(&[&db[..], &["demo", "--tickets", "5"]].concat());
     assert!(!demo.status.success());
     assert!(
-        String::from_utf8_lossy(&demo.stderr)
-            .contains("`helpdesk demo` does not run on PostgreSQL yet"),
+        String::from_utf8_lossy(&demo.stderr).contains("fills a new, empty database"),
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
@@ -377,6 +389,55 @@ async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
         .await
         .unwrap();
     assert_eq!(tickets, 0);
+}
+
+#[tokio::test]
+async fn the_demo_fills_a_new_postgres_database() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args([
+            "--database",
+            &url,
+            "demo",
+            "--tickets",
+            "40",
+            "--language",
+            "es",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("helpdesk demo");
+    let pid = child.id();
+    let demo = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&demo.stderr);
+    assert!(demo.status.success(), "{said}");
+    assert!(said.contains("tickets: 40"), "{said}");
+    let scratch = format!("helpdesk-demo-{pid}-");
+    let left = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&scratch))
+        .count();
+    assert_eq!(left, 0, "the temporary SQLite files are removed");
+    let pg = PgPool::connect(&url).await.unwrap();
+    let (tickets, messages, counted, documents): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM tickets), (SELECT COUNT(*) FROM messages),
+                (SELECT SUM(n)::bigint FROM ticket_counts), (SELECT COUNT(*) FROM ticket_search)",
+    )
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    assert_eq!((tickets, counted, documents), (40, 40, 40));
+    assert!(messages >= 40);
+    let spanish: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE language = 'es' AND role = 'admin'")
+            .fetch_one(&pg)
+            .await
+            .unwrap();
+    assert_eq!(spanish, 1, "the demo accounts speak Spanish");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
