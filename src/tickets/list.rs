@@ -110,7 +110,27 @@ impl std::fmt::Display for Cursor {
 /// (Prefix matching is asked for, not implied: a prefix merges the lists of every word it
 /// starts, which costs a common one milliseconds at a million tickets.)
 pub fn fts_query(text: &str) -> Option<String> {
-    let mut words: Vec<String> = Vec::new();
+    let words: Vec<String> = typed_words(text)
+        .into_iter()
+        .map(|(word, prefix)| format!("\"{word}\"{}", if prefix { "*" } else { "" }))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// [`fts_query`] for PostgreSQL, as `to_tsquery('simple', unaccent(...))` reads it: the
+/// same words, all required (`&`), a prefix as `word:*`.
+pub fn ts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = typed_words(text)
+        .into_iter()
+        .map(|(word, prefix)| format!("{word}{}", if prefix { ":*" } else { "" }))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" & "))
+}
+
+/// The words of a search (runs of letters and digits, at most ten), each with whether a
+/// `*` right after it asks for a prefix match.
+fn typed_words(text: &str) -> Vec<(&str, bool)> {
+    let mut words = Vec::new();
     let mut rest = text;
     while words.len() < 10 {
         let Some(start) = rest.find(char::is_alphanumeric) else {
@@ -120,15 +140,10 @@ pub fn fts_query(text: &str) -> Option<String> {
         let end = rest
             .find(|c: char| !c.is_alphanumeric())
             .unwrap_or(rest.len());
-        let prefix = if rest[end..].starts_with('*') {
-            "*"
-        } else {
-            ""
-        };
-        words.push(format!("\"{}\"{prefix}", &rest[..end]));
+        words.push((&rest[..end], rest[end..].starts_with('*')));
         rest = &rest[end..];
     }
-    (!words.is_empty()).then(|| words.join(" "))
+    words
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -817,6 +832,11 @@ mod tests {
             Some(r#""print"* "jam""#)
         );
         assert_eq!(fts_query(r#"") (*"#), None);
+        assert_eq!(
+            super::ts_query("print* jam, naïve").as_deref(),
+            Some("print:* & jam & naïve")
+        );
+        assert_eq!(super::ts_query(r#"") & | ! (*:"#), None);
         assert_eq!(fts_query(r#"") OR (*"#).as_deref(), Some(r#""OR""#));
         assert_eq!(
             fts_query("a\"b NEAR(c)").as_deref(),

@@ -28,7 +28,7 @@ pub use catalog::Catalog;
 pub use history::Event;
 pub use list::{
     AssigneeFilter, Cursor, Exactness, LIST_MAX, ListFilter, Order, Page, SEARCH_HITS_MAX,
-    StatusCounts, TicketSummary, fts_query,
+    StatusCounts, TicketSummary, fts_query, ts_query,
 };
 pub use messages::{MessageRef, NewMessage};
 pub use model::{Actor, Category, Priority, Role, Status, Tag, TicketKey};

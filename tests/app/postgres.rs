@@ -901,3 +901,129 @@ async fn status_and_facet_counts_stay_exact_under_concurrent_writes() {
         .unwrap();
     assert!(shards > 1, "concurrent connections added to different rows");
 }
+
+#[tokio::test]
+async fn search_finds_on_postgres_what_it_finds_on_sqlite() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let customer = app.user("c@example.test", Role::Customer).await;
+    let agent = app.user("a@example.test", Role::Agent).await;
+    let texts = [
+        (
+            "Mail to user@example.com bounces",
+            "Our e-mail to the ERP fails.",
+        ),
+        (
+            "Café latte machine",
+            "The NAÏVE approach: restart it. Ünïcödé wörds.",
+        ),
+        (
+            "Version v2.5 crashes",
+            "Stack trace: snake_case_name at line 42",
+        ),
+        ("日本語のテキスト", "Привет мир, ¿qué tal? Ação rápida."),
+        (
+            "Printer jams",
+            "The printer prints half pages; printing stops.",
+        ),
+    ];
+    let mut numbers = Vec::new();
+    for (title, body) in texts {
+        numbers.push(
+            app.core
+                .open_ticket(&customer, crate::new_ticket(title, body))
+                .await
+                .expect("ticket")
+                .number,
+        );
+    }
+    app.core
+        .add_message(
+            &agent,
+            &TicketKey::Number(numbers[4]),
+            NewMessage {
+                body: "Internal: supplier firmware 7.1".into(),
+                internal: true,
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .expect("note");
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pg = PgPool::connect(&url).await.unwrap();
+
+    let queries = [
+        "example",
+        "user",
+        "com",
+        "mail",
+        "e-mail",
+        "erp",
+        "cafe",
+        "CAFÉ",
+        "caf*",
+        "naive",
+        "unicode",
+        "wörds",
+        "v2",
+        "5",
+        "v2.5",
+        "snake",
+        "case",
+        "42",
+        "日本語のテキスト",
+        "привет",
+        "que",
+        "acao",
+        "rapida",
+        "print*",
+        "printer",
+        "prints",
+        "printer jams",
+        "supplier",
+        "firmware 7",
+        "half pages",
+        "nothing",
+        "jam*",
+    ];
+    let mut found = 0;
+    for query in queries {
+        for staff in [true, false] {
+            let fts = helpdesk::tickets::fts_query(query).unwrap();
+            let lite: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT t.number FROM search s JOIN tickets t ON t.id = s.rowid >> 32
+                 WHERE search MATCH ?1 AND (?2 OR s.rowid & 1 = 0) ORDER BY 1",
+            )
+            .bind(&fts)
+            .bind(staff)
+            .fetch_all(&app.rw)
+            .await
+            .unwrap();
+            let ts = helpdesk::tickets::ts_query(query).unwrap();
+            let post: Vec<i64> = sqlx::query_scalar(
+                "SELECT t.number FROM ticket_search s JOIN tickets t ON t.id = s.ticket_id
+                 WHERE CASE WHEN $2 THEN s.staff ELSE s.public END
+                       @@ to_tsquery('simple', unaccent($1))
+                 ORDER BY 1",
+            )
+            .bind(&ts)
+            .bind(staff)
+            .fetch_all(&pg)
+            .await
+            .unwrap();
+            assert_eq!(lite, post, "{query:?} (staff: {staff})");
+            found += usize::from(!post.is_empty());
+        }
+    }
+    assert!(found >= 50, "the queries find tickets ({found} of 64 found some)");
+}

@@ -311,10 +311,13 @@ CREATE TRIGGER catalog_staff_delete AFTER DELETE ON users
 
 -- Search: one document per ticket. `public` holds the words of the title and the public
 -- messages (what the customer may search), `staff` those and the internal notes'. Words as
--- SQLite's unicode61 tokenizer with remove_diacritics finds them: lower case, accents
--- removed ('simple' configuration: no stemming, no stop words), positions stripped (whole
--- words and prefixes are all the search asks; a long thread stays far below the tsvector
--- size limit).
+-- SQLite's unicode61 tokenizer with remove_diacritics finds them: runs of letters and
+-- digits (anything else separates words, so 'user@example.com' is three words and 'e-mail'
+-- two, where PostgreSQL's parser would keep one token), accents removed, lower case
+-- ('simple' configuration: no stemming, no stop words), positions stripped (whole words
+-- and prefixes are all the search asks; a long thread stays far below the tsvector size
+-- limit). Letters of every script count as letters under a UTF-8 locale, which
+-- `helpdesk_store_pg::connect` requires.
 CREATE TABLE ticket_search (
     ticket_id BIGINT   PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
     public    TSVECTOR NOT NULL,
@@ -328,7 +331,8 @@ ALTER TABLE ticket_search ALTER COLUMN public SET STATISTICS 2000;
 ALTER TABLE ticket_search ALTER COLUMN staff SET STATISTICS 2000;
 
 CREATE FUNCTION search_words(text TEXT) RETURNS TSVECTOR LANGUAGE sql STABLE AS
-    $$ SELECT strip(to_tsvector('simple'::regconfig, unaccent(text))) $$;
+    $$ SELECT strip(to_tsvector('simple'::regconfig,
+                                regexp_replace(unaccent(text), '[^[:alnum:]]+', ' ', 'g'))) $$;
 
 -- A ticket's documents from scratch (a title changed, a message removed or moved).
 CREATE FUNCTION search_rebuild(ticket BIGINT) RETURNS VOID LANGUAGE sql AS $$

@@ -39,11 +39,26 @@ pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
         .connect_with(options(url)?)
         .await
         .with_context(|| format!("cannot open database {}", shown(url)))?;
+    let ctype = sqlx::query_scalar!(r#"SELECT current_setting('lc_ctype') AS "c!""#)
+        .fetch_one(&pool)
+        .await?;
+    if !is_utf8_locale(&ctype) {
+        anyhow::bail!(
+            "database {} has the character type {ctype:?}: helpdesk needs a UTF-8 one (CREATE DATABASE ... LC_CTYPE 'C.UTF-8' TEMPLATE template0) so that search finds words of every script",
+            shown(url)
+        );
+    }
     MIGRATOR
         .run(&pool)
         .await
         .map_err(|e| anyhow::anyhow!("cannot migrate database {}: {e}", shown(url)))?;
     Ok(pool)
+}
+
+/// Whether a locale name (`C.UTF-8`, `en_US.utf8`) classifies characters as UTF-8.
+fn is_utf8_locale(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".utf-8") || name.ends_with(".utf8")
 }
 
 /// `url` with its password replaced, for messages and logs.
@@ -101,6 +116,15 @@ mod tests {
         assert!(is_postgres_url("postgresql://h/db"));
         assert!(!is_postgres_url("sqlite://helpdesk.db"));
         assert!(!is_postgres_url("helpdesk.db"));
+    }
+
+    #[test]
+    fn utf8_locales_are_recognised() {
+        assert!(is_utf8_locale("C.UTF-8"));
+        assert!(is_utf8_locale("en_US.utf8"));
+        assert!(!is_utf8_locale("C"));
+        assert!(!is_utf8_locale("POSIX"));
+        assert!(!is_utf8_locale("de_DE.ISO-8859-1"));
     }
 
     #[test]
