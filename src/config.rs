@@ -25,6 +25,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+// Parsed once per process: the size of the serve variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server (the default command).
@@ -106,6 +108,10 @@ pub struct ServeArgs {
     /// Seconds between two looks at the mailbox.
     #[arg(long, env = "HELPDESK_IMAP_INTERVAL", default_value_t = 60)]
     pub imap_interval: u64,
+    /// Seconds between two sweeps of expired sessions and forgotten devices (the first at
+    /// start). Every instance sweeps; a sweep is one indexed DELETE.
+    #[arg(long, env = "HELPDESK_SWEEP_SECONDS", default_value_t = 3600)]
+    pub sweep_seconds: u64,
     #[command(flatten)]
     pub settings: Settings,
 }
@@ -186,6 +192,7 @@ impl Default for ServeArgs {
             imap_url: None,
             mail_retry_seconds: 60,
             imap_interval: 60,
+            sweep_seconds: 3600,
             settings: Settings::default(),
         }
     }

@@ -338,6 +338,10 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
     sessions::sweep(&store.writer).await?;
+    sessions::spawn_sweeper(
+        store.writer.clone(),
+        std::time::Duration::from_secs(args.sweep_seconds.max(1)),
+    );
     password::warm_up();
     if !users::admin_exists(&store.db).await? {
         let token = tokens::issue_setup_token(&store.writer).await?;

@@ -82,8 +82,27 @@ pub async fn stop(tx: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// Sweeps every `every` while the server runs (the first sweep is the caller's, at
+/// start): a long-running server does not keep a week of expired sessions.
+pub fn spawn_sweeper(w: Writer, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await; // the first tick is immediate: the start-up sweep ran already
+        loop {
+            ticks.tick().await;
+            match sweep(&w).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(forgotten = n, "swept expired sessions and devices"),
+                // A full disk, say: the next sweep tries again.
+                Err(e) => tracing::warn!(error = %e, "cannot sweep expired sessions now"),
+            }
+        }
+    });
+}
+
 /// Forgets expired sessions and devices not seen for [`super::login::DEVICE_LIFETIME_MS`]
-/// (run at start-up).
+/// (at start-up, then by [`spawn_sweeper`]).
 pub async fn sweep(w: &Writer) -> sqlx::Result<u64> {
     let now = now_ms();
     let devices_before = now - super::login::DEVICE_LIFETIME_MS;

@@ -320,3 +320,80 @@ async fn the_demo_speaks_spanish_when_asked() {
         "the demo accounts read Spanish"
     );
 }
+
+/// Expired sessions are forgotten while the server runs, not only when it starts.
+#[tokio::test]
+async fn the_server_sweeps_expired_sessions_while_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("sweep.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args([
+            "--database",
+            &db,
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .env("HELPDESK_SWEEP_SECONDS", "1")
+        .env("HELPDESK_LOG", "off")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(up, "the server did not start");
+    // After the start-up sweep: one session expired, one live.
+    let pool = sqlx::SqlitePool::connect_with(helpdesk::db::options(&db).unwrap())
+        .await
+        .unwrap();
+    let now = helpdesk::clock::now_ms();
+    sqlx::query(
+        "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
+         VALUES ('u', 'u@example.test', 'U', 'customer', 'x', 0, 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+         SELECT 'expired', id, 0, ?1 - 1 FROM users UNION ALL
+         SELECT 'live', id, 0, ?1 + 3600000 FROM users",
+    )
+    .bind(now)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut left: Vec<String> = Vec::new();
+    for _ in 0..100 {
+        left = sqlx::query_scalar("SELECT token_hash FROM sessions ORDER BY 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        if left == ["live"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(
+        left,
+        ["live"],
+        "the expired session was swept, the live one kept"
+    );
+}

@@ -79,6 +79,10 @@ const LANDED: &[(&str, &str)] = &[
         "0019_outbox_language.sql",
         "ab5ed1bd872cb1fa6ef6440a772b0724db1491c356539f826cadf368cc94754c",
     ),
+    (
+        "0020_sessions_expiry_index.sql",
+        "e03e88d4284814f3754f144bda07114d2a506dafe44b93ec8acaf6077d1188e8",
+    ),
 ];
 
 /// The same for PostgreSQL's migrations (`crates/store-pg/migrations/`).

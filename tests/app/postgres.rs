@@ -1025,5 +1025,8 @@ async fn search_finds_on_postgres_what_it_finds_on_sqlite() {
             found += usize::from(!post.is_empty());
         }
     }
-    assert!(found >= 50, "the queries find tickets ({found} of 64 found some)");
+    assert!(
+        found >= 50,
+        "the queries find tickets ({found} of 64 found some)"
+    );
 }
