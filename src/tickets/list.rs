@@ -287,13 +287,13 @@ impl StatusCounts {
 
 /// Whether the maintained per-status counts answer this filter: staff, filtering on
 /// status at most.
-fn maintained(actor: &Actor, f: &ListFilter) -> bool {
+pub(crate) fn maintained(actor: &Actor, f: &ListFilter) -> bool {
     faceted(actor, f) && f.category_id.is_none() && f.priority.is_none() && f.assignee.is_none()
 }
 
 /// Whether the maintained `ticket_facets` answer this filter's counts exactly: staff,
 /// filtering on status, priority, category and assignee only.
-fn faceted(actor: &Actor, f: &ListFilter) -> bool {
+pub(crate) fn faceted(actor: &Actor, f: &ListFilter) -> bool {
     actor.is_staff()
         && f.title_contains.is_none()
         && f.tag_id.is_none()
@@ -301,40 +301,24 @@ fn faceted(actor: &Actor, f: &ListFilter) -> bool {
         && f.ticket_ids.is_none()
 }
 
-fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter) {
-    q.push(" WHERE t.deleted_at IS NULL");
-    if !actor.is_staff() {
-        q.push(" AND t.client_id = ").push_bind(actor.id);
+/// What the list SQL says differently on each database; the rest of it is shared.
+pub(crate) trait ListSql: sqlx::Database {
+    fn int(q: &mut QueryBuilder<Self>, value: i64);
+    fn text(q: &mut QueryBuilder<Self>, value: String);
+    /// ` AND t.id IN (ids)`.
+    fn only_ids(q: &mut QueryBuilder<Self>, ids: &[i64]);
+    /// ` AND` the title contains `text`, ignoring case.
+    fn title_contains(q: &mut QueryBuilder<Self>, text: &str);
+}
+
+impl ListSql for Sqlite {
+    fn int(q: &mut QueryBuilder<Self>, value: i64) {
+        q.push_bind(value);
     }
-    if !filter.statuses.is_empty() {
-        q.push(" AND t.status IN (");
-        let mut list = q.separated(", ");
-        for status in &filter.statuses {
-            list.push_bind(status.as_str());
-        }
-        q.push(")");
+    fn text(q: &mut QueryBuilder<Self>, value: String) {
+        q.push_bind(value);
     }
-    if let Some(category) = filter.category_id {
-        q.push(" AND t.category_id = ").push_bind(category);
-    }
-    if let Some(priority) = filter.priority {
-        q.push(" AND t.priority = ").push_bind(priority.as_str());
-    }
-    match filter.assignee {
-        Some(AssigneeFilter::Unassigned) => {
-            q.push(" AND t.assignee_id IS NULL");
-        }
-        Some(AssigneeFilter::User(id)) => {
-            q.push(" AND t.assignee_id = ").push_bind(id);
-        }
-        None => {}
-    }
-    if let Some(tag) = filter.tag_id {
-        q.push(" AND t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag_id = ")
-            .push_bind(tag)
-            .push(")");
-    }
-    if let Some(ids) = &filter.ticket_ids {
+    fn only_ids(q: &mut QueryBuilder<Self>, ids: &[i64]) {
         // One parameter, a JSON array, whatever the number of ids: the statement's text
         // stays the same, so it is prepared once per connection.
         let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
@@ -342,10 +326,79 @@ fn push_filters(q: &mut QueryBuilder<Sqlite>, actor: &Actor, filter: &ListFilter
             .push_bind(json)
             .push("))");
     }
-    if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
+    fn title_contains(q: &mut QueryBuilder<Self>, text: &str) {
+        // LIKE ignores the case of ASCII letters.
         q.push(" AND t.title LIKE ")
             .push_bind(crate::db::contains_pattern(text))
             .push(" ESCAPE '\\'");
+    }
+}
+
+impl ListSql for sqlx::Postgres {
+    fn int(q: &mut QueryBuilder<Self>, value: i64) {
+        q.push_bind(value);
+    }
+    fn text(q: &mut QueryBuilder<Self>, value: String) {
+        q.push_bind(value);
+    }
+    fn only_ids(q: &mut QueryBuilder<Self>, ids: &[i64]) {
+        q.push(" AND t.id = ANY(").push_bind(ids.to_vec()).push(")");
+    }
+    fn title_contains(q: &mut QueryBuilder<Self>, text: &str) {
+        q.push(" AND t.title ILIKE ")
+            .push_bind(crate::db::contains_pattern(text))
+            .push(" ESCAPE '\\'");
+    }
+}
+
+pub(crate) fn push_filters<DB: ListSql>(
+    q: &mut QueryBuilder<DB>,
+    actor: &Actor,
+    filter: &ListFilter,
+) {
+    q.push(" WHERE t.deleted_at IS NULL");
+    if !actor.is_staff() {
+        q.push(" AND t.client_id = ");
+        DB::int(q, actor.id);
+    }
+    if !filter.statuses.is_empty() {
+        q.push(" AND t.status IN (");
+        for (i, status) in filter.statuses.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            DB::text(q, status.as_str().to_owned());
+        }
+        q.push(")");
+    }
+    if let Some(category) = filter.category_id {
+        q.push(" AND t.category_id = ");
+        DB::int(q, category);
+    }
+    if let Some(priority) = filter.priority {
+        q.push(" AND t.priority = ");
+        DB::text(q, priority.as_str().to_owned());
+    }
+    match filter.assignee {
+        Some(AssigneeFilter::Unassigned) => {
+            q.push(" AND t.assignee_id IS NULL");
+        }
+        Some(AssigneeFilter::User(id)) => {
+            q.push(" AND t.assignee_id = ");
+            DB::int(q, id);
+        }
+        None => {}
+    }
+    if let Some(tag) = filter.tag_id {
+        q.push(" AND t.id IN (SELECT ticket_id FROM ticket_tags WHERE tag_id = ");
+        DB::int(q, tag);
+        q.push(")");
+    }
+    if let Some(ids) = &filter.ticket_ids {
+        DB::only_ids(q, ids);
+    }
+    if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
+        DB::title_contains(q, text);
     }
 }
 
@@ -373,8 +426,8 @@ impl Direction {
 /// primary key for creation, and for the priority order each priority's
 /// (priority, …, updated_at) index in turn, most urgent first, at most `limit + offset`
 /// rows from each. Only `offset` costs the rows it skips.
-fn page_ids(
-    q: &mut QueryBuilder<Sqlite>,
+pub(crate) fn page_ids<DB: ListSql>(
+    q: &mut QueryBuilder<DB>,
     actor: &Actor,
     filter: &ListFilter,
     limit: i64,
@@ -390,21 +443,22 @@ fn page_ids(
     // range to seek to in the (…, updated_at) indexes; an OR alone makes it walk an index
     // from the top, and a row value made SQLite 3.50 with statistics drive the query from
     // the users table.
-    let beyond = |q: &mut QueryBuilder<Sqlite>, cursor: Cursor, column: &str| {
+    let beyond = |q: &mut QueryBuilder<DB>, cursor: Cursor, column: &str| {
         let (outer, inner, id) = match direction {
             Direction::Down => ("<=", "<", "<"),
             Direction::Up => (">=", ">", ">"),
         };
         if column == "t.id" {
-            q.push(format_args!(" AND t.id {id} ")).push_bind(cursor.id);
+            q.push(format_args!(" AND t.id {id} "));
+            DB::int(q, cursor.id);
         } else {
-            q.push(format_args!(" AND {column} {outer} "))
-                .push_bind(cursor.key)
-                .push(format_args!(" AND ({column} {inner} "))
-                .push_bind(cursor.key)
-                .push(format_args!(" OR t.id {id} "))
-                .push_bind(cursor.id)
-                .push(")");
+            q.push(format_args!(" AND {column} {outer} "));
+            DB::int(q, cursor.key);
+            q.push(format_args!(" AND ({column} {inner} "));
+            DB::int(q, cursor.key);
+            q.push(format_args!(" OR t.id {id} "));
+            DB::int(q, cursor.id);
+            q.push(")");
         }
     };
     // Literals, not parameters: SQLite plans a bound LIMIT with its value and so
@@ -460,16 +514,77 @@ fn page_ids(
                     beyond(q, cursor, "t.updated_at");
                 }
                 q.push(format_args!(
-                    " ORDER BY t.updated_at {dir}, t.id {dir} LIMIT {})",
+                    " ORDER BY t.updated_at {dir}, t.id {dir} LIMIT {}) AS arm{arms}",
                     limit + offset
                 ));
             }
             if arms == 0 {
-                q.push("SELECT NULL AS id WHERE FALSE");
+                q.push("SELECT CAST(NULL AS BIGINT) AS id WHERE FALSE");
             }
-            q.push(format_args!(") LIMIT {limit} OFFSET {offset}"));
+            q.push(format_args!(") AS arms LIMIT {limit} OFFSET {offset}"));
         }
     }
+}
+
+/// A search's tab counts, and the ids of the page `filter` asks for with the list's total,
+/// from its candidates (id, status, priority, last activity): the same on every backend.
+pub(crate) fn search_page<S: AsRef<str>>(
+    filter: &ListFilter,
+    capped: bool,
+    candidates: Vec<(i64, S, S, i64)>,
+) -> (Vec<i64>, i64, StatusCounts) {
+    let mut counts = StatusCounts(
+        Status::ALL.into_iter().map(|s| (s, 0)).collect(),
+        if capped {
+            Exactness::AtLeast
+        } else {
+            Exactness::Exact
+        },
+    );
+    let mut rows: Vec<SortKey> = Vec::with_capacity(candidates.len());
+    for (id, status, priority, updated_at) in candidates {
+        let Some(status) = Status::parse(status.as_ref()) else {
+            continue;
+        };
+        if let Some((_, n)) = counts.0.iter_mut().find(|(s, _)| *s == status) {
+            *n += 1;
+        }
+        if filter.statuses.is_empty() || filter.statuses.contains(&status) {
+            let priority = Priority::parse(priority.as_ref()).unwrap_or_default();
+            rows.push(SortKey::new(filter.order, id, priority, updated_at));
+        }
+    }
+    let total = rows.len() as i64;
+    rows.sort_unstable_by(|a, b| b.cmp(a));
+    if let Some(after) = filter.after {
+        let after = SortKey::at(filter.order, after);
+        rows.retain(|row| *row < after);
+    }
+    if let Some(before) = filter.before {
+        let before = SortKey::at(filter.order, before);
+        rows.retain(|row| *row > before);
+    }
+    let limit = filter.limit.clamp(1, LIST_MAX);
+    let offset = filter.offset.max(0);
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    let ids: Vec<i64> = if filter.before.is_some() || filter.from_end {
+        let mut ids: Vec<i64> = rows
+            .iter()
+            .rev()
+            .skip(skip)
+            .take(limit as usize)
+            .map(SortKey::id)
+            .collect();
+        ids.reverse();
+        ids
+    } else {
+        rows.iter()
+            .skip(skip)
+            .take(limit as usize)
+            .map(SortKey::id)
+            .collect()
+    };
+    (ids, total, counts)
 }
 
 impl Core {
@@ -577,57 +692,8 @@ impl Core {
         let candidates: Vec<(i64, &str, &str, i64)> =
             serde_json::from_str(&candidates).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
 
-        let mut counts = StatusCounts(
-            Status::ALL.into_iter().map(|s| (s, 0)).collect(),
-            if capped {
-                Exactness::AtLeast
-            } else {
-                Exactness::Exact
-            },
-        );
-        let mut rows: Vec<SortKey> = Vec::with_capacity(candidates.len());
-        for (id, status, priority, updated_at) in candidates {
-            let Some(status) = Status::parse(status) else {
-                continue;
-            };
-            if let Some((_, n)) = counts.0.iter_mut().find(|(s, _)| *s == status) {
-                *n += 1;
-            }
-            if filter.statuses.is_empty() || filter.statuses.contains(&status) {
-                let priority = Priority::parse(priority).unwrap_or_default();
-                rows.push(SortKey::new(filter.order, id, priority, updated_at));
-            }
-        }
-        let total = rows.len() as i64;
-        rows.sort_unstable_by(|a, b| b.cmp(a));
-        if let Some(after) = filter.after {
-            let after = SortKey::at(filter.order, after);
-            rows.retain(|row| *row < after);
-        }
-        if let Some(before) = filter.before {
-            let before = SortKey::at(filter.order, before);
-            rows.retain(|row| *row > before);
-        }
-        let limit = filter.limit.clamp(1, LIST_MAX);
-        let offset = filter.offset.max(0);
-        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
-        let ids: Vec<i64> = if filter.before.is_some() || filter.from_end {
-            let mut ids: Vec<i64> = rows
-                .iter()
-                .rev()
-                .skip(skip)
-                .take(limit as usize)
-                .map(SortKey::id)
-                .collect();
-            ids.reverse();
-            ids
-        } else {
-            rows.iter()
-                .skip(skip)
-                .take(limit as usize)
-                .map(SortKey::id)
-                .collect()
-        };
+        let (ids, total, counts) = search_page(filter, capped, candidates);
+        let (limit, offset) = (filter.limit.clamp(1, LIST_MAX), filter.offset.max(0));
         let page_filter = ListFilter {
             ticket_ids: Some(ids),
             after: None,

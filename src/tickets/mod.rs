@@ -16,6 +16,7 @@ mod messages;
 pub mod model;
 pub mod notify;
 mod open;
+pub mod pg;
 pub mod rules;
 pub mod saved_replies;
 mod status;

@@ -1030,3 +1030,215 @@ async fn search_finds_on_postgres_what_it_finds_on_sqlite() {
         "the queries find tickets ({found} of 64 found some)"
     );
 }
+
+/// A page and its counts in a form both backends must agree on exactly.
+fn listed(
+    page: &helpdesk::tickets::Page<helpdesk::tickets::TicketSummary>,
+    counts: Option<&helpdesk::tickets::StatusCounts>,
+) -> String {
+    use helpdesk::tickets::Status;
+    let rows: Vec<String> = page
+        .items
+        .iter()
+        .map(|t| {
+            format!(
+                "{} #{} {:?} {} {} {} {} {:?} {} {} {}",
+                t.id,
+                t.number,
+                t.title,
+                t.status,
+                t.priority,
+                t.category,
+                t.client_name,
+                t.assignee_name,
+                t.created_at,
+                t.updated_at,
+                t.unseen
+            )
+        })
+        .collect();
+    let counts = counts.map(|c| {
+        let per: Vec<i64> = Status::ALL.into_iter().map(|s| c.get(s)).collect();
+        format!("{per:?} {:?}", c.1)
+    });
+    format!(
+        "offset {} limit {} total {}\n{}\ncounts {counts:?}",
+        page.offset,
+        page.limit,
+        page.total,
+        rows.join("\n")
+    )
+}
+
+#[tokio::test]
+async fn lists_counts_and_search_answer_on_postgres_as_on_sqlite() {
+    use helpdesk::tickets::{AssigneeFilter, Cursor, ListFilter, Order, Priority, Status, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    helpdesk::demo::run(&app.db_url, 260, helpdesk::i18n::Lang::En)
+        .await
+        .expect("demo");
+    let admin = helpdesk::auth::users::find_by_email(&app.core.db, "admin@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .actor;
+    let agent = helpdesk::auth::users::find_by_email(&app.core.db, "agent1@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .actor;
+    let customer = helpdesk::auth::users::find_by_email(&app.core.db, "customer1@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .actor;
+    // Some tickets in the trash, and a title with LIKE's wildcards.
+    let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id LIMIT 7")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let trashed: Vec<TicketKey> = numbers[..5].iter().map(|n| TicketKey::Number(*n)).collect();
+    app.core.delete_tickets(&admin, &trashed).await.unwrap();
+    app.ticket(&customer, "100% broken_thing").await;
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+
+    let category: i64 = sqlx::query_scalar(
+        "SELECT category_id FROM tickets GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .fetch_one(&app.rw)
+    .await
+    .unwrap();
+    let tag: i64 = sqlx::query_scalar(
+        "SELECT tag_id FROM ticket_tags GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1",
+    )
+    .fetch_one(&app.rw)
+    .await
+    .unwrap();
+    let filters = [
+        ListFilter::default(),
+        ListFilter {
+            statuses: vec![Status::Open, Status::Pending, Status::InProgress],
+            ..ListFilter::default()
+        },
+        ListFilter {
+            category_id: Some(category),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            priority: Some(Priority::Urgent),
+            statuses: vec![Status::Open],
+            ..ListFilter::default()
+        },
+        ListFilter {
+            assignee: Some(AssigneeFilter::Unassigned),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            assignee: Some(AssigneeFilter::User(agent.id)),
+            priority: Some(Priority::High),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            tag_id: Some(tag),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            title_contains: Some("100%".into()),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            title_contains: Some("INVOICE".into()),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: Some("password".into()),
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: Some("export* csv".into()),
+            statuses: vec![Status::Open],
+            ..ListFilter::default()
+        },
+        ListFilter {
+            search: Some("the".into()),
+            ..ListFilter::default()
+        },
+    ];
+    let mut compared = 0;
+    for actor in [&admin, &agent, &customer] {
+        for base in &filters {
+            for order in [Order::Updated, Order::Created, Order::Priority] {
+                // Walk forwards by keyset, then backwards from the end, then by offset.
+                let mut filter = ListFilter {
+                    order,
+                    limit: 20,
+                    ..base.clone()
+                };
+                for step in 0..40 {
+                    let (lite, lite_counts) =
+                        app.core.list_with_counts(actor, &filter).await.unwrap();
+                    let (post, post_counts) =
+                        pg::list_with_counts(&pool, actor, &filter).await.unwrap();
+                    assert_eq!(
+                        listed(&lite, Some(&lite_counts)),
+                        listed(&post, Some(&post_counts)),
+                        "{} {:?} step {step}",
+                        actor.email,
+                        filter
+                    );
+                    let plain = app.core.list_tickets(actor, &filter).await.unwrap();
+                    let plain_pg = pg::list_tickets(&pool, actor, &filter).await.unwrap();
+                    assert_eq!(listed(&plain, None), listed(&plain_pg, None));
+                    compared += 1;
+                    let Some(last) = lite.items.last() else { break };
+                    if lite.items.len() < 20 {
+                        break;
+                    }
+                    filter.after = Some(Cursor::of(order, last));
+                }
+                let mut filter = ListFilter {
+                    order,
+                    limit: 20,
+                    from_end: true,
+                    ..base.clone()
+                };
+                for _ in 0..3 {
+                    let (lite, _) = app.core.list_with_counts(actor, &filter).await.unwrap();
+                    let (post, _) = pg::list_with_counts(&pool, actor, &filter).await.unwrap();
+                    assert_eq!(listed(&lite, None), listed(&post, None), "{filter:?}");
+                    compared += 1;
+                    let Some(first) = lite.items.first() else {
+                        break;
+                    };
+                    filter = ListFilter {
+                        before: Some(Cursor::of(order, first)),
+                        from_end: false,
+                        ..filter
+                    };
+                }
+                let filter = ListFilter {
+                    order,
+                    limit: 20,
+                    offset: 40,
+                    ..base.clone()
+                };
+                let (lite, _) = app.core.list_with_counts(actor, &filter).await.unwrap();
+                let (post, _) = pg::list_with_counts(&pool, actor, &filter).await.unwrap();
+                assert_eq!(listed(&lite, None), listed(&post, None), "{filter:?}");
+            }
+        }
+    }
+    assert!(compared > 500, "{compared} pages compared");
+}

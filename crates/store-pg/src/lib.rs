@@ -25,7 +25,11 @@ pub fn is_postgres_url(url: &str) -> bool {
 pub fn options(url: &str) -> anyhow::Result<PgConnectOptions> {
     Ok(PgConnectOptions::from_str(url)
         .map_err(|e| anyhow::anyhow!("invalid database URL {}: {e}", shown(url)))?
-        .application_name("helpdesk"))
+        .application_name("helpdesk")
+        // Short indexed reads gain nothing from parallel workers, and a parallel append
+        // would interleave the arms of a `UNION ALL` whose order a keyset page reads
+        // (the priority order's arms, most urgent first).
+        .options([("max_parallel_workers_per_gather", "0")]))
 }
 
 /// Opens a pool on the database at `url` and applies pending migrations. Instances that
