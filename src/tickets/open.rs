@@ -98,20 +98,30 @@ impl Core {
         input: &NewTicket,
         followups: &[NewMessage],
     ) -> CoreResult<Checked> {
-        let mut problems = input.check();
-        for followup in followups {
-            problems.0.extend(followup.check().0);
-        }
-        if followups.iter().any(|f| f.internal) && !actor.is_staff() {
-            return Err(CoreError::Forbidden);
-        }
         Ok(Checked {
-            problems,
+            problems: first_checks(actor, input, followups)?,
             category_id: resolve_category(&self.db, &input.category).await?,
             default_limit: self.defaults.open_ticket_limit,
             notices: self.notices,
         })
     }
+}
+
+/// The rules a new ticket meets before any database is asked: the input's problems
+/// (returned, to be reported with the category's), and only staff add internal notes.
+pub(crate) fn first_checks(
+    actor: &Actor,
+    input: &NewTicket,
+    followups: &[NewMessage],
+) -> CoreResult<Problems> {
+    let mut problems = input.check();
+    for followup in followups {
+        problems.0.extend(followup.check().0);
+    }
+    if followups.iter().any(|f| f.internal) && !actor.is_staff() {
+        return Err(CoreError::Forbidden);
+    }
+    Ok(problems)
 }
 
 /// What was learned about a new ticket before its transaction.

@@ -6,16 +6,27 @@
 //! Lists, counts and search (twin: `list.rs`). The filters and the keyset pages are the
 //! same SQL on both databases (`push_filters`, `page_ids`); PostgreSQL reads rows plainly,
 //! sums the sharded tallies, and searches the per-ticket `tsvector` documents.
+//!
+//! Opening a ticket (twin: `open.rs`): one transaction on the pool, the statements in
+//! `helpdesk_store_pg::tickets` (checked against PostgreSQL), the rules shared.
 
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use helpdesk_store_pg::tickets as store;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use super::AssigneeFilter;
+use super::attachments::{sanitize_content_type, sanitize_filename};
 use super::list::{
     Exactness, LIST_MAX, ListFilter, Order, Page, QUEUE_COUNT_CAP, SEARCH_HITS_MAX, StatusCounts,
     TicketSummary, faceted, maintained, page_ids, push_filters, search_page, ts_query,
 };
 use super::model::{Actor, Status};
-use super::rules::CoreResult;
+use super::notify::{Kind, Notices};
+use super::open::first_checks;
+use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
+use super::{
+    AssigneeFilter, CategoryRef, LinkAttachment, NewMessage, NewTicket, Opened, Role, Upload,
+};
+use crate::clock::now_ms;
+use crate::secure::{public_id, sha256_hex};
 
 /// [`super::Core::list_with_counts`] on PostgreSQL.
 pub async fn list_with_counts(
@@ -288,4 +299,227 @@ pub async fn count_by_status_capped(
             .collect(),
         Exactness::CappedAt(cap),
     ))
+}
+
+// Opening a ticket (twin: `open.rs`).
+
+/// [`super::Core::open_ticket_with`] on PostgreSQL: one transaction; a customer's row is
+/// locked while their unfinished tickets are counted, so the open-ticket limit holds when
+/// they open tickets at once on several instances.
+pub async fn open_ticket_with(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    input: NewTicket,
+    followups: Vec<NewMessage>,
+) -> CoreResult<Opened> {
+    let mut problems = first_checks(actor, &input, &followups)?;
+    let mut tx = pool.begin().await?;
+    let (id, slug) = match &input.category {
+        CategoryRef::Id(id) => (Some(*id), None),
+        CategoryRef::Slug(slug) => (None, Some(slug.trim())),
+    };
+    let category_id = store::active_category(&mut tx, id, slug).await?;
+    if category_id.is_none() {
+        problems.add(Field::Category, Problem::Invalid);
+    }
+    problems.into_result()?;
+    let category_id = category_id.unwrap_or_default();
+    if actor.role == Role::Customer {
+        let active = store::lock_client_and_count_active(&mut tx, actor.id).await?;
+        let limit = store::saved_open_ticket_limit(&mut tx)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default_limit);
+        if active >= limit {
+            return Err(CoreError::OpenTicketLimit { limit });
+        }
+    }
+    let now = now_ms();
+    let ticket_pid = public_id();
+    let trimmed = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (subject, api) = (trimmed(&input.subject), trimmed(&input.api));
+    let inserted = store::insert_ticket(
+        &mut tx,
+        store::NewTicketRow {
+            public_id: &ticket_pid,
+            title: input.title.trim(),
+            subject: subject.as_deref(),
+            priority: input.priority.as_str(),
+            category_id,
+            client_id: actor.id,
+            api: api.as_deref(),
+            now,
+        },
+    )
+    .await?;
+    let Some((ticket_id, number)) = inserted else {
+        // Deactivated since it was looked up.
+        return Err(CoreError::invalid(Field::Category, Problem::Invalid));
+    };
+    let message_id = store::insert_message(
+        &mut tx,
+        &public_id(),
+        ticket_id,
+        actor.id,
+        input.description.trim(),
+        false,
+        now,
+    )
+    .await?;
+    for tag in clean_tags(&input.tags) {
+        store::add_tag(&mut tx, ticket_id, &tag).await?;
+    }
+    attach_all(
+        &mut tx,
+        actor,
+        (ticket_id, message_id),
+        input.uploads,
+        input.links,
+        &input.attachment_ids,
+        now,
+    )
+    .await?;
+    for followup in followups {
+        let id = store::insert_message(
+            &mut tx,
+            &public_id(),
+            ticket_id,
+            actor.id,
+            followup.body.trim(),
+            followup.internal,
+            now,
+        )
+        .await?;
+        attach_all(
+            &mut tx,
+            actor,
+            (ticket_id, id),
+            followup.uploads,
+            followup.links,
+            &followup.attachment_ids,
+            now,
+        )
+        .await?;
+    }
+    if notices.enabled {
+        if !actor.is_staff() {
+            // The author is the recipient here: nobody (id 0) is left out instead.
+            notice(
+                &mut tx,
+                Kind::TicketReceived,
+                ticket_id,
+                0,
+                store::Recipients::Client,
+                now,
+            )
+            .await?;
+        }
+        notice(
+            &mut tx,
+            Kind::NewTicket,
+            ticket_id,
+            actor.id,
+            store::Recipients::Staff,
+            now,
+        )
+        .await?;
+    }
+    // Acknowledged only once committed.
+    tx.commit().await?;
+    Ok(Opened {
+        id: ticket_id,
+        number,
+        public_id: ticket_pid,
+    })
+}
+
+async fn notice(
+    tx: &mut PgConnection,
+    kind: Kind,
+    ticket_id: i64,
+    author: i64,
+    recipients: store::Recipients,
+    now: i64,
+) -> sqlx::Result<()> {
+    store::queue_notice(
+        tx,
+        kind.as_str(),
+        &kind.setting(),
+        ticket_id,
+        None,
+        author,
+        recipients,
+        now,
+    )
+    .await
+}
+
+/// [`super::attachments::attach_all`] on PostgreSQL.
+async fn attach_all(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    place: (i64, i64),
+    uploads: Vec<Upload>,
+    links: Vec<LinkAttachment>,
+    claimed: &[String],
+    now: i64,
+) -> CoreResult<()> {
+    for upload in uploads {
+        if upload.data.len() > ATTACHMENT_MAX_BYTES {
+            return Err(CoreError::invalid(
+                Field::Attachments,
+                Problem::FileTooBig {
+                    filename: upload.filename,
+                },
+            ));
+        }
+        let digest = sha256_hex(&upload.data);
+        store::insert_attachment(
+            tx,
+            store::AttachmentRow {
+                public_id: &public_id(),
+                place: Some(place),
+                uploader_id: actor.id,
+                filename: &sanitize_filename(&upload.filename),
+                content_type: &sanitize_content_type(&upload.content_type),
+                size: upload.data.len() as i64,
+                sha256: Some(&digest),
+                data: Some(&upload.data),
+                url: None,
+                now,
+            },
+        )
+        .await?;
+    }
+    for link in links {
+        store::insert_attachment(
+            tx,
+            store::AttachmentRow {
+                public_id: &public_id(),
+                place: Some(place),
+                uploader_id: actor.id,
+                filename: &sanitize_filename(&link.filename),
+                content_type: &sanitize_content_type(&link.content_type),
+                size: link.size,
+                sha256: None,
+                data: None,
+                url: Some(&link.url),
+                now,
+            },
+        )
+        .await?;
+    }
+    for id in claimed {
+        if !store::claim_attachment(tx, id, actor.id, place.0, place.1).await? {
+            return Err(CoreError::invalid(Field::Attachments, Problem::Unknown));
+        }
+    }
+    Ok(())
 }

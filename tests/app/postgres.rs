@@ -1242,3 +1242,263 @@ async fn lists_counts_and_search_answer_on_postgres_as_on_sqlite() {
     }
     assert!(compared > 500, "{compared} pages compared");
 }
+
+/// What an opened ticket left in the database, in a form both backends must agree on
+/// (ids, numbers and times aside): the ticket, its messages, tags, files and notices.
+async fn opened_rows_sqlite(db: &sqlx::SqlitePool, id: i64) -> Vec<String> {
+    let mut rows: Vec<String> = sqlx::query_scalar(
+        "SELECT 'ticket ' || title || '|' || COALESCE(subject, '-') || '|' || status || '|' ||
+                priority || '|' || category_id || '|' || client_id || '|' || COALESCE(api, '-') ||
+                '|' || version FROM tickets WHERE id = ?1
+         UNION ALL SELECT 'message ' || author_id || '|' || body || '|' || internal || '|' ||
+                (seen_at IS NOT NULL) FROM messages WHERE ticket_id = ?1
+         UNION ALL SELECT 'tag ' || g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
+                WHERE tt.ticket_id = ?1
+         UNION ALL SELECT 'file ' || filename || '|' || content_type || '|' || size || '|' ||
+                COALESCE(sha256, '-') || '|' ||
+                CASE WHEN data IS NULL THEN '-' ELSE hex(data) END || '|' ||
+                COALESCE(url, '-') FROM attachments WHERE ticket_id = ?1
+         UNION ALL SELECT 'notice ' || kind || '|' || recipient_id || '|' ||
+                COALESCE(message_ref, 0) FROM outbox WHERE ticket_id = ?1",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    rows.sort();
+    rows
+}
+
+async fn opened_rows_pg(db: &PgPool, id: i64) -> Vec<String> {
+    let mut rows: Vec<String> = sqlx::query_scalar(
+        "SELECT 'ticket ' || title || '|' || COALESCE(subject, '-') || '|' || status || '|' ||
+                priority || '|' || category_id || '|' || client_id || '|' || COALESCE(api, '-') ||
+                '|' || version FROM tickets WHERE id = $1
+         UNION ALL SELECT 'message ' || author_id || '|' || body || '|' || internal::int || '|' ||
+                (seen_at IS NOT NULL)::int FROM messages WHERE ticket_id = $1
+         UNION ALL SELECT 'tag ' || g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
+                WHERE tt.ticket_id = $1
+         UNION ALL SELECT 'file ' || filename || '|' || content_type || '|' || size || '|' ||
+                COALESCE(sha256, '-') || '|' || COALESCE(upper(encode(data, 'hex')), '-') ||
+                '|' || COALESCE(url, '-') FROM attachments WHERE ticket_id = $1
+         UNION ALL SELECT 'notice ' || kind || '|' || recipient_id || '|' ||
+                COALESCE(message_ref, 0) FROM outbox WHERE ticket_id = $1",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    rows.sort();
+    rows
+}
+
+#[tokio::test]
+async fn opening_tickets_on_postgres_stores_what_sqlite_stores() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{CategoryRef, CoreError, LinkAttachment, Priority, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let _admin = app.user("admin@example.test", Role::Admin).await;
+    // A tag that exists already in other letters, and an upload made before (legacy).
+    app.ticket(&customer, "First").await;
+    sqlx::query("INSERT INTO tags (name) VALUES ('Billing')")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let notices = Notices { enabled: true };
+
+    let file: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    let input = || helpdesk::tickets::NewTicket {
+        title: "  Charged twice  ".into(),
+        subject: Some(" Billing question ".into()),
+        description: " Two charges on my card. ".into(),
+        priority: Priority::High,
+        category: CategoryRef::Slug("billing".into()),
+        tags: vec!["billing".into(), "Refund".into(), " refund ".into()],
+        api: Some("v2".into()),
+        uploads: vec![helpdesk::tickets::Upload {
+            filename: "../receipt<1>.pdf".into(),
+            content_type: "application/pdf".into(),
+            data: file.clone(),
+        }],
+        links: vec![LinkAttachment {
+            filename: "statement.pdf".into(),
+            url: "https://files.example.test/s.pdf".into(),
+            size: 1234,
+            content_type: "application/pdf".into(),
+        }],
+        attachment_ids: Vec::new(),
+    };
+    let followups = || {
+        vec![NewMessage {
+            body: "Also: the second card.".into(),
+            ..NewMessage::default()
+        }]
+    };
+    // The same ticket by the customer, and one by an agent with an internal note.
+    for (actor, followups) in [
+        (&customer, followups()),
+        (
+            &agent,
+            vec![NewMessage {
+                body: "Note for the team".into(),
+                internal: true,
+                ..NewMessage::default()
+            }],
+        ),
+    ] {
+        let lite = app
+            .core
+            .open_ticket_with(actor, input(), followups.clone())
+            .await
+            .expect("opened on SQLite");
+        let post = pg::open_ticket_with(&pool, 25, notices, actor, input(), followups)
+            .await
+            .expect("opened on PostgreSQL");
+        assert_eq!(post.number, lite.number, "the same next number");
+        assert_eq!(
+            opened_rows_sqlite(&app.rw, lite.id).await,
+            opened_rows_pg(&pool, post.id).await,
+            "{}",
+            actor.email
+        );
+        assert!(opened_rows_pg(&pool, post.id).await.len() >= 8);
+    }
+
+    // Refusals store nothing, with the same errors as on SQLite.
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let refusals: Vec<(
+        helpdesk::tickets::Actor,
+        helpdesk::tickets::NewTicket,
+        Vec<NewMessage>,
+    )> = vec![
+        (
+            customer.clone(),
+            helpdesk::tickets::NewTicket {
+                category: CategoryRef::Slug("nope".into()),
+                title: String::new(),
+                ..input()
+            },
+            Vec::new(),
+        ),
+        (
+            customer.clone(),
+            input(),
+            vec![NewMessage {
+                body: "sneaky".into(),
+                internal: true,
+                ..NewMessage::default()
+            }],
+        ),
+        (
+            customer.clone(),
+            helpdesk::tickets::NewTicket {
+                attachment_ids: vec!["000000000000000000000000".into()],
+                ..input()
+            },
+            Vec::new(),
+        ),
+        (
+            customer.clone(),
+            helpdesk::tickets::NewTicket {
+                uploads: vec![helpdesk::tickets::Upload {
+                    filename: "huge.bin".into(),
+                    content_type: "application/octet-stream".into(),
+                    data: vec![0; 2 * 1024 * 1024 + 1],
+                }],
+                ..input()
+            },
+            Vec::new(),
+        ),
+    ];
+    for (actor, ticket, followups) in refusals {
+        let lite = app
+            .core
+            .open_ticket_with(&actor, ticket.clone(), followups.clone())
+            .await
+            .expect_err("refused on SQLite");
+        let post = pg::open_ticket_with(&pool, 25, notices, &actor, ticket, followups)
+            .await
+            .expect_err("refused on PostgreSQL");
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+        assert!(!matches!(post, CoreError::Db(_)), "{post:?}");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(after, before, "nothing stored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_open_ticket_limit_holds_when_one_customer_opens_tickets_at_once() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{CoreError, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    let customer = helpdesk::auth::users::create_pg(
+        &a,
+        "eager@example.test",
+        "Eager",
+        Role::Customer,
+        "password123",
+    )
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
+        .execute(&a)
+        .await
+        .unwrap();
+    let opens = (0..12u32).map(|i| {
+        let pool = if i.is_multiple_of(2) {
+            a.clone()
+        } else {
+            b.clone()
+        };
+        let customer = customer.clone();
+        async move {
+            pg::open_ticket_with(
+                &pool,
+                25,
+                Notices::default(),
+                &customer,
+                crate::new_ticket("Again", "Please."),
+                Vec::new(),
+            )
+            .await
+        }
+    });
+    let results = futures_util::future::join_all(opens).await;
+    let opened = results.iter().filter(|r| r.is_ok()).count();
+    let limited = results
+        .iter()
+        .filter(|r| matches!(r, Err(CoreError::OpenTicketLimit { limit: 3 })))
+        .count();
+    assert_eq!((opened, limited), (3, 9), "{results:?}");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&a)
+        .await
+        .unwrap();
+    assert_eq!(stored, 3);
+}

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod bulk;
 pub mod throttle;
+pub mod tickets;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,0 +1,246 @@
+//! The ticket core's statements on PostgreSQL (opening a ticket so far). Each runs inside
+//! the caller's transaction; the rules around them are the app's.
+
+use sqlx::PgConnection;
+
+/// The id of the active category named by `id` or `slug`.
+pub async fn active_category(
+    conn: &mut PgConnection,
+    id: Option<i64>,
+    slug: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "SELECT id FROM categories WHERE (id = $1 OR slug = $2) AND active",
+        id,
+        slug
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The open-ticket limit an admin saved, if any.
+pub async fn saved_open_ticket_limit(conn: &mut PgConnection) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
+        .fetch_optional(conn)
+        .await
+}
+
+/// Locks a customer's row until the transaction ends and counts their unfinished
+/// tickets: two tickets opened at once by one customer are counted one after the other,
+/// so the open-ticket limit holds under any race (SQLite's single writer did this).
+pub async fn lock_client_and_count_active(
+    conn: &mut PgConnection,
+    client_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query!("SELECT id FROM users WHERE id = $1 FOR UPDATE", client_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!" FROM tickets
+           WHERE client_id = $1 AND deleted_at IS NULL
+             AND status IN ('open', 'pending', 'in_progress')"#,
+        client_id
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// A ticket to insert, checked.
+pub struct NewTicketRow<'a> {
+    pub public_id: &'a str,
+    pub title: &'a str,
+    pub subject: Option<&'a str>,
+    pub priority: &'a str,
+    pub category_id: i64,
+    pub client_id: i64,
+    pub api: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Inserts an open ticket with the next number, if its category is still active; returns
+/// (id, number).
+pub async fn insert_ticket(
+    conn: &mut PgConnection,
+    t: NewTicketRow<'_>,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    let row = sqlx::query!(
+        "INSERT INTO tickets (public_id, title, subject, status, priority, category_id,
+                              client_id, api, created_at, updated_at)
+         SELECT $1, $2, $3, 'open', $4, $5, $6, $7, $8, $8
+         WHERE EXISTS (SELECT 1 FROM categories WHERE id = $5 AND active)
+         RETURNING id, number",
+        t.public_id,
+        t.title,
+        t.subject,
+        t.priority,
+        t.category_id,
+        t.client_id,
+        t.api,
+        t.now,
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.number)))
+}
+
+/// Inserts a message; an internal note is seen by staff from the start. Returns its id.
+pub async fn insert_message(
+    conn: &mut PgConnection,
+    public_id: &str,
+    ticket_id: i64,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let seen_at = internal.then_some(now);
+    sqlx::query_scalar!(
+        "INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at, seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        public_id,
+        ticket_id,
+        author_id,
+        body,
+        internal,
+        now,
+        seen_at
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Adds a tag (created on first use, matched ignoring case) to a ticket.
+pub async fn add_tag(conn: &mut PgConnection, ticket_id: i64, name: &str) -> sqlx::Result<()> {
+    let tag_id = sqlx::query_scalar!(
+        "INSERT INTO tags (name) VALUES ($1)
+         ON CONFLICT ((lower(name))) DO UPDATE SET name = tags.name
+         RETURNING id",
+        name
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO ticket_tags (ticket_id, tag_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        ticket_id,
+        tag_id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// An attachment row: uploaded bytes or an external URL.
+pub struct AttachmentRow<'a> {
+    pub public_id: &'a str,
+    pub place: Option<(i64, i64)>,
+    pub uploader_id: i64,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub size: i64,
+    pub sha256: Option<&'a str>,
+    pub data: Option<&'a [u8]>,
+    pub url: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Inserts an attachment; returns its id.
+pub async fn insert_attachment(conn: &mut PgConnection, a: AttachmentRow<'_>) -> sqlx::Result<i64> {
+    let (ticket_id, message_id) = a.place.unzip();
+    sqlx::query_scalar!(
+        "INSERT INTO attachments (public_id, ticket_id, message_id, uploader_id, filename,
+                                  content_type, size, sha256, data, url, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        a.public_id,
+        ticket_id,
+        message_id,
+        a.uploader_id,
+        a.filename,
+        a.content_type,
+        a.size,
+        a.sha256,
+        a.data,
+        a.url,
+        a.now,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Attaches an unattached upload of `uploader_id` to a message; false if there is none.
+pub async fn claim_attachment(
+    conn: &mut PgConnection,
+    public_id: &str,
+    uploader_id: i64,
+    ticket_id: i64,
+    message_id: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE attachments SET ticket_id = $1, message_id = $2
+         WHERE public_id = $3 AND uploader_id = $4 AND ticket_id IS NULL",
+        ticket_id,
+        message_id,
+        public_id,
+        uploader_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Who a notice goes to, besides the rules every notice follows.
+#[derive(Debug, Clone, Copy)]
+pub enum Recipients {
+    /// The ticket's customer.
+    Client,
+    /// The ticket's assignee.
+    Assignee,
+    /// Every agent and admin.
+    Staff,
+}
+
+/// Queues notice `kind` about a ticket (carrying `message` if any) to the active users
+/// `recipients` picks, leaving out `author`, users who turned the kind off and kinds an
+/// admin turned off (setting `setting` = 'off'). One statement, in the change's
+/// transaction: a change rolled back queues nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn queue_notice(
+    conn: &mut PgConnection,
+    kind: &str,
+    setting: &str,
+    ticket_id: i64,
+    message: Option<i64>,
+    author: i64,
+    recipients: Recipients,
+    now: i64,
+) -> sqlx::Result<()> {
+    let (client, assignee, staff) = match recipients {
+        Recipients::Client => (true, false, false),
+        Recipients::Assignee => (false, true, false),
+        Recipients::Staff => (false, false, true),
+    };
+    sqlx::query!(
+        "INSERT INTO outbox (message_id, kind, ticket_id, message_ref, recipient_id,
+                             next_attempt_at, created_at)
+         SELECT 'hd-' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 24),
+                $1, t.id, $2, u.id, $3, $3
+         FROM tickets t CROSS JOIN users u
+         WHERE t.id = $4 AND u.active AND u.id <> $5
+           AND NOT EXISTS (SELECT 1 FROM notification_optouts o
+                           WHERE o.user_id = u.id AND o.kind = $1)
+           AND COALESCE((SELECT value FROM settings WHERE key = $6), 'on') <> 'off'
+           AND (($7 AND u.id = t.client_id) OR ($8 AND u.id = t.assignee_id)
+                OR ($9 AND u.role IN ('agent', 'admin')))",
+        kind,
+        message,
+        now,
+        ticket_id,
+        author,
+        setting,
+        client,
+        assignee,
+        staff
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
