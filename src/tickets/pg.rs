@@ -83,22 +83,16 @@ async fn search(
         ..filter.clone()
     };
     let mut q = QueryBuilder::<Postgres>::new("");
+    // Whether the search stopped at the newest SEARCH_HITS_MAX matches (staff only).
+    let mut capped = false;
     if actor.is_staff() {
-        q.push(
-            "WITH hits AS MATERIALIZED (
-                 SELECT ticket_id AS id FROM ticket_search
-                 WHERE staff @@ to_tsquery('simple', unaccent(",
-        )
-        .push_bind(query.to_owned())
-        .push(format_args!(
-            ")) ORDER BY ticket_id DESC LIMIT {SEARCH_HITS_MAX})
-             SELECT (SELECT COUNT(*) FROM hits) >= {SEARCH_HITS_MAX}, t.id, t.status,
-                    t.priority, t.updated_at
-             FROM hits JOIN tickets t ON t.id = hits.id"
-        ));
+        let hits = store::newest_staff_matches(pool, query, SEARCH_HITS_MAX).await?;
+        capped = hits.len() as i64 >= SEARCH_HITS_MAX;
+        q.push("SELECT t.id, t.status, t.priority, t.updated_at FROM tickets t");
         push_filters(&mut q, actor, &every_status);
+        q.push(" AND t.id = ANY(").push_bind(hits).push(")");
     } else {
-        q.push("SELECT FALSE, t.id, t.status, t.priority, t.updated_at FROM tickets t");
+        q.push("SELECT t.id, t.status, t.priority, t.updated_at FROM tickets t");
         push_filters(&mut q, actor, &every_status);
         q.push(
             " AND EXISTS (SELECT 1 FROM ticket_search s WHERE s.ticket_id = t.id
@@ -107,12 +101,7 @@ async fn search(
         .push_bind(query.to_owned())
         .push(")))");
     }
-    let rows: Vec<(bool, i64, String, String, i64)> = q.build_query_as().fetch_all(pool).await?;
-    let capped = rows.first().is_some_and(|r| r.0);
-    let candidates = rows
-        .into_iter()
-        .map(|(_, id, status, priority, updated_at)| (id, status, priority, updated_at))
-        .collect();
+    let candidates: Vec<(i64, String, String, i64)> = q.build_query_as().fetch_all(pool).await?;
     let (ids, total, counts) = search_page(filter, capped, candidates);
     let (limit, offset) = (filter.limit.clamp(1, LIST_MAX), filter.offset.max(0));
     let page_filter = ListFilter {

@@ -1502,3 +1502,45 @@ async fn the_open_ticket_limit_holds_when_one_customer_opens_tickets_at_once() {
         .unwrap();
     assert_eq!(stored, 3);
 }
+
+#[tokio::test]
+async fn the_newest_matches_are_the_same_whichever_way_they_are_found() {
+    use helpdesk_store_pg::tickets::newest_staff_matches_upto;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let demo = helpdesk(&["--database", &url, "demo", "--tickets", "150"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    for query in [
+        "the",
+        "password",
+        "export:* & csv",
+        "printer",
+        "zebra",
+        "invoice & amount",
+    ] {
+        // Collected from the index and sorted, or (a "common" word past 5 matches) walked
+        // newest first: the same tickets, and the SQL's own answer.
+        let collected = newest_staff_matches_upto(&pool, query, 20, 1_000_000)
+            .await
+            .unwrap();
+        let walked = newest_staff_matches_upto(&pool, query, 20, 5)
+            .await
+            .unwrap();
+        let expected: Vec<i64> = sqlx::query_scalar(
+            "SELECT ticket_id FROM ticket_search WHERE staff @@ to_tsquery('simple', unaccent($1))
+             ORDER BY ticket_id DESC LIMIT 20",
+        )
+        .bind(query)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(collected, expected, "{query}");
+        assert_eq!(walked, expected, "{query}");
+    }
+}
