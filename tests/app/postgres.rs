@@ -1505,7 +1505,7 @@ async fn the_open_ticket_limit_holds_when_one_customer_opens_tickets_at_once() {
 
 #[tokio::test]
 async fn the_newest_matches_are_the_same_whichever_way_they_are_found() {
-    use helpdesk_store_pg::tickets::newest_staff_matches_upto;
+    use helpdesk_store_pg::tickets::newest_staff_matches_walking;
     let Some(url) = fresh_database().await else {
         return;
     };
@@ -1516,6 +1516,7 @@ async fn the_newest_matches_are_the_same_whichever_way_they_are_found() {
         String::from_utf8_lossy(&demo.stderr)
     );
     let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let mut found_some = 0;
     for query in [
         "the",
         "password",
@@ -1524,23 +1525,37 @@ async fn the_newest_matches_are_the_same_whichever_way_they_are_found() {
         "zebra",
         "invoice & amount",
     ] {
-        // Collected from the index and sorted, or (a "common" word past 5 matches) walked
-        // newest first: the same tickets, and the SQL's own answer.
-        let collected = newest_staff_matches_upto(&pool, query, 20, 1_000_000)
-            .await
-            .unwrap();
-        let walked = newest_staff_matches_upto(&pool, query, 20, 5)
-            .await
-            .unwrap();
-        let expected: Vec<i64> = sqlx::query_scalar(
-            "SELECT ticket_id FROM ticket_search WHERE staff @@ to_tsquery('simple', unaccent($1))
-             ORDER BY ticket_id DESC LIMIT 20",
-        )
-        .bind(query)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-        assert_eq!(collected, expected, "{query}");
-        assert_eq!(walked, expected, "{query}");
+        // Every way: by the index after one document, by walking every ticket, by
+        // walking five then asking the index, and with a word "common" past three
+        // matches (walked below the first five): the same tickets, the SQL's own answer.
+        let expected = expected_of(&pool, query).await;
+        for (walk, bitmap_max) in [
+            (1, 1_000_000),
+            (1_000_000, 3),
+            (5, 1_000_000),
+            (5, 3),
+            (1, 3),
+        ] {
+            let found = newest_staff_matches_walking(&pool, query, 20, walk, bitmap_max)
+                .await
+                .unwrap();
+            assert_eq!(
+                found, expected,
+                "{query} (walk {walk}, bitmap {bitmap_max})"
+            );
+        }
+        found_some += usize::from(!expected.is_empty());
     }
+    assert!(found_some >= 3, "the queries find tickets");
+}
+
+async fn expected_of(pool: &PgPool, query: &str) -> Vec<i64> {
+    sqlx::query_scalar(
+        "SELECT ticket_id FROM ticket_search WHERE staff @@ to_tsquery('simple', unaccent($1))
+         ORDER BY ticket_id DESC LIMIT 20",
+    )
+    .bind(query)
+    .fetch_all(pool)
+    .await
+    .unwrap()
 }

@@ -245,78 +245,108 @@ pub async fn queue_notice(
     .map(|_| ())
 }
 
-/// Up to this many matches are collected from the GIN index in one go; a word with more
-/// is common enough that walking the newest tickets finds `limit` of them soon.
-const BITMAP_MATCHES_MAX: i64 = 20_000;
+/// The most matches collected from the GIN index for the older tickets; more mean a word
+/// common there, whose newest matches a walk finds sooner.
+const BITMAP_MAX: i64 = 20_000;
+
+/// How many of the newest documents a search reads one by one before it asks the GIN
+/// index: about 5 ms of work, which finds the newest matches of any word in at least one
+/// ticket out of 25 (`SEARCH_HITS_MAX` of them); rarer words come from the index.
+const WALK: i64 = 5_000;
 
 /// The ids of the newest `limit` tickets whose staff document matches `tsquery` (as
 /// `to_tsquery('simple', unaccent(...))` reads it), newest first.
 ///
-/// GIN returns matches in physical order, not newest first, and the planner's guess of a
-/// word's frequency decides between collecting every match (right for rare words) and
-/// walking the primary key from the newest ticket (right for common ones); a word absent
-/// from the statistics — a typo — made it walk all 2.2M tickets (1.6 s, measured). So the
-/// choice is made from the facts: the matches are collected from the index (the plan
-/// fixed to a bitmap scan) up to [`BITMAP_MATCHES_MAX`]; fewer than that are sorted, more
-/// mean a common word, for which the newest tickets are walked (the plan fixed to the
-/// primary key), about `limit` × tickets / matches rows.
+/// GIN returns matches in physical order, not newest first, and costs in proportion to
+/// all of a word's matches (250 ms for a word in 2M of 2.2M tickets, measured); the
+/// planner's guess of a word's frequency decides between that and walking the tickets
+/// from the newest, and a word missing from the statistics (a typo) made it walk all 2.2M
+/// (1.5-2.8 s). So the choice does not depend on a guess: the newest [`WALK`] documents
+/// are read first (a common word ends there), then the index answers for the older
+/// tickets only (a word rare enough to get there has few matches to collect).
 pub async fn newest_staff_matches(
     pool: &sqlx::PgPool,
     tsquery: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<i64>> {
-    newest_staff_matches_upto(pool, tsquery, limit, BITMAP_MATCHES_MAX).await
+    newest_staff_matches_walking(pool, tsquery, limit, WALK, BITMAP_MAX).await
 }
 
-/// [`newest_staff_matches`] collecting at most `bitmap_max` matches from the index (tests
-/// take both ways with few tickets).
-pub async fn newest_staff_matches_upto(
+/// [`newest_staff_matches`] reading `walk` documents first and collecting at most
+/// `bitmap_max` from the index (tests take every way with few tickets).
+pub async fn newest_staff_matches_walking(
     pool: &sqlx::PgPool,
     tsquery: &str,
     limit: i64,
+    walk: i64,
     bitmap_max: i64,
 ) -> sqlx::Result<Vec<i64>> {
+    let walk = walk.max(1);
     let mut tx = pool.begin().await?;
-    // An exact bitmap (a lossy one rechecks every document of its pages).
-    sqlx::query!("SET LOCAL work_mem = '64MB'")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("SET LOCAL enable_seqscan = off")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("SET LOCAL enable_indexscan = off")
-        .execute(&mut *tx)
-        .await?;
-    let matches = sqlx::query_scalar!(
-        "SELECT ticket_id FROM ticket_search
-         WHERE staff @@ to_tsquery('simple', unaccent($1)) LIMIT $2",
+    let mut newest = sqlx::query_scalar!(
+        "SELECT ticket_id FROM (SELECT ticket_id, staff FROM ticket_search
+                                ORDER BY ticket_id DESC LIMIT $2) newest
+         WHERE staff @@ to_tsquery('simple', unaccent($1))
+         ORDER BY ticket_id DESC LIMIT $3",
         tsquery,
-        bitmap_max + 1
+        walk,
+        limit
     )
     .fetch_all(&mut *tx)
     .await?;
-    let newest = if (matches.len() as i64) <= bitmap_max {
-        let mut ids = matches;
-        ids.sort_unstable_by(|a, b| b.cmp(a));
-        ids.truncate(limit.max(0) as usize);
-        ids
-    } else {
-        sqlx::query!("SET LOCAL enable_indexscan = on")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query!("SET LOCAL enable_bitmapscan = off")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query_scalar!(
+    let walked_to = sqlx::query_scalar!(
+        "SELECT ticket_id FROM ticket_search ORDER BY ticket_id DESC OFFSET $1 LIMIT 1",
+        walk - 1
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let missing = limit - newest.len() as i64;
+    if let (Some(boundary), true) = (walked_to, missing > 0) {
+        // The plan fixed to the GIN index (with an exact bitmap: a lossy one rechecks
+        // every document of its pages).
+        for setting in [
+            "SET LOCAL work_mem = '64MB'",
+            "SET LOCAL enable_seqscan = off",
+            "SET LOCAL enable_indexscan = off",
+        ] {
+            sqlx::query(setting).execute(&mut *tx).await?;
+        }
+        // Collected in physical order, at most `bitmap_max` (the heap scan stops there),
+        // then sorted; a word with more is common in older tickets only: those are
+        // walked from the boundary down, the plan fixed to the primary key.
+        let mut older = sqlx::query_scalar!(
             "SELECT ticket_id FROM ticket_search
-             WHERE staff @@ to_tsquery('simple', unaccent($1))
-             ORDER BY ticket_id DESC LIMIT $2",
+             WHERE staff @@ to_tsquery('simple', unaccent($1)) AND ticket_id < $2
+             LIMIT $3",
             tsquery,
-            limit
+            boundary,
+            bitmap_max + 1
         )
         .fetch_all(&mut *tx)
-        .await?
-    };
+        .await?;
+        if older.len() as i64 > bitmap_max {
+            for setting in [
+                "SET LOCAL enable_indexscan = on",
+                "SET LOCAL enable_bitmapscan = off",
+            ] {
+                sqlx::query(setting).execute(&mut *tx).await?;
+            }
+            older = sqlx::query_scalar!(
+                "SELECT ticket_id FROM ticket_search
+                 WHERE staff @@ to_tsquery('simple', unaccent($1)) AND ticket_id < $2
+                 ORDER BY ticket_id DESC LIMIT $3",
+                tsquery,
+                boundary,
+                missing
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+        } else {
+            older.sort_unstable_by(|a, b| b.cmp(a));
+            older.truncate(missing as usize);
+        }
+        newest.extend(older);
+    }
     tx.commit().await?;
     Ok(newest)
 }
