@@ -7,12 +7,16 @@
 //! same SQL on both databases (`push_filters`, `page_ids`); PostgreSQL reads rows plainly,
 //! sums the sharded tallies, and searches the per-ticket `tsvector` documents.
 //!
-//! Opening a ticket (twin: `open.rs`): one transaction on the pool, the statements in
-//! `helpdesk_store_pg::tickets` (checked against PostgreSQL), the rules shared.
+//! Opening a ticket (twin: `open.rs`) and changing its status (twin: `status.rs`): one
+//! transaction on the pool each, the statements in `helpdesk_store_pg::tickets` (checked
+//! against PostgreSQL), the rules shared; what SQLite's single writer serialised is held
+//! by row locks (the customer's row for the open-ticket limit, the ticket's row for its
+//! version).
 
 use helpdesk_store_pg::tickets as store;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
+use super::access::TicketHead;
 use super::attachments::{sanitize_content_type, sanitize_filename};
 use super::list::{
     Exactness, LIST_MAX, ListFilter, Order, Page, QUEUE_COUNT_CAP, SEARCH_HITS_MAX, StatusCounts,
@@ -22,8 +26,10 @@ use super::model::{Actor, Status};
 use super::notify::{Kind, Notices};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
+use super::status::may_change_status;
 use super::{
-    AssigneeFilter, CategoryRef, LinkAttachment, NewMessage, NewTicket, Opened, Role, Upload,
+    AssigneeFilter, CategoryRef, LinkAttachment, NewMessage, NewTicket, Opened, Role, StatusChange,
+    TicketKey, Upload,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
@@ -511,4 +517,173 @@ async fn attach_all(
         }
     }
     Ok(())
+}
+
+// Status changes (twin: `status.rs`).
+
+/// [`super::Core::change_status`] on PostgreSQL.
+pub async fn change_status(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+    to: Status,
+    expected_version: Option<i64>,
+) -> CoreResult<StatusChange> {
+    transition(
+        pool,
+        default_limit,
+        notices,
+        actor,
+        key,
+        move |_| to,
+        expected_version,
+    )
+    .await
+}
+
+/// [`super::Core::close_ticket`] on PostgreSQL.
+pub async fn close_ticket(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+) -> CoreResult<StatusChange> {
+    let decide = |from: Status| {
+        if from.is_finished() {
+            from
+        } else {
+            Status::Closed
+        }
+    };
+    transition(pool, default_limit, notices, actor, key, decide, None).await
+}
+
+/// [`super::Core::reopen_ticket`] on PostgreSQL.
+pub async fn reopen_ticket(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+) -> CoreResult<StatusChange> {
+    let decide = |from: Status| {
+        if from.is_finished() {
+            Status::Open
+        } else {
+            from
+        }
+    };
+    transition(pool, default_limit, notices, actor, key, decide, None).await
+}
+
+/// One transaction: the ticket's row locked while its version is compared and its new
+/// status decided, so that of two changes made from the same page at once the second is
+/// refused as stale (SQLite's single writer did this).
+async fn transition(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+    decide: impl FnOnce(Status) -> Status,
+    expected_version: Option<i64>,
+) -> CoreResult<StatusChange> {
+    let mut tx = pool.begin().await?;
+    let ticket = visible_ticket(&mut tx, actor, key).await?;
+    if expected_version.is_some_and(|v| v != ticket.version) {
+        return Err(CoreError::Stale);
+    }
+    let to = decide(ticket.status);
+    let change = apply_status(&mut tx, default_limit, notices, actor, &ticket, to).await?;
+    tx.commit().await?;
+    Ok(change)
+}
+
+/// [`super::access::visible_ticket`] on PostgreSQL, the row locked for the transaction.
+async fn visible_ticket(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    key: &TicketKey,
+) -> CoreResult<TicketHead> {
+    let (number, public_id) = match key {
+        TicketKey::Number(n) => (Some(*n), None),
+        TicketKey::PublicId(p) => (None, Some(p.as_str())),
+    };
+    let (id, status, client_id, version) =
+        store::visible_ticket_for_update(tx, number, public_id, actor.is_staff(), actor.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+    Ok(TicketHead {
+        id,
+        status: Status::parse(&status).ok_or(CoreError::NotFound)?,
+        client_id,
+        version,
+    })
+}
+
+/// [`super::status::apply_status`] on PostgreSQL.
+async fn apply_status(
+    tx: &mut PgConnection,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    ticket: &TicketHead,
+    to: Status,
+) -> CoreResult<StatusChange> {
+    let change = StatusChange {
+        from: ticket.status,
+        to,
+    };
+    if !change.changed() {
+        return Ok(change);
+    }
+    let owns = ticket.client_id == actor.id;
+    if !may_change_status(actor, owns, ticket.status, to) {
+        return Err(CoreError::Forbidden);
+    }
+    if !actor.is_staff() && to.is_active() {
+        let active = store::lock_client_and_count_active(tx, actor.id).await?;
+        let limit = store::saved_open_ticket_limit(tx)
+            .await?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default_limit);
+        if active >= limit {
+            return Err(CoreError::OpenTicketLimit { limit });
+        }
+    }
+    let now = now_ms();
+    store::set_status(
+        tx,
+        ticket.id,
+        to.as_str(),
+        to.is_finished(),
+        ticket.status.is_finished(),
+        now,
+    )
+    .await?;
+    store::record_event(
+        tx,
+        ticket.id,
+        actor.id,
+        "status",
+        Some(ticket.status.as_str()),
+        Some(to.as_str()),
+        now,
+    )
+    .await?;
+    if notices.enabled && actor.is_staff() && matches!(to, Status::Resolved | Status::Closed) {
+        notice(
+            tx,
+            Kind::TicketClosed,
+            ticket.id,
+            actor.id,
+            store::Recipients::Client,
+            now,
+        )
+        .await?;
+    }
+    Ok(change)
 }

@@ -1559,3 +1559,183 @@ async fn expected_of(pool: &PgPool, query: &str) -> Vec<i64> {
     .await
     .unwrap()
 }
+
+#[tokio::test]
+async fn status_changes_on_postgres_answer_as_on_sqlite() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{Status, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let other = app.user("omar@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let mut numbers = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        numbers.push(app.ticket(&customer, title).await);
+    }
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let notices = Notices { enabled: true };
+    let key = |i: usize| TicketKey::Number(numbers[i]);
+
+    enum Op {
+        Change(usize, Status, Option<i64>),
+        Close(usize),
+        Reopen(usize),
+    }
+    let steps: Vec<(&helpdesk::tickets::Actor, Op)> = vec![
+        (&customer, Op::Change(0, Status::InProgress, None)), // forbidden
+        (&other, Op::Close(0)),                               // not found
+        (&customer, Op::Close(0)),
+        (&customer, Op::Close(0)), // already finished: nothing changes
+        (&agent, Op::Change(1, Status::Pending, Some(1))),
+        (&agent, Op::Change(1, Status::Resolved, Some(1))), // stale
+        (&agent, Op::Change(1, Status::Resolved, Some(2))),
+        (&customer, Op::Reopen(1)),
+        (&customer, Op::Reopen(1)), // not finished: nothing changes
+        // Ticket 0 closed, 1 and 2 active, 3 allowed: reopening 0 is fine...
+        (&customer, Op::Reopen(0)),
+        // ...and then a fourth active one is over the limit.
+        (&agent, Op::Change(2, Status::Closed, None)),
+        (&customer, Op::Close(1)),
+        (&customer, Op::Reopen(2)),
+        (&customer, Op::Reopen(1)),
+        (&agent, Op::Change(0, Status::Cancelled, None)),
+    ];
+    for (n, (actor, op)) in steps.iter().enumerate() {
+        let (lite, post) = match op {
+            Op::Change(i, to, v) => (
+                app.core.change_status(actor, &key(*i), *to, *v).await,
+                pg::change_status(&pool, 25, notices, actor, &key(*i), *to, *v).await,
+            ),
+            Op::Close(i) => (
+                app.core.close_ticket(actor, &key(*i)).await,
+                pg::close_ticket(&pool, 25, notices, actor, &key(*i)).await,
+            ),
+            Op::Reopen(i) => (
+                app.core.reopen_ticket(actor, &key(*i)).await,
+                pg::reopen_ticket(&pool, 25, notices, actor, &key(*i)).await,
+            ),
+        };
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "step {n}");
+    }
+    let lite: Vec<String> = sqlx::query_scalar(
+        "SELECT number || ' ' || status || ' v' || version || ' ' || (resolved_at IS NOT NULL) ||
+                ' ' || (SELECT group_concat(from_value || '>' || to_value, ',') FROM
+                        (SELECT * FROM events e WHERE e.ticket_id = t.id ORDER BY e.id)) ||
+                ' ' || (SELECT COUNT(*) FROM outbox o WHERE o.ticket_id = t.id AND o.kind = 'ticket_closed')
+         FROM tickets t ORDER BY number",
+    )
+    .fetch_all(&app.rw)
+    .await
+    .unwrap();
+    let post: Vec<String> = sqlx::query_scalar(
+        "SELECT number || ' ' || status || ' v' || version || ' ' || (resolved_at IS NOT NULL)::int ||
+                ' ' || (SELECT string_agg(from_value || '>' || to_value, ',' ORDER BY e.id)
+                        FROM events e WHERE e.ticket_id = t.id) ||
+                ' ' || (SELECT COUNT(*) FROM outbox o WHERE o.ticket_id = t.id AND o.kind = 'ticket_closed')
+         FROM tickets t ORDER BY number",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(lite, post);
+    assert_eq!(post.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_two_changes_from_the_same_page_the_second_is_stale() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{CoreError, Status, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    let customer =
+        helpdesk::auth::users::create_pg(&a, "c@example.test", "C", Role::Customer, "password123")
+            .await
+            .unwrap();
+    let agent =
+        helpdesk::auth::users::create_pg(&a, "a@example.test", "A", Role::Agent, "password123")
+            .await
+            .unwrap();
+    let mut numbers = Vec::new();
+    for _ in 0..20 {
+        let opened = pg::open_ticket_with(
+            &a,
+            100,
+            Notices::default(),
+            &customer,
+            crate::new_ticket("Race", "Both agents act at once."),
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+        numbers.push(opened.number);
+    }
+    // Two agents' pages showed version 1; each sends a different status at once, through
+    // different instances.
+    let races = numbers.iter().map(|n| {
+        let (a, b, agent) = (a.clone(), b.clone(), agent.clone());
+        let key = TicketKey::Number(*n);
+        async move {
+            let first = pg::change_status(
+                &a,
+                25,
+                Notices::default(),
+                &agent,
+                &key,
+                Status::Pending,
+                Some(1),
+            );
+            let second = pg::change_status(
+                &b,
+                25,
+                Notices::default(),
+                &agent,
+                &key,
+                Status::Resolved,
+                Some(1),
+            );
+            let (x, y) = futures_util::future::join(first, second).await;
+            (
+                x.is_ok(),
+                y.is_ok(),
+                matches!(x, Err(CoreError::Stale)) || matches!(y, Err(CoreError::Stale)),
+            )
+        }
+    });
+    for (n, (x, y, stale)) in futures_util::future::join_all(races)
+        .await
+        .into_iter()
+        .enumerate()
+    {
+        assert!(
+            x ^ y && stale,
+            "ticket {n}: exactly one change, the other stale ({x}, {y})"
+        );
+    }
+    let versions: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT version, (SELECT COUNT(*) FROM events e WHERE e.ticket_id = t.id) FROM tickets t",
+    )
+    .fetch_all(&a)
+    .await
+    .unwrap();
+    assert!(versions.iter().all(|v| *v == (2, 1)), "{versions:?}");
+}

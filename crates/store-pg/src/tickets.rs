@@ -350,3 +350,81 @@ pub async fn newest_staff_matches_walking(
     tx.commit().await?;
     Ok(newest)
 }
+
+/// What deciding about a ticket needs: (id, status, client id, version).
+pub type TicketHead = (i64, String, i64, i64);
+
+/// The live ticket named by number or public id that the caller may see (staff: any;
+/// others: their own), locked until the transaction ends: two changes of one ticket at
+/// once are decided one after the other, each seeing the other's version.
+pub async fn visible_ticket_for_update(
+    conn: &mut PgConnection,
+    number: Option<i64>,
+    public_id: Option<&str>,
+    staff: bool,
+    actor_id: i64,
+) -> sqlx::Result<Option<TicketHead>> {
+    let row = sqlx::query!(
+        "SELECT id, status, client_id, version FROM tickets
+         WHERE (number = $1 OR public_id = $2) AND deleted_at IS NULL
+           AND ($3 OR client_id = $4)
+         FOR UPDATE",
+        number,
+        public_id,
+        staff,
+        actor_id
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| (r.id, r.status, r.client_id, r.version)))
+}
+
+/// Moves a ticket to `status`: a new version, and `resolved_at` set when it becomes
+/// finished (kept while it stays finished), cleared when it is reopened.
+pub async fn set_status(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    status: &str,
+    finished: bool,
+    was_finished: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tickets SET status = $1, updated_at = $2, version = version + 1,
+                resolved_at = CASE WHEN NOT $3 THEN NULL WHEN $4 THEN resolved_at ELSE $2 END
+         WHERE id = $5",
+        status,
+        now,
+        finished,
+        was_finished,
+        ticket_id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Records one change of a ticket in its history.
+pub async fn record_event(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    actor_id: i64,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO events (ticket_id, actor_id, kind, from_value, to_value, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        ticket_id,
+        actor_id,
+        kind,
+        from,
+        to,
+        now
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
