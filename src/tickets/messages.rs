@@ -2,7 +2,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::access::visible_ticket;
+use super::access::{TicketHead, visible_ticket};
 use super::attachments::{attach_all, check_attachments};
 use super::events;
 use super::model::{Actor, Status, TicketKey};
@@ -163,6 +163,24 @@ impl Core {
     }
 }
 
+/// The rules of a reply, the same on every backend: the page it was written on must not be
+/// stale; a customer cannot write to a closed or cancelled ticket, and their reply to a
+/// resolved or pending one reopens it (returned: whether it does).
+pub(crate) fn reply_rules(
+    actor: &Actor,
+    ticket: &TicketHead,
+    expected_version: Option<i64>,
+) -> CoreResult<bool> {
+    if expected_version.is_some_and(|v| v != ticket.version) {
+        return Err(CoreError::Stale);
+    }
+    let by_client = actor.id == ticket.client_id && !actor.is_staff();
+    if by_client && matches!(ticket.status, Status::Closed | Status::Cancelled) {
+        return Err(CoreError::TicketClosed);
+    }
+    Ok(by_client && matches!(ticket.status, Status::Resolved | Status::Pending))
+}
+
 /// [`Core::add_message`] inside the writer's transaction.
 pub(crate) async fn add_message_in(
     tx: &mut SqliteConnection,
@@ -172,13 +190,7 @@ pub(crate) async fn add_message_in(
     input: NewMessage,
 ) -> CoreResult<MessageRef> {
     let ticket = visible_ticket(&mut *tx, actor, key).await?;
-    if input.expected_version.is_some_and(|v| v != ticket.version) {
-        return Err(CoreError::Stale);
-    }
-    let by_client = actor.id == ticket.client_id && !actor.is_staff();
-    if by_client && matches!(ticket.status, Status::Closed | Status::Cancelled) {
-        return Err(CoreError::TicketClosed);
-    }
+    let reopen = reply_rules(actor, &ticket, input.expected_version)?;
     let now = now_ms();
     let (message_id, pid) = insert_message(
         &mut *tx,
@@ -202,7 +214,6 @@ pub(crate) async fn add_message_in(
 
     super::notify::message_added(tx, notices, actor, ticket.id, message_id, input.internal).await?;
 
-    let reopen = by_client && matches!(ticket.status, Status::Resolved | Status::Pending);
     let status = if reopen { Status::Open } else { ticket.status };
     let status_str = status.as_str();
     sqlx::query!(

@@ -22,14 +22,15 @@ use super::list::{
     Exactness, LIST_MAX, ListFilter, Order, Page, QUEUE_COUNT_CAP, SEARCH_HITS_MAX, StatusCounts,
     TicketSummary, faceted, maintained, page_ids, push_filters, search_page, ts_query,
 };
+use super::messages::reply_rules;
 use super::model::{Actor, Status};
 use super::notify::{Kind, Notices};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
 use super::status::may_change_status;
 use super::{
-    AssigneeFilter, CategoryRef, LinkAttachment, NewMessage, NewTicket, Opened, Role, StatusChange,
-    TicketKey, Upload,
+    AssigneeFilter, CategoryRef, LinkAttachment, MessageRef, NewMessage, NewTicket, Opened, Role,
+    StatusChange, TicketKey, Upload,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
@@ -686,4 +687,107 @@ async fn apply_status(
         .await?;
     }
     Ok(change)
+}
+
+// Replies and notes, seen markers (twin: `messages.rs`).
+
+/// [`super::Core::add_message`] on PostgreSQL: the ticket's row locked while the reply's
+/// rules are decided (a stale page, a closed ticket, a reopening).
+pub async fn add_message(
+    pool: &PgPool,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+    input: NewMessage,
+) -> CoreResult<MessageRef> {
+    input.check().into_result()?;
+    if input.internal && !actor.is_staff() {
+        return Err(CoreError::Forbidden);
+    }
+    let mut tx = pool.begin().await?;
+    let ticket = visible_ticket(&mut tx, actor, key).await?;
+    let reopen = reply_rules(actor, &ticket, input.expected_version)?;
+    let now = now_ms();
+    let pid = public_id();
+    let message_id = store::insert_message(
+        &mut tx,
+        &pid,
+        ticket.id,
+        actor.id,
+        input.body.trim(),
+        input.internal,
+        now,
+    )
+    .await?;
+    attach_all(
+        &mut tx,
+        actor,
+        (ticket.id, message_id),
+        input.uploads,
+        input.links,
+        &input.attachment_ids,
+        now,
+    )
+    .await?;
+    if notices.enabled && !input.internal {
+        let (kind, recipients) = if actor.is_staff() {
+            (Kind::StaffReply, store::Recipients::Client)
+        } else {
+            (Kind::CustomerReply, store::Recipients::Assignee)
+        };
+        store::queue_notice(
+            &mut tx,
+            kind.as_str(),
+            &kind.setting(),
+            ticket.id,
+            Some(message_id),
+            actor.id,
+            recipients,
+            now,
+        )
+        .await?;
+    }
+    let status = if reopen { Status::Open } else { ticket.status };
+    store::touch_after_message(&mut tx, ticket.id, status.as_str(), reopen, now).await?;
+    if reopen {
+        store::record_event(
+            &mut tx,
+            ticket.id,
+            actor.id,
+            "status",
+            Some(ticket.status.as_str()),
+            Some(status.as_str()),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(MessageRef {
+        id: message_id,
+        public_id: pid,
+        ticket_id: ticket.id,
+        created_at: now,
+        status,
+    })
+}
+
+/// [`super::Core::mark_ticket_seen`] on PostgreSQL.
+pub async fn mark_ticket_seen(pool: &PgPool, actor: &Actor, ticket_id: i64) -> CoreResult<u64> {
+    Ok(store::mark_ticket_seen(pool, ticket_id, actor.is_staff(), now_ms()).await?)
+}
+
+/// [`super::Core::mark_messages_seen`] on PostgreSQL: all or nothing.
+pub async fn mark_messages_seen(pool: &PgPool, actor: &Actor, ids: &[String]) -> CoreResult<()> {
+    if ids.is_empty() {
+        return Err(CoreError::invalid(Field::Message, Problem::Required));
+    }
+    let now = now_ms();
+    let mut tx = pool.begin().await?;
+    for id in ids {
+        if !store::mark_message_seen(&mut tx, id, actor.is_staff(), actor.id, now).await? {
+            return Err(CoreError::NotFound);
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }

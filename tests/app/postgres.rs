@@ -1739,3 +1739,182 @@ async fn of_two_changes_from_the_same_page_the_second_is_stale() {
     .unwrap();
     assert!(versions.iter().all(|v| *v == (2, 1)), "{versions:?}");
 }
+
+#[tokio::test]
+async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{MessageRef, Status, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let other = app.user("omar@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let mut numbers = Vec::new();
+    for title in ["Open one", "Resolved one", "Closed one"] {
+        numbers.push(app.ticket(&customer, title).await);
+    }
+    let key = |i: usize| TicketKey::Number(numbers[i]);
+    app.core
+        .update_ticket(
+            &agent,
+            &key(0),
+            helpdesk::tickets::TicketUpdate {
+                assignee: Some(Some(helpdesk::tickets::UserRef::Id(agent.id))),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .change_status(&agent, &key(1), Status::Resolved, None)
+        .await
+        .unwrap();
+    app.core
+        .change_status(&agent, &key(2), Status::Closed, None)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let notices = Notices { enabled: true };
+
+    let said = |r: &helpdesk::tickets::CoreResult<MessageRef>| match r {
+        Ok(m) => format!("ok {} {} {:?}", m.id, m.ticket_id, m.status),
+        Err(e) => format!("{e:?}"),
+    };
+    let text = |body: &str| NewMessage {
+        body: body.into(),
+        ..NewMessage::default()
+    };
+    let steps: Vec<(&helpdesk::tickets::Actor, usize, NewMessage)> = vec![
+        (&customer, 0, text("Any news?")),
+        (&agent, 0, text("Looking into it.")),
+        (
+            &agent,
+            0,
+            NewMessage {
+                body: "Supplier asked".into(),
+                internal: true,
+                ..NewMessage::default()
+            },
+        ),
+        (
+            &customer,
+            0,
+            NewMessage {
+                body: "sneaky".into(),
+                internal: true,
+                ..NewMessage::default()
+            },
+        ),
+        (&other, 0, text("Not mine")),
+        (&customer, 1, text("Still broken")), // reopens
+        (&customer, 2, text("Hello?")),       // closed
+        (
+            &agent,
+            0,
+            NewMessage {
+                body: "From a stale page".into(),
+                expected_version: Some(1),
+                ..NewMessage::default()
+            },
+        ),
+        (&customer, 0, text("   ")), // required
+        (
+            &customer,
+            0,
+            NewMessage {
+                body: "With a file".into(),
+                uploads: vec![helpdesk::tickets::Upload {
+                    filename: "log.txt".into(),
+                    content_type: "text/plain".into(),
+                    data: b"line 1\nline 2".to_vec(),
+                }],
+                ..NewMessage::default()
+            },
+        ),
+    ];
+    for (n, (actor, i, input)) in steps.into_iter().enumerate() {
+        let lite = app.core.add_message(actor, &key(i), input.clone()).await;
+        let post = pg::add_message(&pool, notices, actor, &key(i), input).await;
+        assert_eq!(said(&post), said(&lite), "step {n}");
+    }
+    for (i, number) in numbers.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = ?")
+            .bind(number)
+            .fetch_one(&app.rw)
+            .await
+            .unwrap();
+        assert_eq!(
+            opened_rows_sqlite(&app.rw, id).await,
+            opened_rows_pg(&pool, id).await,
+            "ticket {i}"
+        );
+        for actor in [&agent, &customer] {
+            let lite = app.core.mark_ticket_seen(actor, id).await.unwrap();
+            let post = pg::mark_ticket_seen(&pool, actor, id).await.unwrap();
+            assert_eq!(lite, post, "seen by {} on ticket {i}", actor.email);
+        }
+    }
+    // Seen one by one: a message the caller may see, and one they may not (all or none).
+    let pick = "SELECT m.public_id FROM messages m JOIN tickets t ON t.id = m.ticket_id
+                WHERE t.number = $1 ORDER BY m.id";
+    let lite_ids: Vec<String> = sqlx::query_scalar(pick)
+        .bind(numbers[0])
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let pg_ids: Vec<String> = sqlx::query_scalar(pick)
+        .bind(numbers[0])
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE messages SET seen_at = NULL")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE messages SET seen_at = NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for (actor, picks) in [
+        (&customer, vec![1, 3]),
+        (&customer, vec![1]),
+        (&agent, vec![0, 3]),
+        (&other, vec![0]),
+    ] {
+        let lite_pick: Vec<String> = picks.iter().map(|i| lite_ids[*i].clone()).collect();
+        let pg_pick: Vec<String> = picks.iter().map(|i| pg_ids[*i].clone()).collect();
+        let lite = app.core.mark_messages_seen(actor, &lite_pick).await;
+        let post = pg::mark_messages_seen(&pool, actor, &pg_pick).await;
+        assert_eq!(
+            format!("{post:?}"),
+            format!("{lite:?}"),
+            "{} {picks:?}",
+            actor.email
+        );
+    }
+    let seen =
+        "SELECT COALESCE(string_agg(CASE WHEN seen_at IS NULL THEN '-' ELSE 's' END, ''), '')
+                FROM (SELECT seen_at FROM messages ORDER BY id) m";
+    let lite: String = sqlx::query_scalar(
+        "SELECT COALESCE(group_concat(CASE WHEN seen_at IS NULL THEN '-' ELSE 's' END, ''), '')
+         FROM (SELECT seen_at FROM messages ORDER BY id) m",
+    )
+    .fetch_one(&app.rw)
+    .await
+    .unwrap();
+    let post: String = sqlx::query_scalar(seen).fetch_one(&pool).await.unwrap();
+    assert_eq!(lite, post);
+    assert!(post.contains('s') && post.contains('-'), "{post}");
+}

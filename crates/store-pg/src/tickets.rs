@@ -428,3 +428,71 @@ pub async fn record_event(
     .await
     .map(|_| ())
 }
+
+/// After a message: the ticket's activity time and version move on; `status` is its
+/// status after the message (a reopening clears `resolved_at`).
+pub async fn touch_after_message(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    status: &str,
+    reopened: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tickets SET status = $1, updated_at = $2, version = version + 1,
+                resolved_at = CASE WHEN $3 THEN NULL ELSE resolved_at END
+         WHERE id = $4",
+        status,
+        now,
+        reopened,
+        ticket_id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Marks as seen the public messages of a ticket written by the other side: by the
+/// customer when `staff` reads, by anyone else when the customer does.
+pub async fn mark_ticket_seen(
+    pool: &sqlx::PgPool,
+    ticket_id: i64,
+    staff: bool,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "UPDATE messages SET seen_at = $1
+         WHERE ticket_id = $2 AND seen_at IS NULL AND NOT internal
+           AND (author_id = (SELECT client_id FROM tickets WHERE id = $2)) = $3",
+        now,
+        ticket_id,
+        staff
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Marks one message seen, if the caller may see it (staff: any on a live ticket; a
+/// customer: the public ones on their own); false otherwise.
+pub async fn mark_message_seen(
+    conn: &mut PgConnection,
+    public_id: &str,
+    staff: bool,
+    actor_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE messages m SET seen_at = COALESCE(m.seen_at, $4)
+         FROM tickets t
+         WHERE t.id = m.ticket_id AND m.public_id = $1 AND t.deleted_at IS NULL
+           AND ($2 OR (t.client_id = $3 AND NOT m.internal))",
+        public_id,
+        staff,
+        actor_id,
+        now
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
