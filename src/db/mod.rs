@@ -133,9 +133,17 @@ pub async fn open_connection(url: &str) -> anyhow::Result<SqliteConnection> {
 pub fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => {
-            let code = db.code().and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
-            // SQLITE_BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL
-            matches!(code & 0xff, 5 | 6 | 7 | 8 | 10 | 11 | 13 | 14 | 15)
+            let code = db.code().unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLITE_BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, PROTOCOL
+                Ok(code) => matches!(code & 0xff, 5 | 6 | 7 | 8 | 10 | 11 | 13 | 14 | 15),
+                // PostgreSQL's SQLSTATE: connection lost (08), serialization failure or
+                // deadlock (40001, 40P01), out of disk or memory (53), shutting down or
+                // read-only standby (57P, 25006), I/O error (58).
+                Err(_) => ["08", "53", "57P", "58", "40001", "40P01", "25006"]
+                    .iter()
+                    .any(|class| code.starts_with(class)),
+            }
         }
         sqlx::Error::Io(_)
         | sqlx::Error::PoolTimedOut

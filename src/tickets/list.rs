@@ -309,6 +309,8 @@ pub(crate) trait ListSql: sqlx::Database {
     fn only_ids(q: &mut QueryBuilder<Self>, ids: &[i64]);
     /// ` AND` the title contains `text`, ignoring case.
     fn title_contains(q: &mut QueryBuilder<Self>, text: &str);
+    /// `column` is one of `ids` (a few: a page's or a request's).
+    fn id_in(q: &mut QueryBuilder<Self>, column: &str, ids: &[i64]);
 }
 
 impl ListSql for Sqlite {
@@ -325,6 +327,14 @@ impl ListSql for Sqlite {
         q.push(" AND t.id IN (SELECT value FROM json_each(")
             .push_bind(json)
             .push("))");
+    }
+    fn id_in(q: &mut QueryBuilder<Self>, column: &str, ids: &[i64]) {
+        q.push(format_args!("{column} IN ("));
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
     }
     fn title_contains(q: &mut QueryBuilder<Self>, text: &str) {
         // LIKE ignores the case of ASCII letters.
@@ -343,6 +353,11 @@ impl ListSql for sqlx::Postgres {
     }
     fn only_ids(q: &mut QueryBuilder<Self>, ids: &[i64]) {
         q.push(" AND t.id = ANY(").push_bind(ids.to_vec()).push(")");
+    }
+    fn id_in(q: &mut QueryBuilder<Self>, column: &str, ids: &[i64]) {
+        q.push(format_args!("{column} = ANY("))
+            .push_bind(ids.to_vec())
+            .push(")");
     }
     fn title_contains(q: &mut QueryBuilder<Self>, text: &str) {
         q.push(" AND t.title ILIKE ")

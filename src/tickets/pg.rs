@@ -28,9 +28,10 @@ use super::notify::{Kind, Notices};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
 use super::status::may_change_status;
+use super::view::{details_in, seen_if_possible, unseen_by};
 use super::{
     AssigneeFilter, CategoryRef, LinkAttachment, MessageRef, NewMessage, NewTicket, Opened, Role,
-    StatusChange, TicketKey, Upload,
+    StatusChange, TicketDetail, TicketKey, Upload,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
@@ -790,4 +791,56 @@ pub async fn mark_messages_seen(pool: &PgPool, actor: &Actor, ids: &[String]) ->
     }
     tx.commit().await?;
     Ok(())
+}
+
+// A whole ticket (twin: `view.rs`; the assembly is shared: `view::details_in`).
+
+/// [`super::Core::view_ticket`] on PostgreSQL.
+pub async fn view_ticket(
+    pool: &PgPool,
+    actor: &Actor,
+    key: &TicketKey,
+    mark_seen: bool,
+) -> CoreResult<TicketDetail> {
+    let head = ticket_head(pool, actor, key).await?;
+    let t = details_in(pool, actor, &[head.id])
+        .await?
+        .pop()
+        .ok_or(CoreError::NotFound)?;
+    if mark_seen && unseen_by(actor, &t) {
+        seen_if_possible(mark_ticket_seen(pool, actor, head.id).await)?;
+    }
+    Ok(t)
+}
+
+/// [`super::Core::details`] on PostgreSQL.
+pub async fn details(
+    pool: &PgPool,
+    actor: &Actor,
+    ticket_ids: &[i64],
+) -> CoreResult<Vec<TicketDetail>> {
+    details_in(pool, actor, ticket_ids).await
+}
+
+/// [`super::Core::ticket_status`] on PostgreSQL.
+pub async fn ticket_status(pool: &PgPool, actor: &Actor, key: &TicketKey) -> CoreResult<Status> {
+    Ok(ticket_head(pool, actor, key).await?.status)
+}
+
+/// [`super::access::visible_ticket`] on PostgreSQL, without a lock (reads).
+async fn ticket_head(pool: &PgPool, actor: &Actor, key: &TicketKey) -> CoreResult<TicketHead> {
+    let (number, public_id) = match key {
+        TicketKey::Number(n) => (Some(*n), None),
+        TicketKey::PublicId(p) => (None, Some(p.as_str())),
+    };
+    let (id, status, client_id, version) =
+        store::visible_ticket(pool, number, public_id, actor.is_staff(), actor.id)
+            .await?
+            .ok_or(CoreError::NotFound)?;
+    Ok(TicketHead {
+        id,
+        status: Status::parse(&status).ok_or(CoreError::NotFound)?,
+        client_id,
+        version,
+    })
 }

@@ -1918,3 +1918,104 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
     assert_eq!(lite, post);
     assert!(post.contains('s') && post.contains('-'), "{post}");
 }
+
+#[tokio::test]
+async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
+    use helpdesk::tickets::pg;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    helpdesk::demo::run(&app.db_url, 60, helpdesk::i18n::Lang::En)
+        .await
+        .expect("demo");
+    let find = |email: &'static str| {
+        let db = app.core.db.clone();
+        async move {
+            helpdesk::auth::users::find_by_email(&db, email)
+                .await
+                .unwrap()
+                .unwrap()
+                .actor
+        }
+    };
+    let admin = find("admin@example.com").await;
+    let agent = find("agent1@example.com").await;
+    let customer = find("customer1@example.com").await;
+    let other = find("customer2@example.com").await;
+    // Files on a message and on none (a legacy upload claimed by no message stays loose).
+    let number = app.ticket(&customer, "With files").await;
+    app.core
+        .add_message(
+            &customer,
+            &TicketKey::Number(number),
+            NewMessage {
+                body: "Screenshot attached".into(),
+                uploads: vec![helpdesk::tickets::Upload {
+                    filename: "shot.png".into(),
+                    content_type: "image/png".into(),
+                    data: vec![137, 80, 78, 71],
+                }],
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+
+    let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let mut shown = 0;
+    for n in &numbers {
+        for actor in [&admin, &agent, &customer, &other] {
+            let key = TicketKey::Number(*n);
+            let lite = app.core.view_ticket(actor, &key, false).await;
+            let post = pg::view_ticket(&pool, actor, &key, false).await;
+            assert_eq!(
+                format!("{post:?}"),
+                format!("{lite:?}"),
+                "#{n} as {}",
+                actor.email
+            );
+            shown += usize::from(lite.is_ok());
+            let lite = app.core.ticket_status(actor, &key).await;
+            let post = pg::ticket_status(&pool, actor, &key).await;
+            assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+        }
+    }
+    assert!(shown > numbers.len() * 2, "{shown} pages shown");
+    // Many at once, in the order asked, leaving out what the actor may not see.
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY number DESC")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    for actor in [&admin, &customer] {
+        let lite = app.core.details(actor, &ids).await.unwrap();
+        let post = pg::details(&pool, actor, &ids).await.unwrap();
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+    }
+    // Reading marks the other side's messages seen, on both.
+    for n in &numbers {
+        let key = TicketKey::Number(*n);
+        for actor in [&agent, &customer] {
+            let lite = app.core.view_ticket(actor, &key, true).await.map(|_| ());
+            let post = pg::view_ticket(&pool, actor, &key, true).await.map(|_| ());
+            assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+        }
+    }
+    let unseen = "SELECT COUNT(*) FROM messages WHERE seen_at IS NULL";
+    let lite: i64 = sqlx::query_scalar(unseen).fetch_one(&app.rw).await.unwrap();
+    let post: i64 = sqlx::query_scalar(unseen).fetch_one(&pool).await.unwrap();
+    assert_eq!(lite, post);
+}

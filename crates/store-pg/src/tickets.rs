@@ -496,3 +496,25 @@ pub async fn mark_message_seen(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// [`visible_ticket_for_update`] for reading: no lock.
+pub async fn visible_ticket(
+    pool: &sqlx::PgPool,
+    number: Option<i64>,
+    public_id: Option<&str>,
+    staff: bool,
+    actor_id: i64,
+) -> sqlx::Result<Option<TicketHead>> {
+    let row = sqlx::query!(
+        "SELECT id, status, client_id, version FROM tickets
+         WHERE (number = $1 OR public_id = $2) AND deleted_at IS NULL
+           AND ($3 OR client_id = $4)",
+        number,
+        public_id,
+        staff,
+        actor_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.id, r.status, r.client_id, r.version)))
+}
