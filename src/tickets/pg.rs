@@ -28,10 +28,11 @@ use super::notify::{Kind, Notices};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
 use super::status::may_change_status;
+use super::update::{Current, UpdateTx, apply_update};
 use super::view::{details_in, seen_if_possible, unseen_by};
 use super::{
     AssigneeFilter, CategoryRef, LinkAttachment, MessageRef, NewMessage, NewTicket, Opened, Role,
-    StatusChange, TicketDetail, TicketKey, Upload,
+    StatusChange, TicketDetail, TicketKey, TicketUpdate, Upload, UserRef,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
@@ -843,4 +844,155 @@ async fn ticket_head(pool: &PgPool, actor: &Actor, key: &TicketKey) -> CoreResul
         client_id,
         version,
     })
+}
+
+// Edits and bulk edits (twin: `update.rs`; the rules are shared: `update::apply_update`
+// over `UpdateTx`).
+
+impl UpdateTx for PgConnection {
+    async fn visible(&mut self, actor: &Actor, key: &TicketKey) -> CoreResult<TicketHead> {
+        visible_ticket(self, actor, key).await
+    }
+    async fn current(&mut self, ticket_id: i64) -> CoreResult<Current> {
+        let f = store::ticket_fields(self, ticket_id).await?;
+        Ok(Current {
+            title: f.0,
+            subject: f.1,
+            category_id: f.2,
+            priority: f.3,
+            api: f.4,
+            assignee_id: f.5,
+            issue_url: f.6,
+            resolution: f.7,
+        })
+    }
+    async fn category(&mut self, category: &CategoryRef) -> CoreResult<Option<i64>> {
+        let (id, slug) = match category {
+            CategoryRef::Id(id) => (Some(*id), None),
+            CategoryRef::Slug(slug) => (None, Some(slug.trim())),
+        };
+        Ok(store::active_category(self, id, slug).await?)
+    }
+    async fn staff_user(&mut self, user: &UserRef) -> CoreResult<Option<i64>> {
+        let (id, public_id) = match user {
+            UserRef::Id(id) => (Some(*id), None),
+            UserRef::PublicId(p) => (None, Some(p.as_str())),
+        };
+        Ok(store::staff_user(self, id, public_id).await?)
+    }
+    async fn tag_names(&mut self, ids: &[i64]) -> CoreResult<Option<Vec<String>>> {
+        let mut names = Vec::with_capacity(ids.len());
+        for id in ids {
+            match store::tag_name(self, *id).await? {
+                Some(name) => names.push(name),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(clean_tags(&names)))
+    }
+    async fn tags(&mut self, ticket_id: i64) -> CoreResult<Vec<String>> {
+        Ok(store::ticket_tags(self, ticket_id).await?)
+    }
+    async fn set_tags(&mut self, ticket_id: i64, names: &[String]) -> CoreResult<()> {
+        store::clear_tags(self, ticket_id).await?;
+        for name in names {
+            store::add_tag(self, ticket_id, name).await?;
+        }
+        Ok(())
+    }
+    async fn apply_status(
+        &mut self,
+        notices: Notices,
+        actor: &Actor,
+        ticket: &TicketHead,
+        to: Status,
+        limit: i64,
+    ) -> CoreResult<StatusChange> {
+        apply_status(self, limit, notices, actor, ticket, to).await
+    }
+    async fn save(&mut self, ticket_id: i64, f: &Current, now: i64) -> CoreResult<()> {
+        let fields = (
+            f.title.clone(),
+            f.subject.clone(),
+            f.category_id,
+            f.priority.clone(),
+            f.api.clone(),
+            f.assignee_id,
+            f.issue_url.clone(),
+            f.resolution.clone(),
+        );
+        Ok(store::save_ticket_fields(self, ticket_id, &fields, now).await?)
+    }
+    async fn record(
+        &mut self,
+        ticket_id: i64,
+        actor_id: i64,
+        (kind, from, to): (&str, Option<&str>, Option<&str>),
+        now: i64,
+    ) -> CoreResult<()> {
+        Ok(store::record_event(self, ticket_id, actor_id, kind, from, to, now).await?)
+    }
+    async fn assigned(
+        &mut self,
+        notices: Notices,
+        actor: &Actor,
+        ticket_id: i64,
+        now: i64,
+    ) -> CoreResult<()> {
+        if notices.enabled {
+            notice(
+                self,
+                Kind::Assigned,
+                ticket_id,
+                actor.id,
+                store::Recipients::Assignee,
+                now,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// [`super::Core::update_ticket`] on PostgreSQL.
+pub async fn update_ticket(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+    update: TicketUpdate,
+) -> CoreResult<usize> {
+    bulk_update(
+        pool,
+        default_limit,
+        notices,
+        actor,
+        std::slice::from_ref(key),
+        update,
+    )
+    .await
+}
+
+/// [`super::Core::bulk_update`] on PostgreSQL: one transaction, all or nothing, each
+/// ticket's row locked as it is reached.
+pub async fn bulk_update(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    keys: &[TicketKey],
+    update: TicketUpdate,
+) -> CoreResult<usize> {
+    let mut tx = pool.begin().await?;
+    let limit = store::saved_open_ticket_limit(&mut tx)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_limit);
+    let mut changed = 0;
+    for key in keys {
+        changed += apply_update(&mut *tx, notices, actor, key, update.clone(), limit).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -4,7 +4,7 @@
 use sqlx::SqliteConnection;
 
 use super::Core;
-use super::access::visible_ticket;
+use super::access::{TicketHead, visible_ticket};
 use super::events;
 use super::model::{Actor, Priority, Status, TicketKey};
 use super::open::{CategoryRef, resolve_category, set_tags};
@@ -54,15 +54,16 @@ impl TicketUpdate {
     }
 }
 
-struct Current {
-    title: String,
-    subject: Option<String>,
-    category_id: i64,
-    priority: String,
-    api: Option<String>,
-    assignee_id: Option<i64>,
-    issue_url: Option<String>,
-    resolution: Option<String>,
+/// The editable fields of a ticket, as stored.
+pub(crate) struct Current {
+    pub title: String,
+    pub subject: Option<String>,
+    pub category_id: i64,
+    pub priority: String,
+    pub api: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub issue_url: Option<String>,
+    pub resolution: Option<String>,
 }
 
 fn http_url(text: &str) -> bool {
@@ -123,9 +124,144 @@ impl Core {
     }
 }
 
-/// One ticket's update inside the writer's transaction ([`Core::bulk_update`]).
-async fn apply_update(
-    tx: &mut SqliteConnection,
+/// What an update reads and writes, on either database: the rules of
+/// [`apply_update`] are written once, over this.
+pub(crate) trait UpdateTx: Send {
+    /// The ticket, if the actor may see it; locked for the transaction where the database
+    /// needs it.
+    fn visible(
+        &mut self,
+        actor: &Actor,
+        key: &TicketKey,
+    ) -> impl Future<Output = CoreResult<TicketHead>> + Send;
+    fn current(&mut self, ticket_id: i64) -> impl Future<Output = CoreResult<Current>> + Send;
+    fn category(
+        &mut self,
+        category: &CategoryRef,
+    ) -> impl Future<Output = CoreResult<Option<i64>>> + Send;
+    /// The id of an active agent or admin.
+    fn staff_user(
+        &mut self,
+        user: &UserRef,
+    ) -> impl Future<Output = CoreResult<Option<i64>>> + Send;
+    /// The names of the tags with these ids, or `None` if any id is unknown.
+    fn tag_names(
+        &mut self,
+        ids: &[i64],
+    ) -> impl Future<Output = CoreResult<Option<Vec<String>>>> + Send;
+    /// The ticket's tag names, sorted ignoring case.
+    fn tags(&mut self, ticket_id: i64) -> impl Future<Output = CoreResult<Vec<String>>> + Send;
+    fn set_tags(
+        &mut self,
+        ticket_id: i64,
+        names: &[String],
+    ) -> impl Future<Output = CoreResult<()>> + Send;
+    fn apply_status(
+        &mut self,
+        notices: super::notify::Notices,
+        actor: &Actor,
+        ticket: &TicketHead,
+        to: Status,
+        limit: i64,
+    ) -> impl Future<Output = CoreResult<super::StatusChange>> + Send;
+    fn save(
+        &mut self,
+        ticket_id: i64,
+        fields: &Current,
+        now: i64,
+    ) -> impl Future<Output = CoreResult<()>> + Send;
+    fn record(
+        &mut self,
+        ticket_id: i64,
+        actor_id: i64,
+        change: (&str, Option<&str>, Option<&str>),
+        now: i64,
+    ) -> impl Future<Output = CoreResult<()>> + Send;
+    fn assigned(
+        &mut self,
+        notices: super::notify::Notices,
+        actor: &Actor,
+        ticket_id: i64,
+        now: i64,
+    ) -> impl Future<Output = CoreResult<()>> + Send;
+}
+
+impl UpdateTx for SqliteConnection {
+    async fn visible(&mut self, actor: &Actor, key: &TicketKey) -> CoreResult<TicketHead> {
+        visible_ticket(&mut *self, actor, key).await
+    }
+    async fn current(&mut self, ticket_id: i64) -> CoreResult<Current> {
+        load(self, ticket_id).await
+    }
+    async fn category(&mut self, category: &CategoryRef) -> CoreResult<Option<i64>> {
+        resolve_category(&mut *self, category).await
+    }
+    async fn staff_user(&mut self, user: &UserRef) -> CoreResult<Option<i64>> {
+        staff_user(self, user).await
+    }
+    async fn tag_names(&mut self, ids: &[i64]) -> CoreResult<Option<Vec<String>>> {
+        tag_names_for(self, ids).await
+    }
+    async fn tags(&mut self, ticket_id: i64) -> CoreResult<Vec<String>> {
+        current_tags(self, ticket_id).await
+    }
+    async fn set_tags(&mut self, ticket_id: i64, names: &[String]) -> CoreResult<()> {
+        set_tags(self, ticket_id, names).await
+    }
+    async fn apply_status(
+        &mut self,
+        notices: super::notify::Notices,
+        actor: &Actor,
+        ticket: &TicketHead,
+        to: Status,
+        limit: i64,
+    ) -> CoreResult<super::StatusChange> {
+        apply_status(self, notices, actor, ticket, to, limit).await
+    }
+    async fn save(&mut self, ticket_id: i64, f: &Current, now: i64) -> CoreResult<()> {
+        sqlx::query!(
+            "UPDATE tickets SET title = ?, subject = ?, category_id = ?, priority = ?, api = ?,
+                    assignee_id = ?, issue_url = ?, resolution = ?, updated_at = ?,
+                    version = version + 1
+             WHERE id = ?",
+            f.title,
+            f.subject,
+            f.category_id,
+            f.priority,
+            f.api,
+            f.assignee_id,
+            f.issue_url,
+            f.resolution,
+            now,
+            ticket_id
+        )
+        .execute(&mut *self)
+        .await?;
+        Ok(())
+    }
+    async fn record(
+        &mut self,
+        ticket_id: i64,
+        actor_id: i64,
+        (kind, from, to): (&str, Option<&str>, Option<&str>),
+        _now: i64,
+    ) -> CoreResult<()> {
+        events::record(self, ticket_id, actor_id, kind, from, to).await
+    }
+    async fn assigned(
+        &mut self,
+        notices: super::notify::Notices,
+        actor: &Actor,
+        ticket_id: i64,
+        _now: i64,
+    ) -> CoreResult<()> {
+        super::notify::assigned(self, notices, actor, ticket_id).await
+    }
+}
+
+/// One ticket's update inside the caller's transaction ([`Core::bulk_update`]).
+pub(crate) async fn apply_update<T: UpdateTx>(
+    tx: &mut T,
     notices: super::notify::Notices,
     actor: &Actor,
     key: &TicketKey,
@@ -164,18 +300,18 @@ async fn apply_update(
             );
         }
 
-        let ticket = visible_ticket(&mut *tx, actor, key).await?;
+        let ticket = tx.visible(actor, key).await?;
         if update.staff_only() && !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
         if update.expected_version.is_some_and(|v| v != ticket.version) {
             return Err(CoreError::Stale);
         }
-        let current = load(&mut *tx, ticket.id).await?;
+        let current = tx.current(ticket.id).await?;
 
         let category_id = match &update.category {
             Some(c) => {
-                let id = resolve_category(&mut *tx, c).await?;
+                let id = tx.category(c).await?;
                 if id.is_none() {
                     problems.add(Field::Category, Problem::Invalid);
                 }
@@ -185,7 +321,7 @@ async fn apply_update(
         };
         let assignee_id = match &update.assignee {
             Some(Some(user)) => {
-                let id = staff_user(&mut *tx, user).await?;
+                let id = tx.staff_user(user).await?;
                 if id.is_none() {
                     problems.add(Field::Assignee, Problem::Invalid);
                 }
@@ -196,7 +332,7 @@ async fn apply_update(
         };
         let tag_names = match &update.tags {
             Some(TagSet::Names(names)) => Some(clean_tags(names)),
-            Some(TagSet::Ids(ids)) => match tag_names_for(&mut *tx, ids).await? {
+            Some(TagSet::Ids(ids)) => match tx.tag_names(ids).await? {
                 Some(names) => Some(names),
                 None => {
                     problems.add(Field::Tags, Problem::Unknown);
@@ -281,16 +417,17 @@ async fn apply_update(
             ));
         }
         if let Some(names) = &tag_names {
-            let before = current_tags(&mut *tx, ticket.id).await?;
+            let before = tx.tags(ticket.id).await?;
             let mut sorted = names.clone();
             sorted.sort_by_key(|n| n.to_lowercase());
             if before != sorted {
-                set_tags(&mut *tx, ticket.id, names).await?;
+                tx.set_tags(ticket.id, names).await?;
                 changes.push(("tags", Some(before.join(", ")), Some(sorted.join(", "))));
             }
         }
         let status_changed = match update.status {
-            Some(to) => apply_status(&mut *tx, notices, actor, &ticket, to, limit)
+            Some(to) => tx
+                .apply_status(notices, actor, &ticket, to, limit)
                 .await?
                 .changed(),
             None => false,
@@ -299,37 +436,28 @@ async fn apply_update(
             return Ok(usize::from(status_changed));
         }
         let now = now_ms();
-        sqlx::query!(
-            "UPDATE tickets SET title = ?, subject = ?, category_id = ?, priority = ?, api = ?,
-                    assignee_id = ?, issue_url = ?, resolution = ?, updated_at = ?,
-                    version = version + 1
-             WHERE id = ?",
-            new_title,
-            new_subject,
-            new_category,
-            new_priority,
-            new_api,
-            new_assignee,
-            new_issue_url,
-            new_resolution,
-            now,
-            ticket.id
-        )
-        .execute(&mut *tx)
-        .await?;
+        let fields = Current {
+            title: new_title,
+            subject: new_subject,
+            category_id: new_category,
+            priority: new_priority,
+            api: new_api,
+            assignee_id: new_assignee,
+            issue_url: new_issue_url,
+            resolution: new_resolution,
+        };
+        tx.save(ticket.id, &fields, now).await?;
         for (kind, from, to) in &changes {
-            events::record(
-                &mut *tx,
+            tx.record(
                 ticket.id,
                 actor.id,
-                kind,
-                from.as_deref(),
-                to.as_deref(),
+                (kind, from.as_deref(), to.as_deref()),
+                now,
             )
             .await?;
         }
         if new_assignee.is_some() && new_assignee != current.assignee_id {
-            super::notify::assigned(tx, notices, actor, ticket.id).await?;
+            tx.assigned(notices, actor, ticket.id, now).await?;
         }
         Ok(changes.len() + usize::from(status_changed))
     }

@@ -2019,3 +2019,191 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
     let post: i64 = sqlx::query_scalar(unseen).fetch_one(&pool).await.unwrap();
     assert_eq!(lite, post);
 }
+
+#[tokio::test]
+async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{CategoryRef, Priority, Status, TagSet, TicketUpdate, UserRef, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let other = app.user("omar@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let admin = app.user("admin@example.test", Role::Admin).await;
+    let mut numbers = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        numbers.push(app.ticket(&customer, title).await);
+    }
+    sqlx::query("INSERT INTO tags (name) VALUES ('Billing'), ('urgent-ish')")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let notices = Notices { enabled: true };
+    let key = |i: usize| TicketKey::Number(numbers[i]);
+    let tag_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tags ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+
+    let steps: Vec<(&helpdesk::tickets::Actor, Vec<usize>, TicketUpdate)> = vec![
+        (
+            &customer,
+            vec![0],
+            TicketUpdate {
+                title: Some("  One, renamed ".into()),
+                subject: Some("About billing".into()),
+                category: Some(CategoryRef::Slug("billing".into())),
+                priority: Some(Priority::High),
+                tags: Some(TagSet::Names(vec![
+                    "billing".into(),
+                    "Refund".into(),
+                    "refund".into(),
+                ])),
+                ..Default::default()
+            },
+        ),
+        (
+            &customer,
+            vec![0],
+            TicketUpdate {
+                assignee: Some(Some(UserRef::Id(agent.id))),
+                ..Default::default()
+            },
+        ),
+        (
+            &other,
+            vec![0],
+            TicketUpdate {
+                title: Some("Mine now".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            &agent,
+            vec![0],
+            TicketUpdate {
+                assignee: Some(Some(UserRef::PublicId(agent.public_id.clone()))),
+                issue_url: Some(Some("https://github.com/acme/app/issues/7".into())),
+                status: Some(Status::InProgress),
+                ..Default::default()
+            },
+        ),
+        (
+            &agent,
+            vec![0],
+            TicketUpdate {
+                assignee: Some(Some(UserRef::Id(customer.id))),
+                issue_url: Some(Some("javascript:alert(1)".into())),
+                category: Some(CategoryRef::Id(999)),
+                ..Default::default()
+            },
+        ),
+        (
+            &agent,
+            vec![0],
+            TicketUpdate {
+                tags: Some(TagSet::Ids(vec![tag_ids[0], 99_999])),
+                ..Default::default()
+            },
+        ),
+        (
+            &agent,
+            vec![0],
+            TicketUpdate {
+                tags: Some(TagSet::Ids(tag_ids.clone())),
+                resolution: Some(Some("x".repeat(20_000))),
+                ..Default::default()
+            },
+        ),
+        (
+            &agent,
+            vec![0],
+            TicketUpdate {
+                resolution: Some(Some("Refunded.".into())),
+                expected_version: Some(1),
+                ..Default::default()
+            },
+        ),
+        (
+            &admin,
+            vec![0],
+            TicketUpdate {
+                assignee: Some(None),
+                resolution: Some(Some("Refunded.".into())),
+                status: Some(Status::Resolved),
+                ..Default::default()
+            },
+        ),
+        (
+            &admin,
+            vec![1, 2],
+            TicketUpdate {
+                priority: Some(Priority::Urgent),
+                assignee: Some(Some(UserRef::Id(admin.id))),
+                ..Default::default()
+            },
+        ),
+        // All or nothing: a ticket the actor may not see stops the whole batch.
+        (
+            &customer,
+            vec![1, 2, 0],
+            TicketUpdate {
+                priority: Some(Priority::Low),
+                ..Default::default()
+            },
+        ),
+        (
+            &other,
+            vec![1],
+            TicketUpdate {
+                priority: Some(Priority::Low),
+                ..Default::default()
+            },
+        ),
+        (&admin, vec![1, 2], TicketUpdate::default()),
+    ];
+    for (n, (actor, which, update)) in steps.into_iter().enumerate() {
+        let keys: Vec<TicketKey> = which.iter().map(|i| key(*i)).collect();
+        let lite = app.core.bulk_update(actor, &keys, update.clone()).await;
+        let post = pg::bulk_update(&pool, 25, notices, actor, &keys, update).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "step {n}");
+    }
+    for (i, number) in numbers.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = ?")
+            .bind(number)
+            .fetch_one(&app.rw)
+            .await
+            .unwrap();
+        assert_eq!(
+            opened_rows_sqlite(&app.rw, id).await,
+            opened_rows_pg(&pool, id).await,
+            "ticket {i}"
+        );
+    }
+    let events = "SELECT ticket_id || ' ' || actor_id || ' ' || kind || ' ' ||
+                         COALESCE(from_value, '-') || '>' || COALESCE(to_value, '-')
+                  FROM events ORDER BY id";
+    let lite: Vec<String> = sqlx::query_scalar(events).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(events).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite, post);
+    assert!(lite.len() >= 10, "{lite:?}");
+    let fields = "SELECT number || ' ' || title || ' ' || COALESCE(assignee_id, 0) || ' ' ||
+                         COALESCE(issue_url, '-') || ' ' || COALESCE(resolution, '-') || ' v' || version
+                  FROM tickets ORDER BY number";
+    let lite: Vec<String> = sqlx::query_scalar(fields).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(fields).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite, post);
+}

@@ -518,3 +518,106 @@ pub async fn visible_ticket(
     .await?;
     Ok(row.map(|r| (r.id, r.status, r.client_id, r.version)))
 }
+
+/// A ticket's editable fields: (title, subject, category, priority, api, assignee,
+/// issue URL, resolution).
+pub type TicketFields = (
+    String,
+    Option<String>,
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
+pub async fn ticket_fields(conn: &mut PgConnection, ticket_id: i64) -> sqlx::Result<TicketFields> {
+    let r = sqlx::query!(
+        "SELECT title, subject, category_id, priority, api, assignee_id, issue_url, resolution
+         FROM tickets WHERE id = $1",
+        ticket_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok((
+        r.title,
+        r.subject,
+        r.category_id,
+        r.priority,
+        r.api,
+        r.assignee_id,
+        r.issue_url,
+        r.resolution,
+    ))
+}
+
+/// Writes a ticket's editable fields: a new version and activity time.
+pub async fn save_ticket_fields(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    f: &TicketFields,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tickets SET title = $1, subject = $2, category_id = $3, priority = $4, api = $5,
+                assignee_id = $6, issue_url = $7, resolution = $8, updated_at = $9,
+                version = version + 1
+         WHERE id = $10",
+        f.0,
+        f.1,
+        f.2,
+        f.3,
+        f.4,
+        f.5,
+        f.6,
+        f.7,
+        now,
+        ticket_id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The id of an active agent or admin named by id or public id.
+pub async fn staff_user(
+    conn: &mut PgConnection,
+    id: Option<i64>,
+    public_id: Option<&str>,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "SELECT id FROM users WHERE (id = $1 OR public_id = $2) AND active
+           AND role IN ('agent', 'admin')",
+        id,
+        public_id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The name of a tag.
+pub async fn tag_name(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT name FROM tags WHERE id = $1", id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A ticket's tag names, sorted ignoring case.
+pub async fn ticket_tags(conn: &mut PgConnection, ticket_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        "SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
+         WHERE tt.ticket_id = $1 ORDER BY lower(g.name)",
+        ticket_id
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Removes every tag of a ticket.
+pub async fn clear_tags(conn: &mut PgConnection, ticket_id: i64) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM ticket_tags WHERE ticket_id = $1", ticket_id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
