@@ -15,7 +15,7 @@ pub struct Trashed {
     pub deleted_at: i64,
 }
 
-fn admin_only(actor: &Actor) -> CoreResult<()> {
+pub(crate) fn admin_only(actor: &Actor) -> CoreResult<()> {
     if actor.is_admin() {
         Ok(())
     } else {

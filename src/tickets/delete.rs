@@ -27,22 +27,25 @@ impl Core {
         let (actor, keys) = (actor.clone(), keys.to_vec());
         self.writer
             .write(move |tx| Box::pin(async move {
+        // Every ticket is looked up before any is deleted: one named twice (by number and
+        // by public id, say) is deleted once, not refused as gone.
         let mut done = Vec::with_capacity(keys.len());
         for key in &keys {
             let ticket = visible_ticket(&mut *tx, &actor, key).await?;
-            if done.contains(&ticket.id) {
-                continue;
+            if !done.contains(&ticket.id) {
+                done.push(ticket.id);
             }
+        }
+        for &id in &done {
             sqlx::query!(
                 "UPDATE tickets SET deleted_at = ?, deleted_by = ?, version = version + 1 WHERE id = ?",
                 now,
                 actor.id,
-                ticket.id
+                id
             )
             .execute(&mut *tx)
             .await?;
-            events::record(&mut *tx, ticket.id, actor.id, "deleted", None, None).await?;
-            done.push(ticket.id);
+            events::record(&mut *tx, id, actor.id, "deleted", None, None).await?;
         }
         Ok(done.len())
             }))

@@ -17,7 +17,9 @@ use helpdesk_store_pg::tickets as store;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::access::TicketHead;
+use super::admin::admin_only;
 use super::attachments::{sanitize_content_type, sanitize_filename};
+use super::delete::may_delete;
 use super::list::{
     Exactness, LIST_MAX, ListFilter, Order, Page, QUEUE_COUNT_CAP, SEARCH_HITS_MAX, StatusCounts,
     TicketSummary, faceted, maintained, page_ids, push_filters, search_page, ts_query,
@@ -32,7 +34,7 @@ use super::update::{Current, UpdateTx, apply_update};
 use super::view::{details_in, seen_if_possible, unseen_by};
 use super::{
     AssigneeFilter, CategoryRef, LinkAttachment, MessageRef, NewMessage, NewTicket, Opened, Role,
-    StatusChange, TicketDetail, TicketKey, TicketUpdate, Upload, UserRef,
+    StatusChange, TicketDetail, TicketKey, TicketUpdate, Trashed, Upload, UserRef,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
@@ -995,4 +997,64 @@ pub async fn bulk_update(
     }
     tx.commit().await?;
     Ok(changed)
+}
+
+// The trash (twins: `delete.rs`, `admin.rs`).
+
+/// [`super::Core::delete_tickets`] on PostgreSQL: all or nothing.
+pub async fn delete_tickets(pool: &PgPool, actor: &Actor, keys: &[TicketKey]) -> CoreResult<usize> {
+    may_delete(actor)?;
+    let now = now_ms();
+    let mut tx = pool.begin().await?;
+    let mut done = Vec::with_capacity(keys.len());
+    for key in keys {
+        let ticket = visible_ticket(&mut tx, actor, key).await?;
+        if !done.contains(&ticket.id) {
+            done.push(ticket.id);
+        }
+    }
+    for &id in &done {
+        store::soft_delete(&mut tx, id, actor.id, now).await?;
+        store::record_event(&mut tx, id, actor.id, "deleted", None, None, now).await?;
+    }
+    tx.commit().await?;
+    Ok(done.len())
+}
+
+/// [`super::Core::trash`] on PostgreSQL.
+pub async fn trash(pool: &PgPool, actor: &Actor) -> CoreResult<Vec<Trashed>> {
+    admin_only(actor)?;
+    Ok(store::trash(pool)
+        .await?
+        .into_iter()
+        .map(|(number, title, client, deleted_by, deleted_at)| Trashed {
+            number,
+            title,
+            client,
+            deleted_by,
+            deleted_at,
+        })
+        .collect())
+}
+
+/// [`super::Core::restore_ticket`] on PostgreSQL.
+pub async fn restore_ticket(pool: &PgPool, actor: &Actor, number: i64) -> CoreResult<()> {
+    admin_only(actor)?;
+    let mut tx = pool.begin().await?;
+    let id = store::restore(&mut tx, number)
+        .await?
+        .ok_or(CoreError::NotFound)?;
+    store::record_event(&mut tx, id, actor.id, "restored", None, None, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`super::Core::purge_ticket`] on PostgreSQL.
+pub async fn purge_ticket(pool: &PgPool, actor: &Actor, number: i64) -> CoreResult<()> {
+    admin_only(actor)?;
+    if store::purge(pool, number).await? {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound)
+    }
 }

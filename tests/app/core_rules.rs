@@ -367,3 +367,35 @@ async fn marking_messages_seen_is_all_or_nothing() {
         1
     );
 }
+
+/// A ticket named twice in one deletion (by number and by public id, or the same number
+/// twice, as a double click sends it) is deleted once, not refused as gone.
+#[tokio::test]
+async fn a_ticket_named_twice_in_one_deletion_is_deleted_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.user("admin@example.test", Role::Admin).await;
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let opened = app
+        .core
+        .open_ticket(&customer, new_ticket("Twice", "Delete me."))
+        .await
+        .unwrap();
+    let other = app.ticket(&customer, "Also").await;
+    let keys = [
+        TicketKey::Number(opened.number),
+        TicketKey::PublicId(opened.public_id.clone()),
+        TicketKey::Number(other),
+        TicketKey::Number(other),
+    ];
+    assert_eq!(app.core.delete_tickets(&admin, &keys).await.unwrap(), 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM events WHERE kind = 'deleted'")
+            .await,
+        2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM tickets WHERE deleted_at IS NOT NULL")
+            .await,
+        2
+    );
+}

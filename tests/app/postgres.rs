@@ -2207,3 +2207,158 @@ async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
     let post: Vec<String> = sqlx::query_scalar(fields).fetch_all(&pool).await.unwrap();
     assert_eq!(lite, post);
 }
+
+#[tokio::test]
+async fn the_trash_on_postgres_works_as_on_sqlite() {
+    use helpdesk::tickets::{ListFilter, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let other = app.user("omar@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let admin = app.user("admin@example.test", Role::Admin).await;
+    let mut numbers = Vec::new();
+    for title in ["One", "Two", "Three", "Four"] {
+        numbers.push(app.ticket(&customer, title).await);
+    }
+    app.core
+        .add_message(
+            &customer,
+            &TicketKey::Number(numbers[3]),
+            NewMessage {
+                body: "A reply with a file".into(),
+                uploads: vec![helpdesk::tickets::Upload {
+                    filename: "a.txt".into(),
+                    content_type: "text/plain".into(),
+                    data: b"abc".to_vec(),
+                }],
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let key = |i: usize| TicketKey::Number(numbers[i]);
+
+    for (actor, which) in [
+        (&agent, vec![0]),
+        (&other, vec![0]),
+        (&customer, vec![0, 0]),
+        (&admin, vec![1, 3, 1]),
+        (&admin, vec![2, 0]), // 0 is in the trash already: nothing happens
+    ] {
+        let keys: Vec<TicketKey> = which.iter().map(|i| key(*i)).collect();
+        let lite = app.core.delete_tickets(actor, &keys).await;
+        let post = pg::delete_tickets(&pool, actor, &keys).await;
+        assert_eq!(
+            format!("{post:?}"),
+            format!("{lite:?}"),
+            "{} {which:?}",
+            actor.email
+        );
+    }
+    let shown = |t: Vec<helpdesk::tickets::Trashed>| -> Vec<String> {
+        let mut rows: Vec<String> = t
+            .into_iter()
+            .map(|t| format!("{} {} {} {}", t.number, t.title, t.client, t.deleted_by))
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(
+        shown(pg::trash(&pool, &admin).await.unwrap()),
+        shown(app.core.trash(&admin).await.unwrap())
+    );
+    assert_eq!(
+        format!("{:?}", pg::trash(&pool, &agent).await.err()),
+        format!("{:?}", app.core.trash(&agent).await.err())
+    );
+    for (actor, number) in [
+        (&agent, numbers[0]),
+        (&admin, numbers[0]),
+        (&admin, numbers[0]),
+        (&admin, 99_999),
+    ] {
+        let lite = app.core.restore_ticket(actor, number).await;
+        let post = pg::restore_ticket(&pool, actor, number).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "restore {number}");
+    }
+    for (actor, number) in [
+        (&agent, numbers[3]),
+        (&admin, numbers[3]),
+        (&admin, numbers[3]),
+        (&admin, numbers[0]),
+    ] {
+        let lite = app.core.purge_ticket(actor, number).await;
+        let post = pg::purge_ticket(&pool, actor, number).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "purge {number}");
+    }
+    let state = "SELECT number || ' ' || (deleted_at IS NOT NULL) || ' v' || version ||
+                        ' ' || (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)
+                 FROM tickets t ORDER BY number";
+    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(
+        "SELECT number || ' ' || (deleted_at IS NOT NULL)::int || ' v' || version ||
+                ' ' || (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)
+         FROM tickets t ORDER BY number",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(lite, post);
+    let files = "SELECT COUNT(*) FROM attachments";
+    let lite: i64 = sqlx::query_scalar(files).fetch_one(&app.rw).await.unwrap();
+    let post: i64 = sqlx::query_scalar(files).fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        (lite, post),
+        (0, 0),
+        "the purged ticket's files went with it"
+    );
+    // The counts and the list follow the trash on both.
+    for actor in [&admin, &customer] {
+        let lite = app
+            .core
+            .list_with_counts(
+                actor,
+                &ListFilter {
+                    limit: 20,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let post = pg::list_with_counts(
+            &pool,
+            actor,
+            &ListFilter {
+                limit: 20,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            listed(&post.0, Some(&post.1)),
+            listed(&lite.0, Some(&lite.1))
+        );
+    }
+    let documents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ticket_search")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        documents, 3,
+        "the purged ticket's search document went with it"
+    );
+}

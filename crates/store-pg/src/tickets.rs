@@ -621,3 +621,60 @@ pub async fn clear_tags(conn: &mut PgConnection, ticket_id: i64) -> sqlx::Result
         .await
         .map(|_| ())
 }
+
+/// Puts a ticket in the trash.
+pub async fn soft_delete(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    actor_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE tickets SET deleted_at = $1, deleted_by = $2, version = version + 1 WHERE id = $3",
+        now,
+        actor_id,
+        ticket_id
+    )
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// The trash, most recently deleted first: (number, title, client, deleted by, when).
+pub async fn trash(pool: &sqlx::PgPool) -> sqlx::Result<Vec<(i64, String, String, String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT t.number, t.title, c.name AS client, COALESCE(d.name, '?') AS "deleted_by!",
+                  t.deleted_at AS "deleted_at!"
+           FROM tickets t JOIN users c ON c.id = t.client_id LEFT JOIN users d ON d.id = t.deleted_by
+           WHERE t.deleted_at IS NOT NULL ORDER BY t.deleted_at DESC LIMIT 200"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.number, r.title, r.client, r.deleted_by, r.deleted_at))
+        .collect())
+}
+
+/// Takes a ticket out of the trash; its id, or `None` if no deleted ticket has `number`.
+pub async fn restore(conn: &mut PgConnection, number: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "UPDATE tickets SET deleted_at = NULL, deleted_by = NULL, version = version + 1
+         WHERE number = $1 AND deleted_at IS NOT NULL RETURNING id",
+        number
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// Removes a deleted ticket for good (its messages, files, history and search document
+/// go with it); false if no deleted ticket has `number`.
+pub async fn purge(pool: &sqlx::PgPool, number: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "DELETE FROM tickets WHERE number = $1 AND deleted_at IS NOT NULL",
+        number
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
