@@ -303,6 +303,8 @@ pub(crate) fn faceted(actor: &Actor, f: &ListFilter) -> bool {
 
 /// What the list SQL says differently on each database; the rest of it is shared.
 pub(crate) trait ListSql: sqlx::Database {
+    /// After an `ORDER BY` of text: code point order, as SQLite sorts by default.
+    const BINARY: &'static str;
     fn int(q: &mut QueryBuilder<Self>, value: i64);
     fn text(q: &mut QueryBuilder<Self>, value: String);
     /// ` AND t.id IN (ids)`.
@@ -314,6 +316,7 @@ pub(crate) trait ListSql: sqlx::Database {
 }
 
 impl ListSql for Sqlite {
+    const BINARY: &'static str = "";
     fn int(q: &mut QueryBuilder<Self>, value: i64) {
         q.push_bind(value);
     }
@@ -345,6 +348,7 @@ impl ListSql for Sqlite {
 }
 
 impl ListSql for sqlx::Postgres {
+    const BINARY: &'static str = " COLLATE \"C\"";
     fn int(q: &mut QueryBuilder<Self>, value: i64) {
         q.push_bind(value);
     }

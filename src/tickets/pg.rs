@@ -25,7 +25,7 @@ use super::list::{
     TicketSummary, faceted, maintained, page_ids, push_filters, search_page, ts_query,
 };
 use super::messages::reply_rules;
-use super::model::{Actor, Status};
+use super::model::{Actor, Category, Status, Tag};
 use super::notify::{Kind, Notices};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
@@ -33,8 +33,8 @@ use super::status::may_change_status;
 use super::update::{Current, UpdateTx, apply_update};
 use super::view::{details_in, seen_if_possible, unseen_by};
 use super::{
-    AssigneeFilter, CategoryRef, LinkAttachment, MessageRef, NewMessage, NewTicket, Opened, Role,
-    StatusChange, TicketDetail, TicketKey, TicketUpdate, Trashed, Upload, UserRef,
+    AssigneeFilter, Catalog, CategoryRef, Event, LinkAttachment, MessageRef, NewMessage, NewTicket,
+    Opened, Role, StatusChange, TicketDetail, TicketKey, TicketUpdate, Trashed, Upload, UserRef,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
@@ -1057,4 +1057,113 @@ pub async fn purge_ticket(pool: &PgPool, actor: &Actor, number: i64) -> CoreResu
     } else {
         Err(CoreError::NotFound)
     }
+}
+
+// Pickers, history and small reads (twins: `mod.rs`, `catalog.rs`, `history.rs`,
+// `list.rs`).
+
+/// [`super::Core::catalog`] on PostgreSQL, read whole (the core keeps it in memory by
+/// version).
+pub async fn catalog(pool: &PgPool) -> CoreResult<Catalog> {
+    use helpdesk_store_pg::catalog as read;
+    let version = read::version(pool).await?;
+    Ok(Catalog {
+        version,
+        categories: categories(pool).await?,
+        tags: tags(pool).await?,
+        staff: read::staff(pool).await?,
+    })
+}
+
+/// [`super::Core::categories`] on PostgreSQL.
+pub async fn categories(pool: &PgPool) -> CoreResult<Vec<Category>> {
+    Ok(helpdesk_store_pg::catalog::categories(pool)
+        .await?
+        .into_iter()
+        .map(|(id, slug, name, description, active)| Category {
+            id,
+            slug,
+            name,
+            description,
+            active,
+        })
+        .collect())
+}
+
+/// [`super::Core::tags`] on PostgreSQL.
+pub async fn tags(pool: &PgPool) -> CoreResult<Vec<Tag>> {
+    Ok(helpdesk_store_pg::catalog::tags(pool)
+        .await?
+        .into_iter()
+        .map(|(id, name, keyword)| Tag { id, name, keyword })
+        .collect())
+}
+
+/// [`super::Core::staff_members`] on PostgreSQL.
+pub async fn staff_members(pool: &PgPool) -> CoreResult<Vec<(i64, String)>> {
+    Ok(helpdesk_store_pg::catalog::staff(pool).await?)
+}
+
+/// [`super::Core::open_ticket_limit`] on PostgreSQL.
+pub async fn open_ticket_limit(pool: &PgPool, default_limit: i64) -> CoreResult<i64> {
+    Ok(helpdesk_store_pg::catalog::saved_open_ticket_limit(pool)
+        .await?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_limit))
+}
+
+/// [`super::Core::history`] on PostgreSQL.
+pub async fn history(
+    pool: &PgPool,
+    actor: &Actor,
+    key: &TicketKey,
+    since: Option<i64>,
+) -> CoreResult<Vec<Event>> {
+    if !actor.is_staff() {
+        return Err(CoreError::Forbidden);
+    }
+    let ticket = ticket_head(pool, actor, key).await?;
+    events_of(pool, ticket.id, since).await
+}
+
+/// [`super::Core::history_of`] on PostgreSQL.
+pub async fn history_of(
+    pool: &PgPool,
+    actor: &Actor,
+    ticket: &TicketDetail,
+) -> CoreResult<Vec<Event>> {
+    if !actor.is_staff() {
+        return Err(CoreError::Forbidden);
+    }
+    events_of(pool, ticket.id, None).await
+}
+
+async fn events_of(pool: &PgPool, ticket_id: i64, since: Option<i64>) -> CoreResult<Vec<Event>> {
+    Ok(
+        helpdesk_store_pg::catalog::history(pool, ticket_id, since.unwrap_or(i64::MIN))
+            .await?
+            .into_iter()
+            .map(|(actor, kind, from, to, at)| Event {
+                actor,
+                kind,
+                from,
+                to,
+                at,
+            })
+            .collect(),
+    )
+}
+
+/// [`super::Core::descriptions`] on PostgreSQL.
+pub async fn descriptions(
+    pool: &PgPool,
+    ticket_ids: &[i64],
+) -> CoreResult<std::collections::HashMap<i64, String>> {
+    if ticket_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(helpdesk_store_pg::catalog::descriptions(pool, ticket_ids)
+        .await?
+        .into_iter()
+        .collect())
 }

@@ -360,7 +360,7 @@ where
          WHERE ",
     );
     DB::id_in(&mut q, "tt.ticket_id", ticket_ids);
-    q.push(" ORDER BY lower(g.name)");
+    q.push(" ORDER BY lower(g.name)").push(DB::BINARY);
     let tag_rows: Vec<(i64, i64, String)> = q.build_query_as().fetch_all(pool).await?;
     let mut tags: HashMap<i64, Vec<TagRef>> = HashMap::new();
     for (ticket, id, name) in tag_rows {

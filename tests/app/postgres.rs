@@ -2362,3 +2362,109 @@ async fn the_trash_on_postgres_works_as_on_sqlite() {
         "the purged ticket's search document went with it"
     );
 }
+
+#[tokio::test]
+async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
+    use helpdesk::tickets::{CategoryRef, TicketUpdate, UserRef, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    helpdesk::demo::run(&app.db_url, 40, helpdesk::i18n::Lang::En)
+        .await
+        .expect("demo");
+    let find = |email: &'static str| {
+        let db = app.core.db.clone();
+        async move {
+            helpdesk::auth::users::find_by_email(&db, email)
+                .await
+                .unwrap()
+                .unwrap()
+                .actor
+        }
+    };
+    let admin = find("admin@example.com").await;
+    let agent = find("agent1@example.com").await;
+    let customer = find("customer1@example.com").await;
+    let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id LIMIT 5")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    for n in &numbers {
+        app.core
+            .update_ticket(
+                &admin,
+                &TicketKey::Number(*n),
+                TicketUpdate {
+                    assignee: Some(Some(UserRef::Id(agent.id))),
+                    category: Some(CategoryRef::Slug("billing".into())),
+                    title: Some(format!("Renamed {n}")),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO tags (name) VALUES ('Zeta'), ('alpha'), ('Émoji')")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+
+    let lite = app.core.catalog(None).await.unwrap();
+    let post = pg::catalog(&pool).await.unwrap();
+    assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+    assert_eq!(
+        format!("{:?}", pg::open_ticket_limit(&pool, 25).await),
+        format!("{:?}", app.core.open_ticket_limit().await)
+    );
+    let all: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let mut events = 0;
+    for n in &all {
+        for actor in [&admin, &agent, &customer] {
+            let key = TicketKey::Number(*n);
+            let lite = app.core.history(actor, &key, None).await;
+            let post = pg::history(&pool, actor, &key, None).await;
+            assert_eq!(
+                format!("{post:?}"),
+                format!("{lite:?}"),
+                "#{n} {}",
+                actor.email
+            );
+            events += lite.map_or(0, |e| e.len());
+        }
+    }
+    assert!(events > all.len() * 2, "{events} events compared");
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let mut lite: Vec<(i64, String)> = app
+        .core
+        .descriptions(&ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let mut post: Vec<(i64, String)> = pg::descriptions(&pool, &ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    lite.sort();
+    post.sort();
+    assert_eq!(lite, post);
+    assert_eq!(post.len(), ids.len());
+}

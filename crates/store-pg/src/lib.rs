@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod bulk;
+pub mod catalog;
 pub mod throttle;
 pub mod tickets;
 

@@ -607,7 +607,7 @@ pub async fn tag_name(conn: &mut PgConnection, id: i64) -> sqlx::Result<Option<S
 pub async fn ticket_tags(conn: &mut PgConnection, ticket_id: i64) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         "SELECT g.name FROM ticket_tags tt JOIN tags g ON g.id = tt.tag_id
-         WHERE tt.ticket_id = $1 ORDER BY lower(g.name)",
+         WHERE tt.ticket_id = $1 ORDER BY lower(g.name) COLLATE \"C\"",
         ticket_id
     )
     .fetch_all(conn)
