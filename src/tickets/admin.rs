@@ -31,6 +31,31 @@ fn slug_ok(slug: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
+/// A new category's slug and name, checked (the rules of every backend).
+pub(crate) fn new_category(slug: &str, name: &str) -> CoreResult<(String, String)> {
+    let mut p = Problems::default();
+    let name = p.text(Field::Category, name, 100);
+    if !slug_ok(slug.trim()) {
+        p.add(Field::Category, Problem::Invalid);
+    }
+    p.into_result()?;
+    Ok((slug.trim().to_owned(), name))
+}
+
+pub(crate) fn category_name(name: &str) -> CoreResult<String> {
+    let mut p = Problems::default();
+    let name = p.text(Field::Category, name, 100);
+    p.into_result()?;
+    Ok(name)
+}
+
+pub(crate) fn tag_name(name: &str) -> CoreResult<String> {
+    let mut p = Problems::default();
+    let name = p.text(Field::Tags, name, super::rules::TAG_MAX);
+    p.into_result()?;
+    Ok(name)
+}
+
 impl Core {
     /// Deleted tickets, most recently deleted first (at most 200).
     pub async fn trash(&self, actor: &Actor) -> CoreResult<Vec<Trashed>> {
@@ -107,13 +132,7 @@ impl Core {
         description: &str,
     ) -> CoreResult<i64> {
         admin_only(actor)?;
-        let mut p = Problems::default();
-        let name = p.text(Field::Category, name, 100);
-        if !slug_ok(slug.trim()) {
-            p.add(Field::Category, Problem::Invalid);
-        }
-        p.into_result()?;
-        let slug = slug.trim().to_owned();
+        let (slug, name) = new_category(slug, name)?;
         let description = description.trim().to_owned();
         self.writer
             .write(move |tx| Box::pin(async move {
@@ -146,9 +165,7 @@ impl Core {
         active: bool,
     ) -> CoreResult<()> {
         admin_only(actor)?;
-        let mut p = Problems::default();
-        let name = p.text(Field::Category, name, 100);
-        p.into_result()?;
+        let name = category_name(name)?;
         let description = description.trim().to_owned();
         self.writer
             .write(move |tx| {
@@ -232,9 +249,7 @@ impl Core {
         active: bool,
     ) -> CoreResult<()> {
         admin_only(actor)?;
-        let mut p = Problems::default();
-        let name = p.text(Field::Tags, name, super::rules::TAG_MAX);
-        p.into_result()?;
+        let name = tag_name(name)?;
         let keyword = keyword.trim().to_owned();
         self.writer
             .write(move |tx| {

@@ -17,7 +17,7 @@ use helpdesk_store_pg::tickets as store;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::access::TicketHead;
-use super::admin::admin_only;
+use super::admin::{admin_only, category_name, new_category, tag_name};
 use super::attachments::{sanitize_content_type, sanitize_filename};
 use super::delete::may_delete;
 use super::list::{
@@ -38,6 +38,7 @@ use super::{
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
+use helpdesk_store_pg::admin::{self as admin_store, SaveError as AdminError};
 
 /// [`super::Core::list_with_counts`] on PostgreSQL.
 pub async fn list_with_counts(
@@ -1166,4 +1167,92 @@ pub async fn descriptions(
         .await?
         .into_iter()
         .collect())
+}
+
+// Categories, tags and settings (twin: `admin.rs`).
+
+fn saved(result: Result<(), AdminError>, field: Field) -> CoreResult<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(AdminError::Taken) => Err(CoreError::invalid(field, Problem::Invalid)),
+        Err(AdminError::Missing) => Err(CoreError::NotFound),
+        Err(AdminError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// [`super::Core::create_category`] on PostgreSQL.
+pub async fn create_category(
+    pool: &PgPool,
+    actor: &Actor,
+    slug: &str,
+    name: &str,
+    description: &str,
+) -> CoreResult<i64> {
+    admin_only(actor)?;
+    let (slug, name) = new_category(slug, name)?;
+    match admin_store::create_category(pool, &slug, &name, description.trim()).await {
+        Ok(id) => Ok(id),
+        Err(e) => saved(Err(e), Field::Category).map(|()| 0),
+    }
+}
+
+/// [`super::Core::update_category`] on PostgreSQL.
+pub async fn update_category(
+    pool: &PgPool,
+    actor: &Actor,
+    id: i64,
+    name: &str,
+    description: &str,
+    active: bool,
+) -> CoreResult<()> {
+    admin_only(actor)?;
+    let name = category_name(name)?;
+    if admin_store::update_category(pool, id, &name, description.trim(), active).await? {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound)
+    }
+}
+
+/// [`super::Core::delete_category`] on PostgreSQL.
+pub async fn delete_category(pool: &PgPool, actor: &Actor, id: i64) -> CoreResult<()> {
+    admin_only(actor)?;
+    match admin_store::delete_category(pool, id).await? {
+        None => Err(CoreError::invalid(Field::Category, Problem::Invalid)),
+        Some(false) => Err(CoreError::NotFound),
+        Some(true) => Ok(()),
+    }
+}
+
+/// [`super::Core::all_tags`] on PostgreSQL.
+pub async fn all_tags(pool: &PgPool, actor: &Actor) -> CoreResult<Vec<(Tag, bool)>> {
+    admin_only(actor)?;
+    Ok(admin_store::all_tags(pool)
+        .await?
+        .into_iter()
+        .map(|(id, name, keyword, active)| (Tag { id, name, keyword }, active))
+        .collect())
+}
+
+/// [`super::Core::save_tag`] on PostgreSQL.
+pub async fn save_tag(
+    pool: &PgPool,
+    actor: &Actor,
+    id: Option<i64>,
+    name: &str,
+    keyword: &str,
+    active: bool,
+) -> CoreResult<()> {
+    admin_only(actor)?;
+    let name = tag_name(name)?;
+    saved(
+        admin_store::save_tag(pool, id, &name, keyword.trim(), active).await,
+        Field::Tags,
+    )
+}
+
+/// [`super::Core::save_setting`] on PostgreSQL.
+pub async fn save_setting(pool: &PgPool, actor: &Actor, key: &str, value: &str) -> CoreResult<()> {
+    admin_only(actor)?;
+    Ok(admin_store::save_setting(pool, key, value.trim()).await?)
 }

@@ -4,6 +4,7 @@
 //! way the app's SQLite queries are checked against SQLite.
 
 pub mod accounts;
+pub mod admin;
 pub mod bulk;
 pub mod catalog;
 pub mod throttle;
