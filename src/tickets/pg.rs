@@ -29,16 +29,19 @@ use super::model::{Actor, Category, Status, Tag};
 use super::notify::{Kind, Notices};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
+use super::saved_replies::{SavedReply, checked_reply, staff_only, title_taken};
 use super::status::may_change_status;
 use super::update::{Current, UpdateTx, apply_update};
 use super::view::{details_in, seen_if_possible, unseen_by};
 use super::{
-    AssigneeFilter, Catalog, CategoryRef, Event, LinkAttachment, MessageRef, NewMessage, NewTicket,
-    Opened, Role, StatusChange, TicketDetail, TicketKey, TicketUpdate, Trashed, Upload, UserRef,
+    AssigneeFilter, AttachmentMeta, Catalog, CategoryRef, Download, Event, LinkAttachment,
+    MessageRef, NewMessage, NewTicket, Opened, Role, StatusChange, TicketDetail, TicketKey,
+    TicketUpdate, Trashed, Upload, UserRef,
 };
 use crate::clock::now_ms;
 use crate::secure::{public_id, sha256_hex};
 use helpdesk_store_pg::admin::{self as admin_store, SaveError as AdminError};
+use helpdesk_store_pg::replies::{self, ReplyError};
 
 /// [`super::Core::list_with_counts`] on PostgreSQL.
 pub async fn list_with_counts(
@@ -1255,4 +1258,124 @@ pub async fn save_tag(
 pub async fn save_setting(pool: &PgPool, actor: &Actor, key: &str, value: &str) -> CoreResult<()> {
     admin_only(actor)?;
     Ok(admin_store::save_setting(pool, key, value.trim()).await?)
+}
+
+// Saved replies (twin: `saved_replies.rs`) and attachments (twin: `attachments.rs`).
+
+fn reply(r: helpdesk_store_pg::replies::ReplyRow) -> SavedReply {
+    SavedReply {
+        id: r.0,
+        title: r.1,
+        body: r.2,
+        updated_at: r.3,
+    }
+}
+
+/// [`super::Core::saved_replies`] on PostgreSQL.
+pub async fn saved_replies(pool: &PgPool, actor: &Actor) -> CoreResult<Vec<SavedReply>> {
+    staff_only(actor)?;
+    Ok(replies::saved_replies(pool)
+        .await?
+        .into_iter()
+        .map(reply)
+        .collect())
+}
+
+/// [`super::Core::saved_reply`] on PostgreSQL.
+pub async fn saved_reply(pool: &PgPool, actor: &Actor, id: i64) -> CoreResult<SavedReply> {
+    staff_only(actor)?;
+    replies::saved_reply(pool, id)
+        .await?
+        .map(reply)
+        .ok_or(CoreError::NotFound)
+}
+
+/// [`super::Core::save_reply`] on PostgreSQL.
+pub async fn save_reply(
+    pool: &PgPool,
+    actor: &Actor,
+    id: Option<i64>,
+    title: &str,
+    body: &str,
+) -> CoreResult<i64> {
+    staff_only(actor)?;
+    let (title, body) = checked_reply(title, body)?;
+    match replies::save_reply(pool, id, &title, &body, actor.id, now_ms()).await {
+        Ok(id) => Ok(id),
+        Err(ReplyError::Taken) => Err(title_taken()),
+        Err(ReplyError::Missing) => Err(CoreError::NotFound),
+        Err(ReplyError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// [`super::Core::delete_saved_reply`] on PostgreSQL.
+pub async fn delete_saved_reply(pool: &PgPool, actor: &Actor, id: i64) -> CoreResult<()> {
+    staff_only(actor)?;
+    if replies::delete_saved_reply(pool, id).await? {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound)
+    }
+}
+
+/// [`super::Core::download`] on PostgreSQL: what the caller may not see answers exactly
+/// like a missing attachment.
+pub async fn download(pool: &PgPool, actor: &Actor, attachment_id: i64) -> CoreResult<Download> {
+    let (filename, content_type, data) =
+        replies::download(pool, attachment_id, actor.id, actor.is_staff())
+            .await?
+            .ok_or(CoreError::NotFound)?;
+    Ok(Download {
+        filename,
+        content_type,
+        data,
+    })
+}
+
+/// [`super::Core::upload_unattached`] on PostgreSQL.
+pub async fn upload_unattached(
+    pool: &PgPool,
+    actor: &Actor,
+    upload: Upload,
+) -> CoreResult<AttachmentMeta> {
+    if upload.data.len() > ATTACHMENT_MAX_BYTES {
+        return Err(CoreError::invalid(
+            Field::Attachments,
+            Problem::FileTooBig {
+                filename: upload.filename,
+            },
+        ));
+    }
+    let now = now_ms();
+    let pid = public_id();
+    let filename = sanitize_filename(&upload.filename);
+    let content_type = sanitize_content_type(&upload.content_type);
+    let digest = sha256_hex(&upload.data);
+    let mut conn = pool.acquire().await?;
+    let id = store::insert_attachment(
+        &mut conn,
+        store::AttachmentRow {
+            public_id: &pid,
+            place: None,
+            uploader_id: actor.id,
+            filename: &filename,
+            content_type: &content_type,
+            size: upload.data.len() as i64,
+            sha256: Some(&digest),
+            data: Some(&upload.data),
+            url: None,
+            now,
+        },
+    )
+    .await?;
+    Ok(AttachmentMeta {
+        id,
+        public_id: pid,
+        message_id: None,
+        filename,
+        content_type,
+        size: upload.data.len() as i64,
+        url: None,
+        created_at: now,
+    })
 }

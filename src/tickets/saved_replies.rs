@@ -38,12 +38,28 @@ impl SavedReply {
     }
 }
 
-fn staff_only(actor: &Actor) -> CoreResult<()> {
+pub(crate) fn staff_only(actor: &Actor) -> CoreResult<()> {
     if actor.is_staff() {
         Ok(())
     } else {
         Err(CoreError::Forbidden)
     }
+}
+
+/// A saved reply's title and body, checked (the rules of every backend).
+pub(crate) fn checked_reply(title: &str, body: &str) -> CoreResult<(String, String)> {
+    let mut p = Problems::default();
+    let title = p.text(Field::Title, title, TITLE_MAX);
+    let body = p.text(Field::Message, body, MESSAGE_MAX);
+    p.into_result()?;
+    Ok((title, body))
+}
+
+/// The refusal of a title another saved reply has (ignoring case).
+pub(crate) fn title_taken() -> CoreError {
+    let mut p = Problems::default();
+    p.add(Field::Title, Problem::Taken);
+    CoreError::Invalid(p.0)
 }
 
 impl Core {
@@ -95,10 +111,7 @@ impl Core {
         body: &str,
     ) -> CoreResult<i64> {
         staff_only(actor)?;
-        let mut p = Problems::default();
-        let title = p.text(Field::Title, title, TITLE_MAX);
-        let body = p.text(Field::Message, body, MESSAGE_MAX);
-        p.into_result()?;
+        let (title, body) = checked_reply(title, body)?;
         let (now, author) = (now_ms(), actor.id);
         self.writer
             .write(move |tx| {
@@ -111,9 +124,7 @@ impl Core {
                     .fetch_optional(&mut *tx)
                     .await?;
                     if taken.is_some() {
-                        let mut p = Problems::default();
-                        p.add(Field::Title, Problem::Taken);
-                        return Err(CoreError::Invalid(p.0));
+                        return Err(title_taken());
                     }
                     match id {
                         Some(id) => {

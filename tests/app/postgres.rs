@@ -2587,3 +2587,134 @@ async fn categories_tags_and_settings_change_on_postgres_as_on_sqlite() {
         format!("{:?} {:?}", post.categories, post.staff),
     );
 }
+
+#[tokio::test]
+async fn saved_replies_and_downloads_on_postgres_answer_as_on_sqlite() {
+    use helpdesk::tickets::{Upload, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let other = app.user("omar@example.test", Role::Customer).await;
+    let number = app.ticket(&customer, "Files").await;
+    let file = |name: &str, data: &[u8]| Upload {
+        filename: name.into(),
+        content_type: "text/plain".into(),
+        data: data.to_vec(),
+    };
+    app.core
+        .add_message(
+            &customer,
+            &TicketKey::Number(number),
+            NewMessage {
+                body: "public file".into(),
+                uploads: vec![file("public.txt", b"for everyone")],
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .add_message(
+            &agent,
+            &TicketKey::Number(number),
+            NewMessage {
+                body: "internal file".into(),
+                internal: true,
+                uploads: vec![file("internal.txt", b"staff only")],
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .upload_unattached(&other, file("loose.txt", b"not yet used"))
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM attachments ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let mut allowed = 0;
+    for id in ids.iter().copied().chain([9_999]) {
+        for actor in [&agent, &customer, &other] {
+            let lite = app.core.download(actor, id).await;
+            let post = pg::download(&pool, actor, id).await;
+            let shown = |r: &helpdesk::tickets::CoreResult<helpdesk::tickets::Download>| match r {
+                Ok(d) => format!("{} {} {:?}", d.filename, d.content_type, d.data),
+                Err(e) => format!("{e:?}"),
+            };
+            assert_eq!(shown(&post), shown(&lite), "file {id} as {}", actor.email);
+            allowed += usize::from(lite.is_ok());
+        }
+    }
+    assert_eq!(
+        allowed, 4,
+        "public: 2 readers; internal: staff; loose: its uploader"
+    );
+    let lite = app
+        .core
+        .upload_unattached(&customer, file("big.bin", &vec![0; 2 * 1024 * 1024 + 1]))
+        .await;
+    let post = pg::upload_unattached(
+        &pool,
+        &customer,
+        file("big.bin", &vec![0; 2 * 1024 * 1024 + 1]),
+    )
+    .await;
+    assert_eq!(format!("{:?}", post.err()), format!("{:?}", lite.err()));
+    let post = pg::upload_unattached(&pool, &customer, file("../x.txt", b"x"))
+        .await
+        .unwrap();
+    assert_eq!(
+        pg::download(&pool, &customer, post.id)
+            .await
+            .unwrap()
+            .filename,
+        "x.txt"
+    );
+
+    for (actor, id, title, body) in [
+        (&customer, None, "Thanks", "Thanks!"),
+        (&agent, None, "Thanks", "Thanks, {customer_name}!"),
+        (&agent, None, "THANKS", "Again"),
+        (&agent, None, "", "No title"),
+        (&agent, Some(1), "thanks", "Lower case now"),
+        (&agent, Some(99), "Ghost", "x"),
+        (&agent, None, "Apology", "Sorry."),
+    ] {
+        let lite = app.core.save_reply(actor, id, title, body).await;
+        let post = pg::save_reply(&pool, actor, id, title, body).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "{title}");
+    }
+    let shown = |r: Vec<helpdesk::tickets::saved_replies::SavedReply>| -> Vec<String> {
+        r.into_iter()
+            .map(|r| format!("{} {} {}", r.id, r.title, r.body))
+            .collect()
+    };
+    assert_eq!(
+        shown(pg::saved_replies(&pool, &agent).await.unwrap()),
+        shown(app.core.saved_replies(&agent).await.unwrap())
+    );
+    for (actor, id) in [(&customer, 1), (&agent, 1), (&agent, 1), (&agent, 2)] {
+        let lite = app.core.delete_saved_reply(actor, id).await;
+        let post = pg::delete_saved_reply(&pool, actor, id).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+        let lite = app.core.saved_reply(actor, 3).await.map(|r| r.title);
+        let post = pg::saved_reply(&pool, actor, 3).await.map(|r| r.title);
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+    }
+}
