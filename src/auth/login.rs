@@ -46,22 +46,142 @@ pub enum Outcome {
     },
 }
 
+/// What logging in reads and writes, on either database: [`login_with`] is written once,
+/// over this.
+pub trait LoginStore: Sync {
+    fn find_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = sqlx::Result<Option<users::LoginRecord>>> + Send;
+    /// Whether the device whose cookie hashes to `hash` logged in to `user_id` before.
+    fn device_trusted(
+        &self,
+        hash: &str,
+        user_id: i64,
+    ) -> impl Future<Output = sqlx::Result<bool>> + Send;
+    /// Counts an attempt against every key, all or none (`Err(until)`: locked).
+    fn begin_attempt(
+        &self,
+        keys: Vec<(String, Limit)>,
+    ) -> impl Future<Output = sqlx::Result<Result<(), i64>>> + Send;
+    /// After the right password, in one transaction: the keys forgiven (an address takes
+    /// back one attempt, an account or device starts afresh), the old session ended, the
+    /// device recorded (new) or renewed, and a new session; its cookie value.
+    fn logged_in(&self, done: Success) -> impl Future<Output = sqlx::Result<String>> + Send;
+}
+
+/// What [`LoginStore::logged_in`] writes.
+pub struct Success {
+    pub keys: Vec<String>,
+    pub old_session: Option<String>,
+    /// The hash of a device cookie issued now, or of the one renewed.
+    pub new_device: Option<String>,
+    pub renewed: Option<String>,
+    pub user_id: i64,
+}
+
+impl LoginStore for (&Db, &Writer) {
+    async fn find_by_email(&self, email: &str) -> sqlx::Result<Option<users::LoginRecord>> {
+        users::find_by_email(self.0, email).await
+    }
+    async fn device_trusted(&self, hash: &str, user_id: i64) -> sqlx::Result<bool> {
+        Ok(sqlx::query_scalar!(
+            "SELECT 1 AS one FROM trusted_devices WHERE token_hash = ? AND user_id = ?",
+            hash,
+            user_id
+        )
+        .fetch_optional(self.0)
+        .await?
+        .is_some())
+    }
+    async fn begin_attempt(&self, keys: Vec<(String, Limit)>) -> sqlx::Result<Result<(), i64>> {
+        throttle::begin_attempt(self.1, keys).await
+    }
+    async fn logged_in(&self, done: Success) -> sqlx::Result<String> {
+        self.1
+            .write(move |tx| {
+                Box::pin(async move {
+                    let now = now_ms();
+                    for key in &done.keys {
+                        throttle::forgive(tx, key, !key.starts_with("ip:")).await?;
+                    }
+                    if let Some(old) = done.old_session {
+                        sessions::stop(tx, &old).await?;
+                    }
+                    if let Some(hash) = done.new_device {
+                        sqlx::query!(
+                            "INSERT INTO trusted_devices (token_hash, user_id, created_at, last_login_at)
+                             VALUES (?, ?, ?, ?)",
+                            hash,
+                            done.user_id,
+                            now,
+                            now
+                        )
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    if let Some(hash) = done.renewed {
+                        sqlx::query!(
+                            "UPDATE trusted_devices SET last_login_at = ? WHERE token_hash = ?",
+                            now,
+                            hash
+                        )
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    sessions::start(tx, done.user_id, now).await
+                })
+            })
+            .await
+    }
+}
+
+impl LoginStore for sqlx::PgPool {
+    async fn find_by_email(&self, email: &str) -> sqlx::Result<Option<users::LoginRecord>> {
+        users::find_by_email_pg(self, email).await
+    }
+    async fn device_trusted(&self, hash: &str, user_id: i64) -> sqlx::Result<bool> {
+        helpdesk_store_pg::sessions::device_trusted(self, hash, user_id).await
+    }
+    async fn begin_attempt(&self, keys: Vec<(String, Limit)>) -> sqlx::Result<Result<(), i64>> {
+        throttle::begin_attempt_pg(self, &keys).await
+    }
+    async fn logged_in(&self, done: Success) -> sqlx::Result<String> {
+        use helpdesk_store_pg::sessions as store;
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        for key in &done.keys {
+            store::forgive(&mut tx, key, !key.starts_with("ip:")).await?;
+        }
+        if let Some(old) = done.old_session {
+            store::stop(&mut tx, &sha256_hex(&old)).await?;
+        }
+        if let Some(hash) = done.new_device {
+            store::add_device(&mut tx, &hash, done.user_id, now).await?;
+        }
+        if let Some(hash) = done.renewed {
+            store::renew_device(&mut tx, &hash, now).await?;
+        }
+        let token = secret();
+        let expires = now + sessions::LIFETIME_MS;
+        store::start(&mut tx, &sha256_hex(&token), done.user_id, now, expires).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+}
+
+/// Logs in on SQLite (see [`login_with`]).
 pub async fn login(db: &Db, w: &Writer, attempt: Attempt<'_>) -> sqlx::Result<Outcome> {
+    login_with(&(db, w), attempt).await
+}
+
+/// Logging in, the same on every database.
+pub async fn login_with<S: LoginStore>(store: &S, attempt: Attempt<'_>) -> sqlx::Result<Outcome> {
     let email = attempt.email.trim().to_lowercase();
-    let record = users::find_by_email(db, &email).await?;
+    let record = store.find_by_email(&email).await?;
     let device_hash = attempt.device.map(sha256_hex);
     let trusted = match (&record, &device_hash) {
-        (Some(r), Some(hash)) => {
-            let user_id = r.actor.id;
-            sqlx::query_scalar!(
-                "SELECT 1 AS one FROM trusted_devices WHERE token_hash = ? AND user_id = ?",
-                hash,
-                user_id
-            )
-            .fetch_optional(db)
-            .await?
-            .is_some()
-        }
+        (Some(r), Some(hash)) => store.device_trusted(hash, r.actor.id).await?,
         _ => false,
     };
     let keys: Vec<(String, Limit)> = match (&device_hash, trusted) {
@@ -71,7 +191,7 @@ pub async fn login(db: &Db, w: &Writer, attempt: Attempt<'_>) -> sqlx::Result<Ou
             (format!("account:{email}"), throttle::ACCOUNT),
         ],
     };
-    if let Err(until) = throttle::begin_attempt(w, keys.clone()).await? {
+    if let Err(until) = store.begin_attempt(keys.clone()).await? {
         return Ok(Outcome::Locked { until });
     }
     let stored = record
@@ -84,53 +204,18 @@ pub async fn login(db: &Db, w: &Writer, attempt: Attempt<'_>) -> sqlx::Result<Ou
     let Some(record) = record else {
         return Ok(Outcome::WrongPassword); // verify is never true without an account
     };
-
-    // One write: the counters forgiven, the old session ended, the new one and the
-    // device recorded.
-    let user_id = record.actor.id;
-    let old_session = attempt.old_session.map(str::to_owned);
     let device = if trusted {
         attempt.device.unwrap_or_default().to_owned()
     } else {
         secret()
     };
-    let new_device = (!trusted).then(|| sha256_hex(&device));
-    let renewed = device_hash.filter(|_| trusted);
-    let session = w
-        .write(move |tx| {
-            Box::pin(async move {
-                let now = now_ms();
-                for (key, _) in &keys {
-                    // An address is shared: one success takes back one attempt. An
-                    // account or a device starts afresh.
-                    throttle::forgive(tx, key, !key.starts_with("ip:")).await?;
-                }
-                if let Some(old) = old_session {
-                    sessions::stop(tx, &old).await?;
-                }
-                if let Some(hash) = new_device {
-                    sqlx::query!(
-                        "INSERT INTO trusted_devices (token_hash, user_id, created_at, last_login_at)
-                         VALUES (?, ?, ?, ?)",
-                        hash,
-                        user_id,
-                        now,
-                        now
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                if let Some(hash) = renewed {
-                    sqlx::query!(
-                        "UPDATE trusted_devices SET last_login_at = ? WHERE token_hash = ?",
-                        now,
-                        hash
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sessions::start(tx, user_id, now).await
-            })
+    let session = store
+        .logged_in(Success {
+            keys: keys.into_iter().map(|(key, _)| key).collect(),
+            old_session: attempt.old_session.map(str::to_owned),
+            new_device: (!trusted).then(|| sha256_hex(&device)),
+            renewed: device_hash.filter(|_| trusted),
+            user_id: record.actor.id,
         })
         .await?;
     Ok(Outcome::LoggedIn {

@@ -66,6 +66,45 @@ pub async fn resolve(db: &Db, token: &str) -> sqlx::Result<Option<Resolved>> {
     }))
 }
 
+/// [`create`] on PostgreSQL.
+pub async fn create_pg(pool: &sqlx::PgPool, user_id: i64) -> sqlx::Result<String> {
+    let token = secret();
+    let now = now_ms();
+    let mut conn = pool.acquire().await?;
+    helpdesk_store_pg::sessions::start(
+        &mut conn,
+        &sha256_hex(&token),
+        user_id,
+        now,
+        now + LIFETIME_MS,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// [`resolve`] on PostgreSQL.
+pub async fn resolve_pg(pool: &sqlx::PgPool, token: &str) -> sqlx::Result<Option<Resolved>> {
+    let row = helpdesk_store_pg::sessions::resolve(pool, &sha256_hex(token), now_ms()).await?;
+    Ok(row.map(|r| Resolved {
+        actor: Actor::from_row(r.0, r.1, r.2, r.3, &r.4),
+        catalog_version: r.7,
+        time_zone: r.5,
+        language: r.6,
+    }))
+}
+
+/// [`end`] on PostgreSQL.
+pub async fn end_pg(pool: &sqlx::PgPool, token: &str) -> sqlx::Result<()> {
+    let mut conn = pool.acquire().await?;
+    helpdesk_store_pg::sessions::stop(&mut conn, &sha256_hex(token)).await
+}
+
+/// [`sweep`] on PostgreSQL (every instance sweeps; the deletes are idempotent).
+pub async fn sweep_pg(pool: &sqlx::PgPool) -> sqlx::Result<u64> {
+    let now = now_ms();
+    helpdesk_store_pg::sessions::sweep(pool, now, now - super::login::DEVICE_LIFETIME_MS).await
+}
+
 /// Ends one session (logout).
 pub async fn end(w: &Writer, token: &str) -> sqlx::Result<()> {
     let token = token.to_owned();

@@ -2718,3 +2718,167 @@ async fn saved_replies_and_downloads_on_postgres_answer_as_on_sqlite() {
         assert_eq!(format!("{post:?}"), format!("{lite:?}"));
     }
 }
+
+#[tokio::test]
+async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
+    use helpdesk::auth::login::{Attempt, Outcome, login, login_with};
+    use helpdesk::auth::sessions;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.user("carla@example.test", Role::Customer).await;
+    app.user("gone@example.test", Role::Customer).await;
+    sqlx::query("UPDATE users SET active = 0 WHERE email = 'gone@example.test'")
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let lite_store = (&app.core.db, &app.core.writer);
+    let ip: std::net::IpAddr = "203.0.113.7".parse().unwrap();
+    let said = |o: &Outcome| match o {
+        Outcome::LoggedIn { actor, .. } => format!("in {}", actor.email),
+        Outcome::WrongPassword => "wrong".to_owned(),
+        Outcome::Locked { .. } => "locked".to_owned(),
+    };
+
+    // The right password, then a session that resolves, then logout.
+    let attempt = |email: &'static str, password: &'static str| Attempt {
+        email,
+        password: password.into(),
+        client: ip,
+        device: None,
+        old_session: None,
+    };
+    let (lite, post) = (
+        login(
+            &app.core.db,
+            &app.core.writer,
+            attempt(" Carla@Example.test ", PASSWORD),
+        )
+        .await
+        .unwrap(),
+        login_with(&pool, attempt(" Carla@Example.test ", PASSWORD))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(said(&post), said(&lite));
+    let (
+        Outcome::LoggedIn {
+            session: lite_session,
+            device: lite_device,
+            ..
+        },
+        Outcome::LoggedIn {
+            session: pg_session,
+            device: pg_device,
+            ..
+        },
+    ) = (lite, post)
+    else {
+        panic!("logged in on both");
+    };
+    let resolved = sessions::resolve_pg(&pool, &pg_session)
+        .await
+        .unwrap()
+        .expect("live");
+    let expected = sessions::resolve(&app.core.db, &lite_session)
+        .await
+        .unwrap()
+        .expect("live");
+    assert_eq!(
+        (resolved.actor.email.as_str(), resolved.catalog_version),
+        (expected.actor.email.as_str(), expected.catalog_version)
+    );
+    // Logging in again from that browser ends its old session.
+    let again = login_with(
+        &pool,
+        Attempt {
+            device: Some(&pg_device),
+            old_session: Some(&pg_session),
+            ..attempt("carla@example.test", PASSWORD)
+        },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(again, Outcome::LoggedIn { .. }));
+    assert!(
+        sessions::resolve_pg(&pool, &pg_session)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let _ = lite_device;
+
+    // Wrong passwords, an inactive account, an unknown one: the same answers, and the
+    // account locks after ten on both.
+    for n in 0..12 {
+        for email in [
+            "carla@example.test",
+            "gone@example.test",
+            "nobody@example.test",
+        ] {
+            let lite = login(
+                &app.core.db,
+                &app.core.writer,
+                attempt(email, "wrong password"),
+            )
+            .await
+            .unwrap();
+            let post = login_with(&pool, attempt(email, "wrong password"))
+                .await
+                .unwrap();
+            assert_eq!(said(&post), said(&lite), "attempt {n} for {email}");
+        }
+    }
+    let lite = login_with(&lite_store, attempt("carla@example.test", PASSWORD))
+        .await
+        .unwrap();
+    let post = login_with(&pool, attempt("carla@example.test", PASSWORD))
+        .await
+        .unwrap();
+    assert_eq!(
+        (said(&post), said(&lite)),
+        ("locked".to_owned(), "locked".to_owned())
+    );
+    // The browser that logged in before is not held by the account's lock.
+    let trusted = login_with(
+        &pool,
+        Attempt {
+            device: Some(&pg_device),
+            ..attempt("carla@example.test", PASSWORD)
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(said(&trusted), "in carla@example.test");
+
+    // Sessions expire and are swept on PostgreSQL too.
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'carla@example.test'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let token = sessions::create_pg(&pool, user).await.unwrap();
+    assert!(sessions::resolve_pg(&pool, &token).await.unwrap().is_some());
+    sessions::end_pg(&pool, &token).await.unwrap();
+    assert!(sessions::resolve_pg(&pool, &token).await.unwrap().is_none());
+    sqlx::query("UPDATE sessions SET expires_at = 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(sessions::sweep_pg(&pool).await.unwrap() >= 1);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod bulk;
 pub mod catalog;
 pub mod replies;
+pub mod sessions;
 pub mod throttle;
 pub mod tickets;
 
