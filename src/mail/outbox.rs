@@ -147,6 +147,49 @@ pub async fn retry(writer: &Writer, id: i64) -> sqlx::Result<bool> {
 }
 
 /// A line of the admin's outbox list.
+/// [`claim_due`] on PostgreSQL: several instances' workers claim disjoint mails
+/// (`FOR UPDATE SKIP LOCKED`), each once.
+pub async fn claim_due_pg(pool: &sqlx::PgPool) -> sqlx::Result<Vec<i64>> {
+    let now = now_ms();
+    helpdesk_store_pg::outbox::claim_due(pool, now, now + LEASE_MS, CLAIM).await
+}
+
+/// [`sent`] on PostgreSQL.
+pub async fn sent_pg(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<()> {
+    helpdesk_store_pg::outbox::sent(pool, id, now_ms()).await
+}
+
+/// [`give_up`] on PostgreSQL.
+pub async fn give_up_pg(pool: &sqlx::PgPool, id: i64, reason: &str) -> sqlx::Result<()> {
+    helpdesk_store_pg::outbox::give_up(pool, id, reason).await
+}
+
+/// [`failed`] on PostgreSQL.
+pub async fn failed_pg(
+    pool: &sqlx::PgPool,
+    config: &MailConfig,
+    id: i64,
+    reason: &str,
+) -> sqlx::Result<()> {
+    let reason: String = reason.chars().take(1000).collect();
+    let base_ms = i64::try_from(config.retry_base.as_millis()).unwrap_or(i64::MAX);
+    helpdesk_store_pg::outbox::failed(
+        pool,
+        id,
+        &reason,
+        MAX_ATTEMPTS,
+        now_ms(),
+        base_ms,
+        6 * 3600 * 1000,
+    )
+    .await
+}
+
+/// [`retry`] on PostgreSQL.
+pub async fn retry_pg(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<bool> {
+    helpdesk_store_pg::outbox::retry(pool, id, now_ms()).await
+}
+
 #[derive(Debug, FromRow)]
 pub struct Row {
     pub id: i64,

@@ -2882,3 +2882,135 @@ async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn each_queued_mail_is_claimed_once_however_many_workers_run() {
+    use helpdesk::mail::outbox;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at)
+         SELECT '<m' || i || '@x.test>', 'test', 'r' || i || '@x.test', 0, 0
+         FROM generate_series(1, 300) i",
+    )
+    .execute(&a)
+    .await
+    .unwrap();
+    // Six workers on two instances, each claiming until nothing is due.
+    let workers = (0..6).map(|i| {
+        let pool = if i % 2 == 0 { a.clone() } else { b.clone() };
+        async move {
+            let mut mine = Vec::new();
+            loop {
+                let claimed = outbox::claim_due_pg(&pool).await.unwrap();
+                if claimed.is_empty() {
+                    break mine;
+                }
+                mine.extend(claimed);
+            }
+        }
+    });
+    let claims = futures_util::future::join_all(workers).await;
+    let mut all: Vec<i64> = claims.iter().flatten().copied().collect();
+    let busy = claims.iter().filter(|c| !c.is_empty()).count();
+    all.sort();
+    let before = all.len();
+    all.dedup();
+    assert_eq!(
+        (before, all.len()),
+        (300, 300),
+        "every mail claimed, none twice"
+    );
+    assert!(
+        busy >= 2,
+        "the workers shared the work ({busy} claimed some)"
+    );
+    // Claimed mails are leased: nothing is due until the lease runs out.
+    assert!(outbox::claim_due_pg(&a).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
+    use helpdesk::mail::outbox;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    for i in 1..=4 {
+        sqlx::query(
+            "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, secret)
+             VALUES (?, 'test', 'r@x.test', 0, 0, 'token')",
+        )
+        .bind(format!("<m{i}@x.test>"))
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let config = helpdesk::mail::MailConfig::with_ca(
+        "smtp://127.0.0.1:1",
+        "Acme <support@acme.test>",
+        "http://127.0.0.1",
+        None,
+    )
+    .unwrap();
+    let mut lite_claims = outbox::claim_due(&app.core.db, &app.core.writer)
+        .await
+        .unwrap();
+    let mut pg_claims = outbox::claim_due_pg(&pool).await.unwrap();
+    lite_claims.sort();
+    pg_claims.sort();
+    assert_eq!(lite_claims, pg_claims);
+    outbox::sent(&app.core.writer, 1).await.unwrap();
+    outbox::sent_pg(&pool, 1).await.unwrap();
+    for _ in 0..3 {
+        outbox::failed(&app.core.writer, &config, 2, "451 try later")
+            .await
+            .unwrap();
+        outbox::failed_pg(&pool, &config, 2, "451 try later")
+            .await
+            .unwrap();
+    }
+    outbox::give_up(&app.core.writer, 3, "550 no such user")
+        .await
+        .unwrap();
+    outbox::give_up_pg(&pool, 3, "550 no such user")
+        .await
+        .unwrap();
+    for id in [3, 1] {
+        assert_eq!(
+            outbox::retry_pg(&pool, id).await.unwrap(),
+            outbox::retry(&app.core.writer, id).await.unwrap()
+        );
+    }
+    let rows = "SELECT id || ' ' || state || ' ' || attempts || ' ' || COALESCE(last_error, '-') ||
+                       ' ' || COALESCE(secret, '-') || ' ' || (sent_at IS NOT NULL)
+                FROM outbox ORDER BY id";
+    let lite: Vec<String> = sqlx::query_scalar(rows).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(
+        "SELECT id || ' ' || state || ' ' || attempts || ' ' || COALESCE(last_error, '-') ||
+                ' ' || COALESCE(secret, '-') || ' ' || (sent_at IS NOT NULL)::int
+         FROM outbox ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(lite, post);
+    // The backoff after three failures: base (60 s) x 2^2 from now, on both.
+    let wait = "SELECT next_attempt_at FROM outbox WHERE id = 2";
+    let lite: i64 = sqlx::query_scalar(wait).fetch_one(&app.rw).await.unwrap();
+    let post: i64 = sqlx::query_scalar(wait).fetch_one(&pool).await.unwrap();
+    assert!((lite - post).abs() < 5_000, "{lite} vs {post}");
+}
