@@ -217,6 +217,100 @@ pub async fn issue_setup_token_pg(pool: &sqlx::PgPool) -> sqlx::Result<String> {
     Ok(token)
 }
 
+/// [`list_api_tokens`] on PostgreSQL.
+pub async fn list_api_tokens_pg(
+    pool: &sqlx::PgPool,
+    user_id: i64,
+) -> sqlx::Result<Vec<ApiTokenInfo>> {
+    Ok(helpdesk_store_pg::tokens::list_api_tokens(pool, user_id)
+        .await?
+        .into_iter()
+        .map(|(id, name, created_at, last_used_at)| ApiTokenInfo {
+            id,
+            name,
+            created_at,
+            last_used_at,
+        })
+        .collect())
+}
+
+/// [`revoke_api_token`] on PostgreSQL.
+pub async fn revoke_api_token_pg(
+    pool: &sqlx::PgPool,
+    user_id: i64,
+    token_id: i64,
+) -> sqlx::Result<bool> {
+    helpdesk_store_pg::tokens::revoke_api_token(pool, user_id, token_id, now_ms()).await
+}
+
+/// [`user_for_api_token`] on PostgreSQL (the last use noted in the background, at most
+/// once a minute).
+pub async fn user_for_api_token_pg(
+    pool: &sqlx::PgPool,
+    token: &str,
+) -> sqlx::Result<Option<Actor>> {
+    let Some((token_id, last_used, id, public_id, email, name, role)) =
+        helpdesk_store_pg::tokens::user_for_api_token(pool, &sha256_hex(token)).await?
+    else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    if last_used.is_none_or(|t| now - t > 60_000) {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            if let Err(e) =
+                helpdesk_store_pg::tokens::note_api_token_use(&pool, token_id, now).await
+            {
+                tracing::warn!(error = %e, "could not record an API token's last use");
+            }
+        });
+    }
+    Ok(Some(Actor::from_row(id, public_id, email, name, &role)))
+}
+
+/// [`integration_key_valid`] on PostgreSQL.
+pub async fn integration_key_valid_pg(pool: &sqlx::PgPool, key: &str) -> sqlx::Result<bool> {
+    helpdesk_store_pg::tokens::integration_key_valid(pool, &sha256_hex(key)).await
+}
+
+/// [`list_integration_keys`] on PostgreSQL.
+pub async fn list_integration_keys_pg(pool: &sqlx::PgPool) -> sqlx::Result<Vec<KeyInfo>> {
+    Ok(helpdesk_store_pg::tokens::list_integration_keys(pool)
+        .await?
+        .into_iter()
+        .map(|(id, name, created_at)| KeyInfo {
+            id,
+            name,
+            created_at,
+        })
+        .collect())
+}
+
+/// [`revoke_integration_key`] on PostgreSQL.
+pub async fn revoke_integration_key_pg(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<bool> {
+    helpdesk_store_pg::tokens::revoke_integration_key(pool, id, now_ms()).await
+}
+
+/// [`consume_setup_token`] on PostgreSQL.
+pub async fn consume_setup_token_pg(
+    pool: &sqlx::PgPool,
+    token: &str,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+) -> sqlx::Result<Option<i64>> {
+    helpdesk_store_pg::tokens::consume_setup_token(
+        pool,
+        &sha256_hex(token),
+        &crate::secure::public_id(),
+        email.trim(),
+        name.trim(),
+        password_hash,
+        now_ms(),
+    )
+    .await
+}
+
 /// [`setup_token_valid`] on PostgreSQL.
 pub async fn setup_token_valid_pg(pool: &sqlx::PgPool, token: &str) -> sqlx::Result<bool> {
     helpdesk_store_pg::accounts::setup_token_valid(pool, &sha256_hex(token)).await

@@ -3014,3 +3014,132 @@ async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
     let post: i64 = sqlx::query_scalar(wait).fetch_one(&pool).await.unwrap();
     assert!((lite - post).abs() < 5_000, "{lite} vs {post}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
+    use helpdesk::auth::tokens;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let gone = app.user("gone@example.test", Role::Customer).await;
+    let agent_token = tokens::create_api_token(&app.core.writer, agent.id, "ci")
+        .await
+        .unwrap();
+    tokens::create_api_token(&app.core.writer, agent.id, "laptop")
+        .await
+        .unwrap();
+    let gone_token = tokens::create_api_token(&app.core.writer, gone.id, "old")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET active = 0 WHERE id = ?")
+        .bind(gone.id)
+        .execute(&app.rw)
+        .await
+        .unwrap();
+    let key = tokens::create_integration_key(&app.core.writer, "erp")
+        .await
+        .unwrap();
+    tokens::create_integration_key(&app.core.writer, "crm")
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let b = helpdesk_store_pg::connect(&url).await.unwrap();
+
+    // A token made on SQLite works on its copy; one of an inactive user does not.
+    for token in [agent_token.as_str(), gone_token.as_str(), "hdt_nonsense"] {
+        let lite = tokens::user_for_api_token(&app.core.db, &app.core.writer, token)
+            .await
+            .unwrap();
+        let post = tokens::user_for_api_token_pg(&a, token).await.unwrap();
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"));
+    }
+    let shown = |t: Vec<tokens::ApiTokenInfo>| -> Vec<String> {
+        t.into_iter()
+            .map(|t| format!("{} {}", t.id, t.name))
+            .collect()
+    };
+    assert_eq!(
+        shown(tokens::list_api_tokens_pg(&a, agent.id).await.unwrap()),
+        shown(
+            tokens::list_api_tokens(&app.core.db, agent.id)
+                .await
+                .unwrap()
+        )
+    );
+    for (user, id) in [(agent.id, 1), (agent.id, 1), (gone.id, 2)] {
+        assert_eq!(
+            tokens::revoke_api_token_pg(&a, user, id).await.unwrap(),
+            tokens::revoke_api_token(&app.core.writer, user, id)
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        tokens::user_for_api_token_pg(&a, &agent_token)
+            .await
+            .unwrap()
+            .is_none(),
+        "revoked"
+    );
+    for k in [key.as_str(), "hdk_nonsense"] {
+        assert_eq!(
+            tokens::integration_key_valid_pg(&a, k).await.unwrap(),
+            tokens::integration_key_valid(&app.core.db, k)
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(
+        tokens::revoke_integration_key_pg(&a, 1).await.unwrap(),
+        tokens::revoke_integration_key(&app.core.writer, 1)
+            .await
+            .unwrap()
+    );
+    let keys = |k: Vec<tokens::KeyInfo>| -> Vec<String> {
+        k.into_iter()
+            .map(|k| format!("{} {}", k.id, k.name))
+            .collect()
+    };
+    assert_eq!(
+        keys(tokens::list_integration_keys_pg(&a).await.unwrap()),
+        keys(tokens::list_integration_keys(&app.core.db).await.unwrap())
+    );
+
+    // The setup link, used from two instances at once, makes one admin.
+    let link = tokens::issue_setup_token_pg(&a).await.unwrap();
+    let tries = (0..6).map(|i| {
+        let pool = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let link = link.clone();
+        async move {
+            tokens::consume_setup_token_pg(
+                &pool,
+                &link,
+                &format!("admin{i}@example.test"),
+                "Admin",
+                "hash",
+            )
+            .await
+            .unwrap()
+        }
+    });
+    let made = futures_util::future::join_all(tries).await;
+    assert_eq!(made.iter().filter(|m| m.is_some()).count(), 1, "{made:?}");
+    assert!(!tokens::setup_token_valid_pg(&a, &link).await.unwrap());
+    let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'")
+        .fetch_one(&a)
+        .await
+        .unwrap();
+    assert_eq!(admins, 1);
+    assert!(helpdesk_store_pg::accounts::admin_exists(&a).await.unwrap());
+}

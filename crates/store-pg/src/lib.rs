@@ -12,6 +12,7 @@ pub mod replies;
 pub mod sessions;
 pub mod throttle;
 pub mod tickets;
+pub mod tokens;
 
 use std::str::FromStr;
 use std::time::Duration;
