@@ -506,3 +506,88 @@ pub async fn set_active(w: &Writer, user_id: i64, active: bool) -> sqlx::Result<
     })
     .await
 }
+
+/// The admin pages' account reads and changes on PostgreSQL (twins of the functions
+/// above).
+pub mod pg {
+    use super::{PAGE, Preference, Preferences, UserRow};
+    use crate::clock::now_ms;
+    use crate::tickets::Role;
+    use helpdesk_store_pg::accounts as store;
+    use sqlx::PgPool;
+
+    pub async fn password_hash(pool: &PgPool, user_id: i64) -> sqlx::Result<Option<String>> {
+        store::password_hash(pool, user_id).await
+    }
+
+    pub async fn preferences(pool: &PgPool, user_id: i64) -> sqlx::Result<Preferences> {
+        Ok(store::preferences(pool, user_id)
+            .await?
+            .map(|(time_zone, language)| Preferences {
+                time_zone,
+                language,
+            })
+            .unwrap_or_default())
+    }
+
+    pub async fn set_preference(
+        pool: &PgPool,
+        user_id: i64,
+        choice: Preference,
+    ) -> sqlx::Result<()> {
+        let (zone, language) = match &choice {
+            Preference::TimeZone(zone) => ((true, zone.as_deref()), (false, None)),
+            Preference::Language(language) => ((false, None), (true, language.as_deref())),
+        };
+        store::set_preference(pool, user_id, zone, language, now_ms()).await
+    }
+
+    pub async fn set_password(pool: &PgPool, user_id: i64, hash: &str) -> sqlx::Result<()> {
+        store::set_password(pool, user_id, hash, now_ms()).await
+    }
+
+    pub async fn admin_exists(pool: &PgPool) -> sqlx::Result<bool> {
+        store::admin_exists(pool).await
+    }
+
+    pub async fn list(
+        pool: &PgPool,
+        search: &str,
+        role: Option<Role>,
+        before: Option<i64>,
+    ) -> sqlx::Result<Vec<UserRow>> {
+        let pattern = crate::db::contains_pattern(search.trim());
+        let rows = store::list_users(
+            pool,
+            &pattern,
+            role.map(Role::as_str),
+            before.unwrap_or(i64::MAX),
+            PAGE + 1,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, email, role, active, created_at)| UserRow {
+                id,
+                name,
+                email,
+                role,
+                active,
+                created_at,
+            })
+            .collect())
+    }
+
+    pub async fn count(pool: &PgPool, search: &str, role: Option<Role>) -> sqlx::Result<i64> {
+        let pattern = crate::db::contains_pattern(search.trim());
+        store::count_users(pool, &pattern, role.map(Role::as_str)).await
+    }
+
+    pub async fn set_role(pool: &PgPool, user_id: i64, role: Role) -> sqlx::Result<bool> {
+        store::set_role(pool, user_id, role.as_str(), now_ms()).await
+    }
+
+    pub async fn set_active(pool: &PgPool, user_id: i64, active: bool) -> sqlx::Result<bool> {
+        store::set_active(pool, user_id, active, now_ms()).await
+    }
+}

@@ -3143,3 +3143,102 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
     assert_eq!(admins, 1);
     assert!(helpdesk_store_pg::accounts::admin_exists(&a).await.unwrap());
 }
+
+#[tokio::test]
+async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
+    use helpdesk::auth::users::{self, Preference};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    helpdesk::demo::run(&app.db_url, 60, helpdesk::i18n::Lang::En)
+        .await
+        .expect("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let db = &app.core.db;
+    let shown = |rows: Vec<users::UserRow>| -> Vec<String> {
+        rows.into_iter()
+            .map(|u| format!("{} {} {} {} {}", u.id, u.name, u.email, u.role, u.active))
+            .collect()
+    };
+    for (search, role, before) in [
+        ("", None, None),
+        ("", Some(Role::Agent), None),
+        ("EXAMPLE.COM", None, Some(30)),
+        ("agent1", None, None),
+        ("100%_", None, None),
+    ] {
+        assert_eq!(
+            shown(users::pg::list(&pool, search, role, before).await.unwrap()),
+            shown(users::list(db, search, role, before).await.unwrap()),
+            "{search:?} {role:?}"
+        );
+        assert_eq!(
+            users::pg::count(&pool, search, role).await.unwrap(),
+            users::count(db, search, role).await.unwrap()
+        );
+    }
+    let (id, hash) = (5, "$argon2id$new");
+    assert_eq!(
+        users::pg::set_role(&pool, id, Role::Agent).await.unwrap(),
+        users::set_role(&app.core.writer, id, Role::Agent)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        users::pg::set_active(&pool, id, false).await.unwrap(),
+        users::set_active(&app.core.writer, id, false)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !users::pg::set_role(&pool, 99_999, Role::Admin)
+            .await
+            .unwrap()
+    );
+    users::pg::set_password(&pool, 6, hash).await.unwrap();
+    users::set_password(&app.core.writer, 6, hash)
+        .await
+        .unwrap();
+    assert_eq!(
+        users::pg::password_hash(&pool, 6).await.unwrap(),
+        users::password_hash(db, 6).await.unwrap()
+    );
+    for choice in [
+        || Preference::TimeZone(Some("Europe/Madrid".into())),
+        || Preference::Language(Some("es".into())),
+        || Preference::TimeZone(None),
+    ] {
+        users::pg::set_preference(&pool, 7, choice()).await.unwrap();
+        users::set_preference(&app.core.writer, 7, choice())
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        format!("{:?}", users::pg::preferences(&pool, 7).await.unwrap()),
+        format!("{:?}", users::preferences(db, 7).await.unwrap())
+    );
+    assert_eq!(
+        users::pg::admin_exists(&pool).await.unwrap(),
+        users::admin_exists(db).await.unwrap()
+    );
+    let state =
+        "SELECT id || ' ' || role || ' ' || active || ' ' || password_hash FROM users ORDER BY id";
+    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(
+        "SELECT id || ' ' || role || ' ' || active::int || ' ' || password_hash FROM users ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(lite, post);
+}

@@ -151,3 +151,147 @@ pub async fn setup_token_valid(pool: &PgPool, token_hash: &str) -> sqlx::Result<
     .fetch_one(pool)
     .await
 }
+
+pub async fn password_hash(pool: &PgPool, user_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("SELECT password_hash FROM users WHERE id = $1", user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// A user's chosen (time zone, language).
+pub async fn preferences(
+    pool: &PgPool,
+    user_id: i64,
+) -> sqlx::Result<Option<(Option<String>, Option<String>)>> {
+    let row = sqlx::query!(
+        "SELECT time_zone, language FROM users WHERE id = $1",
+        user_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| (r.time_zone, r.language)))
+}
+
+/// Sets the time zone (`zone_set`) or the language (`language_set`) a user chose.
+pub async fn set_preference(
+    pool: &PgPool,
+    user_id: i64,
+    zone: (bool, Option<&str>),
+    language: (bool, Option<&str>),
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET time_zone = CASE WHEN $1 THEN $2 ELSE time_zone END,
+                          language = CASE WHEN $3 THEN $4 ELSE language END,
+                          updated_at = $5
+         WHERE id = $6",
+        zone.0,
+        zone.1,
+        language.0,
+        language.1,
+        now,
+        user_id
+    )
+    .execute(pool)
+    .await
+    .map(|_| ())
+}
+
+/// A new password hash; every session of the user ends (one transaction).
+pub async fn set_password(pool: &PgPool, user_id: i64, hash: &str, now: i64) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3",
+        hash,
+        now,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+/// (id, name, email, role, active, created_at)
+pub type UserListRow = (i64, String, String, String, bool, i64);
+
+/// The admin's list of users: name or email containing `pattern` (a `LIKE` pattern,
+/// case ignored), of `role` if given, ids below `before`, newest first.
+pub async fn list_users(
+    pool: &PgPool,
+    pattern: &str,
+    role: Option<&str>,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<UserListRow>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, name, email, role, active, created_at FROM users
+           WHERE (name ILIKE $1 ESCAPE '\' OR email ILIKE $1 ESCAPE '\')
+             AND ($2::text IS NULL OR role = $2) AND id < $3
+           ORDER BY id DESC LIMIT $4"#,
+        pattern,
+        role,
+        before,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, r.name, r.email, r.role, r.active, r.created_at))
+        .collect())
+}
+
+pub async fn count_users(pool: &PgPool, pattern: &str, role: Option<&str>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT COUNT(*) AS "n!" FROM users
+           WHERE (name ILIKE $1 ESCAPE '\' OR email ILIKE $1 ESCAPE '\')
+             AND ($2::text IS NULL OR role = $2)"#,
+        pattern,
+        role
+    )
+    .fetch_one(pool)
+    .await
+}
+
+pub async fn set_role(pool: &PgPool, user_id: i64, role: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE users SET role = $1, updated_at = $2 WHERE id = $3",
+        role,
+        now,
+        user_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Activates or deactivates an account; a deactivated one loses its sessions and tokens
+/// (one transaction).
+pub async fn set_active(pool: &PgPool, user_id: i64, active: bool, now: i64) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query!(
+        "UPDATE users SET active = $1, updated_at = $2 WHERE id = $3",
+        active,
+        now,
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    if !active {
+        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            now,
+            user_id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
+}
