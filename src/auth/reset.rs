@@ -77,6 +77,41 @@ pub(crate) async fn queue_link(
     Ok(())
 }
 
+/// [`request`] on PostgreSQL.
+pub async fn request_pg(pool: &sqlx::PgPool, email: &str, lang: Lang) -> sqlx::Result<()> {
+    use helpdesk_store_pg::links;
+    let Some(user_id) = links::active_user(pool, email.trim()).await? else {
+        return Ok(());
+    };
+    let token = secret();
+    let now = now_ms();
+    links::issue_reset(
+        pool,
+        "password_reset",
+        user_id,
+        &token,
+        &sha256_hex(&token),
+        now,
+        now + LIFETIME_MS,
+        lang.code(),
+    )
+    .await
+}
+
+/// [`is_live`] on PostgreSQL.
+pub async fn is_live_pg(pool: &sqlx::PgPool, token: &str) -> sqlx::Result<bool> {
+    helpdesk_store_pg::links::reset_is_live(pool, &sha256_hex(token), now_ms()).await
+}
+
+/// [`redeem`] on PostgreSQL.
+pub async fn redeem_pg(
+    pool: &sqlx::PgPool,
+    token: &str,
+    password_hash: &str,
+) -> sqlx::Result<bool> {
+    helpdesk_store_pg::links::redeem(pool, &sha256_hex(token), password_hash, now_ms()).await
+}
+
 /// Whether `token` is a live link (the page shows the form or says it expired).
 pub async fn is_live(db: &Db, token: &str) -> sqlx::Result<bool> {
     let hash = sha256_hex(token);

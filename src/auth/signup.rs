@@ -12,17 +12,9 @@ use crate::secure::{public_id, secret, sha256_hex};
 /// A confirmation link works for a day.
 pub const LIFETIME_MS: i64 = 24 * 3600 * 1000;
 
-/// Checks the form, then mails the address: a confirmation link for a new account, or
-/// a note with a reset link for a taken address. `Err` only for the form's own problems
-/// (never "taken") and database failures.
-pub async fn register(
-    db: &Db,
-    w: &Writer,
-    email: &str,
-    name: &str,
-    password_text: &str,
-    lang: crate::i18n::Lang,
-) -> Result<(), CreateError> {
+/// A sign-up's fields, checked (the rules of every backend): the email lower-cased and
+/// the name trimmed.
+fn checked(email: &str, name: &str, password_text: &str) -> Result<(String, String), CreateError> {
     let errors: Vec<AccountError> = [
         users::check_name(name),
         users::check_email(email),
@@ -34,8 +26,84 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(CreateError::Invalid(errors));
     }
-    let email = email.trim().to_lowercase();
-    let name = name.trim().to_owned();
+    Ok((email.trim().to_lowercase(), name.trim().to_owned()))
+}
+
+async fn hashed(password_text: &str) -> Result<String, CreateError> {
+    password::hash(password_text.to_owned()).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot hash a password");
+        CreateError::Invalid(vec![AccountError::new(
+            "password",
+            "account-error-password-failed",
+        )])
+    })
+}
+
+/// [`register`] on PostgreSQL: the same answers and mails.
+pub async fn register_pg(
+    pool: &sqlx::PgPool,
+    email: &str,
+    name: &str,
+    password_text: &str,
+    lang: crate::i18n::Lang,
+) -> Result<(), CreateError> {
+    use helpdesk_store_pg::links;
+    let (email, name) = checked(email, name, password_text)?;
+    let now = now_ms();
+    let token = secret();
+    let token_hash = sha256_hex(&token);
+    match links::account_state(pool, &email).await? {
+        Some((user_id, true, true)) => {
+            links::issue_reset(
+                pool,
+                "signup_existing",
+                user_id,
+                &token,
+                &token_hash,
+                now,
+                now + super::reset::LIFETIME_MS,
+                lang.code(),
+            )
+            .await?;
+        }
+        Some(_) => {}
+        None => {
+            let hash = hashed(password_text).await?;
+            links::register(
+                pool,
+                &public_id(),
+                &email,
+                &name,
+                &hash,
+                &token,
+                &token_hash,
+                now,
+                now + LIFETIME_MS,
+                lang.code(),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// [`confirm`] on PostgreSQL.
+pub async fn confirm_pg(pool: &sqlx::PgPool, token: &str) -> sqlx::Result<Option<i64>> {
+    helpdesk_store_pg::links::confirm(pool, &sha256_hex(token), now_ms()).await
+}
+
+/// Checks the form, then mails the address: a confirmation link for a new account, or
+/// a note with a reset link for a taken address. `Err` only for the form's own problems
+/// (never "taken") and database failures.
+pub async fn register(
+    db: &Db,
+    w: &Writer,
+    email: &str,
+    name: &str,
+    password_text: &str,
+    lang: crate::i18n::Lang,
+) -> Result<(), CreateError> {
+    let (email, name) = checked(email, name, password_text)?;
     let existing = sqlx::query!(
         "SELECT id, active, confirmed FROM users WHERE email = ?",
         email
@@ -61,15 +129,7 @@ pub async fn register(
             // (the first link still works; an admin decides about deactivated accounts).
         }
         None => {
-            let hash = password::hash(password_text.to_owned())
-                .await
-                .map_err(|e| {
-                    tracing::error!(error = %e, "cannot hash a password");
-                    CreateError::Invalid(vec![AccountError::new(
-                        "password",
-                        "account-error-password-failed",
-                    )])
-                })?;
+            let hash = hashed(password_text).await?;
             let pid = public_id();
             w.write(move |tx| {
                 Box::pin(async move {

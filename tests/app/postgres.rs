@@ -3242,3 +3242,96 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
     .unwrap();
     assert_eq!(lite, post);
 }
+
+#[tokio::test]
+async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
+    use helpdesk::auth::{reset, signup};
+    use helpdesk::i18n::Lang;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    app.user("carla@example.test", Role::Customer).await;
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let (db, w) = (&app.core.db, &app.core.writer);
+
+    for (email, name, password) in [
+        ("new@example.test", "New", "a long password"),
+        ("NEW@example.test", "New again", "a long password"), // unconfirmed: nothing new
+        ("Carla@Example.test", "Carla", "a long password"),   // taken: a mail to the owner
+        ("bad", "", "short"),
+    ] {
+        let lite = signup::register(db, w, email, name, password, Lang::Es).await;
+        let post = signup::register_pg(&pool, email, name, password, Lang::Es).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "{email}");
+    }
+    // The links are in the queued mails (the secret): confirm with each backend's own.
+    let link = "SELECT secret FROM outbox WHERE kind = 'signup_confirm'";
+    let lite_link: String = sqlx::query_scalar(link).fetch_one(&app.rw).await.unwrap();
+    let pg_link: String = sqlx::query_scalar(link).fetch_one(&pool).await.unwrap();
+    assert!(signup::confirm(w, &lite_link).await.unwrap().is_some());
+    assert!(signup::confirm_pg(&pool, &pg_link).await.unwrap().is_some());
+    assert!(
+        signup::confirm_pg(&pool, &pg_link).await.unwrap().is_none(),
+        "used up"
+    );
+
+    for email in ["carla@example.test", "nobody@example.test"] {
+        reset::request(db, w, email, Lang::En).await.unwrap();
+        reset::request_pg(&pool, email, Lang::En).await.unwrap();
+    }
+    let link = "SELECT secret FROM outbox WHERE kind = 'password_reset'";
+    let lite_link: String = sqlx::query_scalar(link).fetch_one(&app.rw).await.unwrap();
+    let pg_link: String = sqlx::query_scalar(link).fetch_one(&pool).await.unwrap();
+    assert!(reset::is_live_pg(&pool, &pg_link).await.unwrap());
+    assert!(!reset::is_live_pg(&pool, "nonsense").await.unwrap());
+    assert!(
+        reset::redeem(w, &lite_link, "$argon2id$x".into())
+            .await
+            .unwrap()
+    );
+    assert!(
+        reset::redeem_pg(&pool, &pg_link, "$argon2id$x")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !reset::redeem_pg(&pool, &pg_link, "$argon2id$y")
+            .await
+            .unwrap(),
+        "used up"
+    );
+
+    let mails = "SELECT kind || ' ' || recipient_id || ' ' || COALESCE(language, '-') FROM outbox ORDER BY id";
+    let lite: Vec<String> = sqlx::query_scalar(mails).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(mails).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite, post);
+    assert_eq!(lite.len(), 3, "{lite:?}");
+    let accounts = "SELECT email || ' ' || password_hash FROM users WHERE email LIKE 'carla%' OR email LIKE 'new%' ORDER BY id";
+    let lite: Vec<String> = sqlx::query_scalar(accounts)
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let post: Vec<String> = sqlx::query_scalar(accounts).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite.len(), post.len());
+    assert_eq!(lite[0], post[0], "the reset password");
+    let confirmed = "SELECT COUNT(*) FROM users WHERE confirmed";
+    let post: i64 = sqlx::query_scalar(confirmed)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let lite: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE confirmed = 1")
+        .fetch_one(&app.rw)
+        .await
+        .unwrap();
+    assert_eq!(lite, post);
+}

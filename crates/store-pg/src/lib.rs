@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod bulk;
 pub mod catalog;
+pub mod links;
 pub mod outbox;
 pub mod replies;
 pub mod sessions;
