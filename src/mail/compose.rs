@@ -11,6 +11,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use super::MailConfig;
 use crate::db::Db;
 use crate::i18n::{Arg, Lang};
+use helpdesk_store_pg::outbox::Outgoing;
 
 pub struct Composed {
     pub message: Message,
@@ -83,6 +84,60 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     else {
         return Ok(None);
     };
+    let files = match n.message_id_ref {
+        Some(message) => sqlx::query!(
+            r#"SELECT id AS "id!", filename FROM attachments WHERE message_id = ? ORDER BY id"#,
+            message
+        )
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f.filename))
+        .collect(),
+        None => Vec::new(),
+    };
+    compose_from(
+        config,
+        Outgoing {
+            message_id: n.message_id,
+            kind: n.kind,
+            to_address: n.to_address,
+            secret: n.secret,
+            detail: n.detail,
+            language: n.language,
+            recipient_language: n.recipient_language,
+            assignee_id: n.assignee_id,
+            new_ticket_mode: n.new_ticket_mode,
+            recipient_email: n.recipient_email,
+            recipient_name: n.recipient_name,
+            ticket_pid: n.ticket_pid,
+            number: n.number,
+            title: n.title,
+            deleted_at: n.deleted_at,
+            message_ref: n.message_id_ref,
+            message_body: n.message_body,
+            message_internal: n.message_internal.map(|i| i != 0),
+            author_name: n.author_name,
+            files,
+        },
+    )
+}
+
+/// [`compose`] on PostgreSQL.
+pub async fn compose_pg(
+    pool: &sqlx::PgPool,
+    config: &MailConfig,
+    id: i64,
+) -> anyhow::Result<Option<Composed>> {
+    match helpdesk_store_pg::outbox::outgoing(pool, id).await? {
+        Some(n) => compose_from(config, n),
+        None => Ok(None),
+    }
+}
+
+/// The mail of a notice, from what either database read: the rules of who gets what,
+/// in which language, with which links.
+fn compose_from(config: &MailConfig, n: Outgoing) -> anyhow::Result<Option<Composed>> {
     let to_address = match (&n.recipient_email, &n.to_address) {
         (Some(email), _) => email.clone(),
         (None, Some(address)) => address.clone(),
@@ -152,7 +207,7 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
     {
         return Ok(None);
     }
-    if n.message_internal.is_some_and(|i| i != 0) {
+    if n.message_internal == Some(true) {
         // Never: notes are not queued. Refuse rather than send one.
         anyhow::bail!("a notice names an internal note");
     }
@@ -179,18 +234,9 @@ pub async fn compose(db: &Db, config: &MailConfig, id: i64) -> anyhow::Result<Op
         other => anyhow::bail!("unknown notice kind {other:?}"),
     };
     let mut attachments = Vec::new();
-    if let Some(message) = n.message_id_ref {
-        let files = sqlx::query!(
-            r#"SELECT id AS "id!", filename FROM attachments WHERE message_id = ? ORDER BY id"#,
-            message
-        )
-        .fetch_all(db)
-        .await?;
-        for f in files {
-            let name = utf8_percent_encode(&f.filename, NON_ALPHANUMERIC);
-            let url = format!("{base}/attachments/{}/{name}", f.id);
-            attachments.push((f.filename, url));
-        }
+    for (id, filename) in &n.files {
+        let name = utf8_percent_encode(filename, NON_ALPHANUMERIC);
+        attachments.push((filename.clone(), format!("{base}/attachments/{id}/{name}")));
     }
     let thread = ticket_message_id(pid, &config.domain);
     let message = build(config, &n.message_id, to, &subject, Some(&thread))?.multipart(bodies(

@@ -20,7 +20,7 @@ use tokio::sync::Notify;
 
 use crate::db::{Db, Writer};
 
-pub use compose::Composed;
+pub use compose::{Composed, compose, compose_pg};
 
 /// How the server sends mail (`--smtp-url`, `--mail-from`).
 #[derive(Clone)]
@@ -137,7 +137,7 @@ pub fn spawn_worker(db: Db, writer: Writer, config: Arc<MailConfig>, wake: Arc<N
 
 /// Composes and sends one claimed notice and records the outcome.
 async fn deliver(db: &Db, writer: &Writer, config: &MailConfig, id: i64) {
-    let outcome = match compose::compose(db, config, id).await {
+    let outcome = match compose(db, config, id).await {
         Ok(Some(composed)) => config
             .transport
             .send(composed.message)

@@ -3335,3 +3335,110 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
         .unwrap();
     assert_eq!(lite, post);
 }
+
+#[tokio::test]
+async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
+    use helpdesk::mail::{compose, compose_pg};
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{Status, TicketUpdate, UserRef};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let number = app.ticket(&customer, "Printer \"jams\" <again>").await;
+    let key = TicketKey::Number(number);
+    app.core
+        .add_message(
+            &agent,
+            &key,
+            NewMessage {
+                body: "Try this driver.".into(),
+                uploads: vec![helpdesk::tickets::Upload {
+                    filename: "driver notes.txt".into(),
+                    content_type: "text/plain".into(),
+                    data: b"v2".to_vec(),
+                }],
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .update_ticket(
+            &agent,
+            &key,
+            TicketUpdate {
+                assignee: Some(Some(UserRef::Id(agent.id))),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .add_message(
+            &customer,
+            &key,
+            NewMessage {
+                body: "Thanks!".into(),
+                ..NewMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.core
+        .change_status(&agent, &key, Status::Resolved, None)
+        .await
+        .unwrap();
+    helpdesk::auth::reset::request(
+        &app.core.db,
+        &app.core.writer,
+        "carla@example.test",
+        helpdesk::i18n::Lang::Es,
+    )
+    .await
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let config = helpdesk::mail::MailConfig::with_ca(
+        "smtp://127.0.0.1:1",
+        "Acme Support <support@acme.test>",
+        "http://desk.example.test",
+        None,
+    )
+    .unwrap();
+    // Dates and multipart boundaries differ from one composition to the next.
+    let normal = |m: Option<helpdesk::mail::Composed>| -> String {
+        let Some(m) = m else { return "nothing".into() };
+        let text = String::from_utf8_lossy(&m.message.formatted()).into_owned();
+        let re = regex::Regex::new(r#"boundary="([^"]+)""#).unwrap();
+        let mut text = text;
+        for b in re.captures_iter(&text.clone()).map(|c| c[1].to_owned()) {
+            text = text.replace(&b, "BOUNDARY");
+        }
+        text.lines()
+            .filter(|l| !l.starts_with("Date:"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    assert!(ids.len() >= 5, "{ids:?}");
+    for id in ids.iter().copied().chain([999]) {
+        let lite = normal(compose(&app.core.db, &config, id).await.unwrap());
+        let post = normal(compose_pg(&pool, &config, id).await.unwrap());
+        assert_eq!(post, lite, "notice {id}");
+    }
+}
