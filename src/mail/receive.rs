@@ -26,8 +26,43 @@ pub enum Outcome {
 /// Reads and handles one message. `Err` only for a failure worth retrying (the database
 /// cannot be written now) or a bug.
 pub async fn receive(core: &Core, raw: &[u8], domain: &str) -> Result<Outcome, CoreError> {
+    match parse(raw, domain) {
+        Ok(mail) => Ok(outcome(core.receive_mail(mail, domain).await?)),
+        Err(outcome) => Ok(outcome),
+    }
+}
+
+/// [`receive`] on PostgreSQL.
+pub async fn receive_pg(
+    mail_in: &crate::tickets::pg::MailIn,
+    raw: &[u8],
+    domain: &str,
+) -> Result<Outcome, CoreError> {
+    match parse(raw, domain) {
+        Ok(mail) => Ok(outcome(mail_in.receive(mail, domain).await?)),
+        Err(outcome) => Ok(outcome),
+    }
+}
+
+/// What the core says, as the MTA's answer.
+fn outcome(inbound: Inbound) -> Outcome {
+    match inbound {
+        Inbound::Handled(h) => Outcome::Handled(h),
+        Inbound::Refused(Refusal::UnknownSender) => {
+            Outcome::Refused("mail from unknown senders is refused here".into())
+        }
+        Inbound::Refused(Refusal::OpenTicketLimit { limit }) => Outcome::Refused(format!(
+            "the sender already has {limit} open tickets, the most allowed"
+        )),
+        Inbound::Refused(Refusal::Invalid(why)) => Outcome::Refused(why),
+    }
+}
+
+/// The mail to hand to the core, or what to answer without asking it (ignored or refused
+/// mail).
+fn parse(raw: &[u8], domain: &str) -> Result<InboundMail, Outcome> {
     let Some(message) = MessageParser::default().parse(raw) else {
-        return Ok(Outcome::Refused("not an RFC 5322 message".into()));
+        return Err(Outcome::Refused("not an RFC 5322 message".into()));
     };
     let header = |name: &str| {
         message
@@ -46,28 +81,28 @@ pub async fn receive(core: &Core, raw: &[u8], domain: &str) -> Result<Outcome, C
         .as_deref()
         .is_some_and(|id| id.ends_with(&format!("@{domain}")))
     {
-        return Ok(Outcome::Ignored("our own mail came back"));
+        return Err(Outcome::Ignored("our own mail came back"));
     }
     if header("Return-Path").is_some_and(|p| p == "<>")
         || header("Auto-Submitted").is_some_and(|v| !v.starts_with("no"))
         || header("Precedence").is_some_and(|v| matches!(v.as_str(), "bulk" | "junk" | "list"))
         || header("X-Auto-Response-Suppress").is_some()
     {
-        return Ok(Outcome::Ignored("automatic mail or a bounce"));
+        return Err(Outcome::Ignored("automatic mail or a bounce"));
     }
     let Some(from) = message.from().and_then(|a| a.first()) else {
-        return Ok(Outcome::Refused("no sender (From)".into()));
+        return Err(Outcome::Refused("no sender (From)".into()));
     };
     let Some(address) = from.address() else {
-        return Ok(Outcome::Refused("no sender address".into()));
+        return Err(Outcome::Refused("no sender address".into()));
     };
     let address = address.trim().to_lowercase();
     let local = address.split('@').next().unwrap_or_default();
     if matches!(local, "mailer-daemon" | "postmaster" | "mail-daemon") {
-        return Ok(Outcome::Ignored("a bounce"));
+        return Err(Outcome::Ignored("a bounce"));
     }
     if address.parse::<lettre::Address>().is_err() {
-        return Ok(Outcome::Refused(format!(
+        return Err(Outcome::Refused(format!(
             "the sender {address:?} is not an address"
         )));
     }
@@ -114,7 +149,7 @@ pub async fn receive(core: &Core, raw: &[u8], domain: &str) -> Result<Outcome, C
         }
     }
 
-    let mail = InboundMail {
+    Ok(InboundMail {
         from: address,
         from_name: from.name().map(str::to_owned).unwrap_or_default(),
         subject: message.subject().unwrap_or_default().to_owned(),
@@ -123,16 +158,6 @@ pub async fn receive(core: &Core, raw: &[u8], domain: &str) -> Result<Outcome, C
         text,
         uploads,
         refused,
-    };
-    Ok(match core.receive_mail(mail, domain).await? {
-        Inbound::Handled(h) => Outcome::Handled(h),
-        Inbound::Refused(Refusal::UnknownSender) => {
-            Outcome::Refused("mail from unknown senders is refused here".into())
-        }
-        Inbound::Refused(Refusal::OpenTicketLimit { limit }) => Outcome::Refused(format!(
-            "the sender already has {limit} open tickets, the most allowed"
-        )),
-        Inbound::Refused(Refusal::Invalid(why)) => Outcome::Refused(why),
     })
 }
 

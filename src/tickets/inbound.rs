@@ -12,7 +12,7 @@
 
 use super::messages::{NewMessage, add_message_in};
 use super::model::{Actor, Priority, Role, TicketKey};
-use super::open::{CategoryRef, NewTicket, open_in};
+use super::open::{CategoryRef, NewTicket, Opened, open_in};
 use super::rules::{CoreError, CoreResult};
 use super::{Core, Upload};
 use crate::clock::now_ms;
@@ -93,178 +93,293 @@ fn clean_subject(subject: &str) -> String {
     }
 }
 
-impl Core {
-    /// Handles one received mail. `domain` is our Message-IDs' domain.
-    pub async fn receive_mail(&self, mail: InboundMail, domain: &str) -> CoreResult<Inbound> {
-        if let Some(id) = &mail.message_id {
-            let seen = sqlx::query_scalar!(
-                "SELECT 1 AS one FROM mail_received WHERE message_id = ?",
-                id
-            )
-            .fetch_optional(&self.db)
-            .await?;
-            if seen.is_some() {
-                return Ok(Inbound::Handled(Handled::Duplicate));
-            }
+/// What handling a received mail reads and writes, on either database:
+/// [`receive_with`] is written once, over this.
+pub(crate) trait MailInStore: Sync {
+    fn seen(&self, message_id: &str) -> impl Future<Output = CoreResult<bool>> + Send;
+    /// The active account with this address.
+    fn sender(&self, email: &str) -> impl Future<Output = CoreResult<Option<Actor>>> + Send;
+    /// The live ticket named by a ticket Message-ID's public id, or by a notice's
+    /// Message-ID.
+    fn ticket_by_public_id(
+        &self,
+        pid: &str,
+    ) -> impl Future<Output = CoreResult<Option<i64>>> + Send;
+    fn ticket_by_notice(
+        &self,
+        message_id: &str,
+    ) -> impl Future<Output = CoreResult<Option<i64>>> + Send;
+    fn setting(&self, key: &str) -> impl Future<Output = CoreResult<Option<String>>> + Send;
+    fn mail_category(&self) -> impl Future<Output = CoreResult<Option<i64>>> + Send;
+    /// In one transaction: the reply, the Message-ID recorded, the refused files told.
+    fn reply(
+        &self,
+        actor: Actor,
+        number: i64,
+        input: NewMessage,
+        message_id: Option<String>,
+        refused: String,
+    ) -> impl Future<Output = CoreResult<()>> + Send;
+    /// In one transaction: the sender's account if new, the ticket, the Message-ID
+    /// recorded, receipts capped, the refused files told.
+    fn open(&self, new: NewByMail) -> impl Future<Output = CoreResult<Opened>> + Send;
+    /// After a change that queued notices.
+    fn wake(&self);
+}
+
+/// A ticket opened by mail, checked.
+pub(crate) struct NewByMail {
+    pub sender: Option<Actor>,
+    pub from: String,
+    pub from_name: String,
+    pub input: NewTicket,
+    pub message_id: Option<String>,
+    pub refused: String,
+}
+
+/// The name an account made for an unknown sender gets.
+pub(crate) fn sender_name(email: &str, name: &str) -> String {
+    if name.trim().is_empty() {
+        email.split('@').next().unwrap_or(email).to_owned()
+    } else {
+        name.trim().chars().take(100).collect()
+    }
+}
+
+/// Handles one received mail (the rules of every backend). `domain` is our
+/// Message-IDs' domain.
+pub(crate) async fn receive_with<S: MailInStore>(
+    store: &S,
+    mail: InboundMail,
+    domain: &str,
+) -> CoreResult<Inbound> {
+    if let Some(id) = &mail.message_id
+        && store.seen(id).await?
+    {
+        return Ok(Inbound::Handled(Handled::Duplicate));
+    }
+    let sender = store.sender(&mail.from).await?;
+    let ticket = named_ticket(store, &mail, domain).await?;
+    let mut text = mail.text.trim().to_owned();
+    if !mail.refused.is_empty() {
+        text.push_str("\n\n[Files not accepted: ");
+        text.push_str(&mail.refused.join("; "));
+        text.push(']');
+    }
+    if text.trim().is_empty() {
+        text = "(no text)".to_owned();
+    }
+
+    // A reply, if the sender may write on the ticket it names.
+    if let (Some(actor), Some(number)) = (&sender, ticket) {
+        let input = NewMessage {
+            body: text.clone(),
+            internal: false,
+            uploads: mail.uploads.clone(),
+            links: Vec::new(),
+            attachment_ids: Vec::new(),
+            expected_version: None,
+        };
+        if let Err(CoreError::Invalid(problems)) = input.check().into_result() {
+            return Ok(Inbound::Refused(Refusal::Invalid(explain(&problems))));
         }
-        let sender = crate::auth::users::find_by_email(&self.db, &mail.from)
+        let added = store
+            .reply(
+                actor.clone(),
+                number,
+                input,
+                mail.message_id.clone(),
+                mail.refused.join("; "),
+            )
+            .await;
+        match added {
+            Ok(()) => {
+                store.wake();
+                return Ok(Inbound::Handled(Handled::Reply { number }));
+            }
+            // Not theirs, or closed to them: a new ticket instead, saying nothing.
+            Err(CoreError::NotFound | CoreError::TicketClosed) => {}
+            Err(e) => return Err(e),
+        }
+    }
+
+    // A new ticket.
+    let unknown_refused = sender.is_none()
+        && store.setting("mail_unknown_senders").await?.as_deref() == Some("refuse");
+    if unknown_refused {
+        return Ok(Inbound::Refused(Refusal::UnknownSender));
+    }
+    let Some(category) = store.mail_category().await? else {
+        return Ok(Inbound::Refused(Refusal::Invalid(
+            "no active category".into(),
+        )));
+    };
+    let input = NewTicket {
+        title: clean_subject(&mail.subject),
+        subject: None,
+        description: text,
+        priority: Priority::Medium,
+        category: CategoryRef::Id(category),
+        tags: Vec::new(),
+        api: None,
+        uploads: mail.uploads,
+        links: Vec::new(),
+        attachment_ids: Vec::new(),
+    };
+    let opened = store
+        .open(NewByMail {
+            sender,
+            from: mail.from,
+            from_name: mail.from_name,
+            input,
+            message_id: mail.message_id,
+            refused: mail.refused.join("; "),
+        })
+        .await;
+    match opened {
+        Ok(opened) => {
+            store.wake();
+            Ok(Inbound::Handled(Handled::Opened {
+                number: opened.number,
+            }))
+        }
+        Err(CoreError::OpenTicketLimit { limit }) => {
+            Ok(Inbound::Refused(Refusal::OpenTicketLimit { limit }))
+        }
+        Err(CoreError::Invalid(problems)) => {
+            Ok(Inbound::Refused(Refusal::Invalid(explain(&problems))))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The ticket a mail names: by our Message-IDs in its references, else by `[#1234]` in
+/// its subject.
+async fn named_ticket<S: MailInStore>(
+    store: &S,
+    mail: &InboundMail,
+    domain: &str,
+) -> CoreResult<Option<i64>> {
+    let suffix = format!("@{domain}");
+    for id in &mail.references {
+        let Some(local) = id.strip_suffix(&suffix) else {
+            continue;
+        };
+        let number = if let Some(pid) = local.strip_prefix("ticket-") {
+            store.ticket_by_public_id(pid).await?
+        } else {
+            store.ticket_by_notice(local).await?
+        };
+        if number.is_some() {
+            return Ok(number);
+        }
+    }
+    Ok(number_in_subject(&mail.subject))
+}
+
+impl MailInStore for Core {
+    async fn seen(&self, message_id: &str) -> CoreResult<bool> {
+        Ok(sqlx::query_scalar!(
+            "SELECT 1 AS one FROM mail_received WHERE message_id = ?",
+            message_id
+        )
+        .fetch_optional(&self.db)
+        .await?
+        .is_some())
+    }
+    async fn sender(&self, email: &str) -> CoreResult<Option<Actor>> {
+        Ok(crate::auth::users::find_by_email(&self.db, email)
             .await?
             .filter(|u| u.active)
-            .map(|u| u.actor);
-        let ticket = self.named_ticket(&mail, domain).await?;
-        let mut text = mail.text.trim().to_owned();
-        if !mail.refused.is_empty() {
-            text.push_str("\n\n[Files not accepted: ");
-            text.push_str(&mail.refused.join("; "));
-            text.push(']');
-        }
-        if text.trim().is_empty() {
-            text = "(no text)".to_owned();
-        }
-
-        // A reply, if the sender may write on the ticket it names.
-        if let (Some(actor), Some(number)) = (&sender, ticket) {
-            let input = NewMessage {
-                body: text.clone(),
-                internal: false,
-                uploads: mail.uploads.clone(),
-                links: Vec::new(),
-                attachment_ids: Vec::new(),
-                expected_version: None,
-            };
-            if let Err(CoreError::Invalid(problems)) = input.check().into_result() {
-                return Ok(Inbound::Refused(Refusal::Invalid(explain(&problems))));
-            }
-            let (actor2, notices, message_id) =
-                (actor.clone(), self.notices, mail.message_id.clone());
-            let refused = mail.refused.join("; ");
-            let key = TicketKey::Number(number);
-            let added = self
-                .writer
-                .write(move |tx| {
-                    Box::pin(async move {
-                        let added = add_message_in(tx, notices, &actor2, &key, input).await?;
-                        record(tx, message_id.as_deref(), number).await?;
-                        let ticket_id = ticket_id_of(tx, number).await?;
-                        super::notify::files_refused(tx, notices, actor2.id, ticket_id, &refused)
-                            .await?;
-                        Ok::<_, CoreError>(added)
-                    })
-                })
-                .await;
-            match added {
-                Ok(_) => {
-                    self.wake_mail();
-                    return Ok(Inbound::Handled(Handled::Reply { number }));
-                }
-                // Not theirs, or closed to them: a new ticket instead, saying nothing.
-                Err(CoreError::NotFound | CoreError::TicketClosed) => {}
-                Err(e) => return Err(e),
-            }
-        }
-
-        // A new ticket.
-        let unknown_refused = sender.is_none()
-            && self.setting("mail_unknown_senders").await?.as_deref() == Some("refuse");
-        if unknown_refused {
-            return Ok(Inbound::Refused(Refusal::UnknownSender));
-        }
-        let category: Option<i64> = sqlx::query_scalar!(
+            .map(|u| u.actor))
+    }
+    async fn ticket_by_public_id(&self, pid: &str) -> CoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar!(
+            "SELECT number FROM tickets WHERE public_id = ? AND deleted_at IS NULL",
+            pid
+        )
+        .fetch_optional(&self.db)
+        .await?)
+    }
+    async fn ticket_by_notice(&self, message_id: &str) -> CoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar!(
+            r#"SELECT t.number AS "number!" FROM outbox o JOIN tickets t ON t.id = o.ticket_id
+               WHERE o.message_id = ? AND t.deleted_at IS NULL"#,
+            message_id
+        )
+        .fetch_optional(&self.db)
+        .await?)
+    }
+    async fn setting(&self, key: &str) -> CoreResult<Option<String>> {
+        Core::setting(self, key).await
+    }
+    async fn mail_category(&self) -> CoreResult<Option<i64>> {
+        Ok(sqlx::query_scalar!(
             "SELECT id FROM categories WHERE active = 1 ORDER BY slug = 'other' DESC, id LIMIT 1"
         )
         .fetch_optional(&self.db)
-        .await?;
-        let Some(category) = category else {
-            return Ok(Inbound::Refused(Refusal::Invalid(
-                "no active category".into(),
-            )));
-        };
-        let input = NewTicket {
-            title: clean_subject(&mail.subject),
-            subject: None,
-            description: text,
-            priority: Priority::Medium,
-            category: CategoryRef::Id(category),
-            tags: Vec::new(),
-            api: None,
-            uploads: mail.uploads,
-            links: Vec::new(),
-            attachment_ids: Vec::new(),
-        };
-        // The account is made in the ticket's transaction; checks run as a customer would.
-        let stand_in = sender.clone().unwrap_or(Actor {
-            id: 0,
-            public_id: String::new(),
-            email: mail.from.clone(),
-            name: mail.from_name.clone(),
-            role: Role::Customer,
-        });
-        let checked = self.check_new_ticket(&stand_in, &input, &[]).await?;
-        let (from, from_name, message_id) = (mail.from, mail.from_name, mail.message_id);
-        let (refused, notices) = (mail.refused.join("; "), self.notices);
-        let opened = self
-            .writer
+        .await?)
+    }
+    async fn reply(
+        &self,
+        actor: Actor,
+        number: i64,
+        input: NewMessage,
+        message_id: Option<String>,
+        refused: String,
+    ) -> CoreResult<()> {
+        let notices = self.notices;
+        let key = TicketKey::Number(number);
+        self.writer
             .write(move |tx| {
                 Box::pin(async move {
-                    let actor = match sender {
+                    add_message_in(tx, notices, &actor, &key, input).await?;
+                    record(tx, message_id.as_deref(), number).await?;
+                    let ticket_id = ticket_id_of(tx, number).await?;
+                    super::notify::files_refused(tx, notices, actor.id, ticket_id, &refused)
+                        .await?;
+                    Ok::<_, CoreError>(())
+                })
+            })
+            .await
+    }
+    async fn open(&self, new: NewByMail) -> CoreResult<Opened> {
+        // The account is made in the ticket's transaction; checks run as a customer would.
+        let stand_in = new.sender.clone().unwrap_or(Actor {
+            id: 0,
+            public_id: String::new(),
+            email: new.from.clone(),
+            name: new.from_name.clone(),
+            role: Role::Customer,
+        });
+        let checked = self.check_new_ticket(&stand_in, &new.input, &[]).await?;
+        let notices = self.notices;
+        self.writer
+            .write(move |tx| {
+                Box::pin(async move {
+                    let actor = match new.sender {
                         Some(actor) => actor,
-                        None => new_customer(tx, &from, &from_name).await?,
+                        None => new_customer(tx, &new.from, &new.from_name).await?,
                     };
-                    let opened = open_in(tx, &actor, input, Vec::new(), checked).await?;
-                    record(tx, message_id.as_deref(), opened.number).await?;
+                    let opened = open_in(tx, &actor, new.input, Vec::new(), checked).await?;
+                    record(tx, new.message_id.as_deref(), opened.number).await?;
                     cap_automatic_answers(tx, actor.id, opened.id).await?;
-                    super::notify::files_refused(tx, notices, actor.id, opened.id, &refused)
+                    super::notify::files_refused(tx, notices, actor.id, opened.id, &new.refused)
                         .await?;
                     Ok::<_, CoreError>(opened)
                 })
             })
-            .await;
-        match opened {
-            Ok(opened) => {
-                self.wake_mail();
-                Ok(Inbound::Handled(Handled::Opened {
-                    number: opened.number,
-                }))
-            }
-            Err(CoreError::OpenTicketLimit { limit }) => {
-                Ok(Inbound::Refused(Refusal::OpenTicketLimit { limit }))
-            }
-            Err(CoreError::Invalid(problems)) => {
-                Ok(Inbound::Refused(Refusal::Invalid(explain(&problems))))
-            }
-            Err(e) => Err(e),
-        }
+            .await
     }
+    fn wake(&self) {
+        self.wake_mail();
+    }
+}
 
-    /// The ticket a mail names: by our Message-IDs in its references, else by `[#1234]` in
-    /// its subject.
-    async fn named_ticket(&self, mail: &InboundMail, domain: &str) -> CoreResult<Option<i64>> {
-        let suffix = format!("@{domain}");
-        for id in &mail.references {
-            let Some(local) = id.strip_suffix(&suffix) else {
-                continue;
-            };
-            let number = if let Some(pid) = local.strip_prefix("ticket-") {
-                sqlx::query_scalar!(
-                    "SELECT number FROM tickets WHERE public_id = ? AND deleted_at IS NULL",
-                    pid
-                )
-                .fetch_optional(&self.db)
-                .await?
-            } else {
-                sqlx::query_scalar!(
-                    r#"SELECT t.number AS "number!" FROM outbox o JOIN tickets t ON t.id = o.ticket_id
-                       WHERE o.message_id = ? AND t.deleted_at IS NULL"#,
-                    local
-                )
-                .fetch_optional(&self.db)
-                .await?
-            };
-            if number.is_some() {
-                return Ok(number);
-            }
-        }
-        Ok(number_in_subject(&mail.subject))
+impl Core {
+    /// Handles one received mail. `domain` is our Message-IDs' domain.
+    pub async fn receive_mail(&self, mail: InboundMail, domain: &str) -> CoreResult<Inbound> {
+        receive_with(self, mail, domain).await
     }
 }
 
@@ -336,11 +451,7 @@ async fn new_customer(
 ) -> CoreResult<Actor> {
     let pid = public_id();
     let now = now_ms();
-    let name = if name.trim().is_empty() {
-        email.split('@').next().unwrap_or(email).to_owned()
-    } else {
-        name.trim().chars().take(100).collect()
-    };
+    let name = sender_name(email, name);
     let id = sqlx::query_scalar!(
         r#"INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
            VALUES (?, ?, ?, 'customer', '', ?, ?) RETURNING id AS "id!""#,

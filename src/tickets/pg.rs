@@ -13,6 +13,7 @@
 //! by row locks (the customer's row for the open-ticket limit, the ticket's row for its
 //! version).
 
+use helpdesk_store_pg::mail_in;
 use helpdesk_store_pg::tickets as store;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
@@ -20,6 +21,10 @@ use super::access::TicketHead;
 use super::admin::{admin_only, category_name, new_category, tag_name};
 use super::attachments::{sanitize_content_type, sanitize_filename};
 use super::delete::may_delete;
+use super::inbound::{
+    AUTOMATIC_ANSWERS_PER_HOUR, Inbound, InboundMail, MailInStore, NewByMail, receive_with,
+    sender_name,
+};
 use super::list::{
     Exactness, LIST_MAX, ListFilter, Order, Page, QUEUE_COUNT_CAP, SEARCH_HITS_MAX, StatusCounts,
     TicketSummary, faceted, maintained, page_ids, push_filters, search_page, ts_query,
@@ -318,21 +323,46 @@ pub async fn open_ticket_with(
     input: NewTicket,
     followups: Vec<NewMessage>,
 ) -> CoreResult<Opened> {
-    let mut problems = first_checks(actor, &input, &followups)?;
+    let problems = first_checks(actor, &input, &followups)?;
     let mut tx = pool.begin().await?;
+    let opened = open_in(
+        &mut tx,
+        default_limit,
+        notices,
+        actor,
+        input,
+        followups,
+        problems,
+    )
+    .await?;
+    // Acknowledged only once committed.
+    tx.commit().await?;
+    Ok(opened)
+}
+
+/// [`open_ticket_with`] inside the caller's transaction, the input's own problems found.
+pub(crate) async fn open_in(
+    tx: &mut PgConnection,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    input: NewTicket,
+    followups: Vec<NewMessage>,
+    mut problems: super::rules::Problems,
+) -> CoreResult<Opened> {
     let (id, slug) = match &input.category {
         CategoryRef::Id(id) => (Some(*id), None),
         CategoryRef::Slug(slug) => (None, Some(slug.trim())),
     };
-    let category_id = store::active_category(&mut tx, id, slug).await?;
+    let category_id = store::active_category(&mut *tx, id, slug).await?;
     if category_id.is_none() {
         problems.add(Field::Category, Problem::Invalid);
     }
     problems.into_result()?;
     let category_id = category_id.unwrap_or_default();
     if actor.role == Role::Customer {
-        let active = store::lock_client_and_count_active(&mut tx, actor.id).await?;
-        let limit = store::saved_open_ticket_limit(&mut tx)
+        let active = store::lock_client_and_count_active(&mut *tx, actor.id).await?;
+        let limit = store::saved_open_ticket_limit(&mut *tx)
             .await?
             .and_then(|v| v.parse().ok())
             .unwrap_or(default_limit);
@@ -350,7 +380,7 @@ pub async fn open_ticket_with(
     };
     let (subject, api) = (trimmed(&input.subject), trimmed(&input.api));
     let inserted = store::insert_ticket(
-        &mut tx,
+        &mut *tx,
         store::NewTicketRow {
             public_id: &ticket_pid,
             title: input.title.trim(),
@@ -368,7 +398,7 @@ pub async fn open_ticket_with(
         return Err(CoreError::invalid(Field::Category, Problem::Invalid));
     };
     let message_id = store::insert_message(
-        &mut tx,
+        &mut *tx,
         &public_id(),
         ticket_id,
         actor.id,
@@ -378,10 +408,10 @@ pub async fn open_ticket_with(
     )
     .await?;
     for tag in clean_tags(&input.tags) {
-        store::add_tag(&mut tx, ticket_id, &tag).await?;
+        store::add_tag(&mut *tx, ticket_id, &tag).await?;
     }
     attach_all(
-        &mut tx,
+        &mut *tx,
         actor,
         (ticket_id, message_id),
         input.uploads,
@@ -392,7 +422,7 @@ pub async fn open_ticket_with(
     .await?;
     for followup in followups {
         let id = store::insert_message(
-            &mut tx,
+            &mut *tx,
             &public_id(),
             ticket_id,
             actor.id,
@@ -402,7 +432,7 @@ pub async fn open_ticket_with(
         )
         .await?;
         attach_all(
-            &mut tx,
+            &mut *tx,
             actor,
             (ticket_id, id),
             followup.uploads,
@@ -416,7 +446,7 @@ pub async fn open_ticket_with(
         if !actor.is_staff() {
             // The author is the recipient here: nobody (id 0) is left out instead.
             notice(
-                &mut tx,
+                &mut *tx,
                 Kind::TicketReceived,
                 ticket_id,
                 0,
@@ -426,7 +456,7 @@ pub async fn open_ticket_with(
             .await?;
         }
         notice(
-            &mut tx,
+            &mut *tx,
             Kind::NewTicket,
             ticket_id,
             actor.id,
@@ -435,8 +465,6 @@ pub async fn open_ticket_with(
         )
         .await?;
     }
-    // Acknowledged only once committed.
-    tx.commit().await?;
     Ok(Opened {
         id: ticket_id,
         number,
@@ -713,12 +741,25 @@ pub async fn add_message(
         return Err(CoreError::Forbidden);
     }
     let mut tx = pool.begin().await?;
-    let ticket = visible_ticket(&mut tx, actor, key).await?;
+    let added = add_message_in(&mut tx, notices, actor, key, input).await?;
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// [`add_message`] inside the caller's transaction, the input checked.
+pub(crate) async fn add_message_in(
+    tx: &mut PgConnection,
+    notices: Notices,
+    actor: &Actor,
+    key: &TicketKey,
+    input: NewMessage,
+) -> CoreResult<MessageRef> {
+    let ticket = visible_ticket(&mut *tx, actor, key).await?;
     let reopen = reply_rules(actor, &ticket, input.expected_version)?;
     let now = now_ms();
     let pid = public_id();
     let message_id = store::insert_message(
-        &mut tx,
+        &mut *tx,
         &pid,
         ticket.id,
         actor.id,
@@ -728,7 +769,7 @@ pub async fn add_message(
     )
     .await?;
     attach_all(
-        &mut tx,
+        &mut *tx,
         actor,
         (ticket.id, message_id),
         input.uploads,
@@ -744,7 +785,7 @@ pub async fn add_message(
             (Kind::CustomerReply, store::Recipients::Assignee)
         };
         store::queue_notice(
-            &mut tx,
+            &mut *tx,
             kind.as_str(),
             &kind.setting(),
             ticket.id,
@@ -756,10 +797,10 @@ pub async fn add_message(
         .await?;
     }
     let status = if reopen { Status::Open } else { ticket.status };
-    store::touch_after_message(&mut tx, ticket.id, status.as_str(), reopen, now).await?;
+    store::touch_after_message(&mut *tx, ticket.id, status.as_str(), reopen, now).await?;
     if reopen {
         store::record_event(
-            &mut tx,
+            &mut *tx,
             ticket.id,
             actor.id,
             "status",
@@ -769,7 +810,6 @@ pub async fn add_message(
         )
         .await?;
     }
-    tx.commit().await?;
     Ok(MessageRef {
         id: message_id,
         public_id: pid,
@@ -1378,4 +1418,129 @@ pub async fn upload_unattached(
         url: None,
         created_at: now,
     })
+}
+
+// Mail in (twin: `inbound.rs`; the rules are shared: `inbound::receive_with`).
+
+/// Handling received mail on PostgreSQL: the store [`super::inbound::receive_with`]
+/// works over.
+pub struct MailIn {
+    pub pool: PgPool,
+    pub default_limit: i64,
+    pub notices: Notices,
+}
+
+impl MailIn {
+    /// [`super::Core::receive_mail`] on PostgreSQL. A mail delivered twice, to two
+    /// instances at once, is handled once: the second transaction fails on the
+    /// Message-ID recorded by the first.
+    pub async fn receive(&self, mail: InboundMail, domain: &str) -> CoreResult<Inbound> {
+        receive_with(self, mail, domain).await
+    }
+}
+
+impl MailInStore for MailIn {
+    async fn seen(&self, message_id: &str) -> CoreResult<bool> {
+        Ok(mail_in::seen(&self.pool, message_id).await?)
+    }
+    async fn sender(&self, email: &str) -> CoreResult<Option<Actor>> {
+        Ok(crate::auth::users::find_by_email_pg(&self.pool, email)
+            .await?
+            .filter(|u| u.active)
+            .map(|u| u.actor))
+    }
+    async fn ticket_by_public_id(&self, pid: &str) -> CoreResult<Option<i64>> {
+        Ok(mail_in::number_of_ticket(&self.pool, pid).await?)
+    }
+    async fn ticket_by_notice(&self, message_id: &str) -> CoreResult<Option<i64>> {
+        Ok(mail_in::number_of_notice(&self.pool, message_id).await?)
+    }
+    async fn setting(&self, key: &str) -> CoreResult<Option<String>> {
+        Ok(mail_in::setting(&self.pool, key).await?)
+    }
+    async fn mail_category(&self) -> CoreResult<Option<i64>> {
+        Ok(mail_in::mail_category(&self.pool).await?)
+    }
+    async fn reply(
+        &self,
+        actor: Actor,
+        number: i64,
+        input: NewMessage,
+        message_id: Option<String>,
+        refused: String,
+    ) -> CoreResult<()> {
+        let now = now_ms();
+        let mut tx = self.pool.begin().await?;
+        add_message_in(
+            &mut tx,
+            self.notices,
+            &actor,
+            &TicketKey::Number(number),
+            input,
+        )
+        .await?;
+        if let Some(id) = &message_id {
+            mail_in::record(&mut tx, id, number, now).await?;
+        }
+        if self.notices.enabled && !refused.is_empty() {
+            let ticket_id = mail_in::ticket_id_of(&mut tx, number).await?;
+            mail_in::files_refused(&mut tx, actor.id, ticket_id, &refused, now).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    async fn open(&self, new: NewByMail) -> CoreResult<Opened> {
+        let now = now_ms();
+        let stand_in = new.sender.clone().unwrap_or(Actor {
+            id: 0,
+            public_id: String::new(),
+            email: new.from.clone(),
+            name: new.from_name.clone(),
+            role: Role::Customer,
+        });
+        let problems = first_checks(&stand_in, &new.input, &[])?;
+        let mut tx = self.pool.begin().await?;
+        let actor = match new.sender {
+            Some(actor) => actor,
+            None => {
+                let pid = public_id();
+                let name = sender_name(&new.from, &new.from_name);
+                let id = mail_in::new_customer(&mut tx, &pid, &new.from, &name, now).await?;
+                Actor {
+                    id,
+                    public_id: pid,
+                    email: new.from.clone(),
+                    name,
+                    role: Role::Customer,
+                }
+            }
+        };
+        let opened = open_in(
+            &mut tx,
+            self.default_limit,
+            self.notices,
+            &actor,
+            new.input,
+            Vec::new(),
+            problems,
+        )
+        .await?;
+        if let Some(id) = &new.message_id {
+            mail_in::record(&mut tx, id, opened.number, now).await?;
+        }
+        mail_in::cap_automatic_answers(
+            &mut tx,
+            actor.id,
+            opened.id,
+            now - 3600 * 1000,
+            AUTOMATIC_ANSWERS_PER_HOUR,
+        )
+        .await?;
+        if self.notices.enabled && !new.refused.is_empty() {
+            mail_in::files_refused(&mut tx, actor.id, opened.id, &new.refused, now).await?;
+        }
+        tx.commit().await?;
+        Ok(opened)
+    }
+    fn wake(&self) {}
 }

@@ -3442,3 +3442,75 @@ async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
         assert_eq!(post, lite, "notice {id}");
     }
 }
+
+#[tokio::test]
+async fn mail_in_on_postgres_is_handled_as_on_sqlite() {
+    use helpdesk::mail::receive::{receive, receive_pg};
+    use helpdesk::tickets::notify::Notices;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let number = app.ticket(&customer, "Printer").await;
+    let pid: String = sqlx::query_scalar("SELECT public_id FROM tickets WHERE number = ?")
+        .bind(number)
+        .fetch_one(&app.rw)
+        .await
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let mail_in = helpdesk::tickets::pg::MailIn {
+        pool: pool.clone(),
+        default_limit: 25,
+        notices: Notices { enabled: true },
+    };
+    let domain = "acme.test";
+    let big = "A".repeat(3 * 1024 * 1024);
+    let mails: Vec<String> = vec![
+        // A reply to the ticket by its Message-ID, from its customer.
+        format!("From: Carla <carla@example.test>\r\nTo: support@acme.test\r\nSubject: Re: Printer\r\nMessage-ID: <r1@example.test>\r\nIn-Reply-To: <ticket-{pid}@acme.test>\r\n\r\nStill jammed.\r\n"),
+        // The same mail again: handled once.
+        format!("From: Carla <carla@example.test>\r\nTo: support@acme.test\r\nSubject: Re: Printer\r\nMessage-ID: <r1@example.test>\r\nIn-Reply-To: <ticket-{pid}@acme.test>\r\n\r\nStill jammed.\r\n"),
+        // By number in the subject, from a stranger: a new ticket and a new account.
+        format!("From: Omar <omar@example.test>\r\nTo: support@acme.test\r\nSubject: Re: [#{number}] Printer\r\nMessage-ID: <n1@example.test>\r\n\r\nMe too.\r\n"),
+        // With a file too big: accepted without it, and the sender told.
+        format!("From: carla@example.test\r\nTo: support@acme.test\r\nSubject: Logs\r\nMessage-ID: <f1@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nSee logs.\r\n--XX\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=big.log\r\n\r\n{big}\r\n--XX--\r\n"),
+        // Automatic mail and our own: ignored.
+        "From: robot@example.test\r\nAuto-Submitted: auto-replied\r\nSubject: Out of office\r\nMessage-ID: <a1@example.test>\r\n\r\nAway.\r\n".to_owned(),
+        "From: support@acme.test\r\nSubject: loop\r\nMessage-ID: <hd-1@acme.test>\r\n\r\nloop\r\n".to_owned(),
+        "not a mail at all".to_owned(),
+    ];
+    for (n, raw) in mails.iter().enumerate() {
+        let lite = receive(&app.core, raw.as_bytes(), domain).await;
+        let post = receive_pg(&mail_in, raw.as_bytes(), domain).await;
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "mail {n}");
+    }
+    let state = "SELECT t.number || ' ' || t.title || ' ' || u.email || ' ' ||
+                        (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)
+                 FROM tickets t JOIN users u ON u.id = t.client_id ORDER BY t.number";
+    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(state).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite, post);
+    let mails = "SELECT kind || ' ' || recipient_id || ' ' || COALESCE(detail, '-') FROM outbox ORDER BY id";
+    let lite: Vec<String> = sqlx::query_scalar(mails).fetch_all(&app.rw).await.unwrap();
+    let post: Vec<String> = sqlx::query_scalar(mails).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite, post);
+    let received = "SELECT message_id FROM mail_received ORDER BY message_id";
+    let lite: Vec<String> = sqlx::query_scalar(received)
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    let post: Vec<String> = sqlx::query_scalar(received).fetch_all(&pool).await.unwrap();
+    assert_eq!(lite, post);
+    assert_eq!(post.len(), 3);
+}

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod bulk;
 pub mod catalog;
 pub mod links;
+pub mod mail_in;
 pub mod outbox;
 pub mod replies;
 pub mod sessions;
