@@ -4,8 +4,55 @@ use super::Core;
 use super::events;
 use super::model::{Actor, TicketKey};
 use super::rules::{CoreError, CoreResult};
+use super::view::TicketDetail;
 use crate::clock::now_ms;
 use crate::github::{self, GithubConfig, Issue, NewIssue};
+
+/// The GitHub repository and token: the saved ones first, then the command line's.
+pub(crate) fn github_config(
+    defaults: &crate::config::Settings,
+    saved_repo: Option<String>,
+    saved_token: Option<String>,
+) -> Option<GithubConfig> {
+    let repo = saved_repo.or_else(|| defaults.github_repo.clone());
+    let token = saved_token.or_else(|| defaults.github_token.clone());
+    match (repo, token) {
+        (Some(repo), Some(token)) if !repo.trim().is_empty() && !token.trim().is_empty() => {
+            Some(GithubConfig {
+                api_url: defaults.github_api_url.clone(),
+                repo,
+                token,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The issue a ticket becomes: titled `"<title> - Ticket #<number>"`, labelled `support`
+/// (and the ticket's `api`), with a link back to `site_url`.
+pub(crate) fn issue_for(t: &TicketDetail, site_url: &str) -> NewIssue {
+    let mut labels = vec!["support".to_owned()];
+    labels.extend(t.api.clone());
+    let body = format!(
+        "Escalated from the help desk.\n\n\
+         - Ticket: #{number} {title}\n- Status: {status}\n- Priority: {priority}\n\
+         - Category: {category}\n- Customer: {customer}\n\n{description}\n\n\
+         [Open ticket #{number}]({site}/tickets/{number})",
+        number = t.number,
+        title = t.title,
+        status = t.status.label(),
+        priority = t.priority.label(),
+        category = t.category_name,
+        customer = t.client.name,
+        description = t.description(),
+        site = site_url.trim_end_matches('/'),
+    );
+    NewIssue {
+        title: format!("{} - Ticket #{}", t.title, t.number),
+        body,
+        labels,
+    }
+}
 
 impl Core {
     /// A saved setting, if an admin saved one.
@@ -19,24 +66,11 @@ impl Core {
 
     /// The GitHub repository and token: saved settings first, then the command line.
     pub async fn github_config(&self) -> CoreResult<Option<GithubConfig>> {
-        let repo = self
-            .setting("github_repo")
-            .await?
-            .or_else(|| self.defaults.github_repo.clone());
-        let token = self
-            .setting("github_token")
-            .await?
-            .or_else(|| self.defaults.github_token.clone());
-        Ok(match (repo, token) {
-            (Some(repo), Some(token)) if !repo.trim().is_empty() && !token.trim().is_empty() => {
-                Some(GithubConfig {
-                    api_url: self.defaults.github_api_url.clone(),
-                    repo,
-                    token,
-                })
-            }
-            _ => None,
-        })
+        Ok(github_config(
+            &self.defaults,
+            self.setting("github_repo").await?,
+            self.setting("github_token").await?,
+        ))
     }
 
     /// Creates a GitHub issue for a ticket and stores its URL on the ticket. Staff only.
@@ -59,27 +93,7 @@ impl Core {
             .github_config()
             .await?
             .ok_or(CoreError::NotConfigured)?;
-        let mut labels = vec!["support".to_owned()];
-        labels.extend(t.api.clone());
-        let body = format!(
-            "Escalated from the help desk.\n\n\
-             - Ticket: #{number} {title}\n- Status: {status}\n- Priority: {priority}\n\
-             - Category: {category}\n- Customer: {customer}\n\n{description}\n\n\
-             [Open ticket #{number}]({site}/tickets/{number})",
-            number = t.number,
-            title = t.title,
-            status = t.status.label(),
-            priority = t.priority.label(),
-            category = t.category_name,
-            customer = t.client.name,
-            description = t.description(),
-            site = site_url.trim_end_matches('/'),
-        );
-        let request = NewIssue {
-            title: format!("{} - Ticket #{}", t.title, t.number),
-            body,
-            labels,
-        };
+        let request = issue_for(&t, site_url);
         let issue = github::create_issue(&config, &request)
             .await
             .map_err(|e| CoreError::Upstream(e.to_string()))?;

@@ -1544,3 +1544,59 @@ impl MailInStore for MailIn {
     }
     fn wake(&self) {}
 }
+
+// Escalation to GitHub (twin: `escalate.rs`).
+
+/// [`super::Core::github_config`] on PostgreSQL.
+pub async fn github_config(
+    pool: &PgPool,
+    defaults: &crate::config::Settings,
+) -> CoreResult<Option<crate::github::GithubConfig>> {
+    Ok(super::escalate::github_config(
+        defaults,
+        mail_in::setting(pool, "github_repo").await?,
+        mail_in::setting(pool, "github_token").await?,
+    ))
+}
+
+/// [`super::Core::create_github_issue`] on PostgreSQL: nothing is stored when GitHub
+/// fails; an issue made twice at once is stored once (the other answers
+/// `AlreadyEscalated`).
+pub async fn create_github_issue(
+    pool: &PgPool,
+    defaults: &crate::config::Settings,
+    actor: &Actor,
+    key: &TicketKey,
+    site_url: &str,
+) -> CoreResult<crate::github::Issue> {
+    if !actor.is_staff() {
+        return Err(CoreError::Forbidden);
+    }
+    let t = view_ticket(pool, actor, key, false).await?;
+    if t.issue_url.is_some() {
+        return Err(CoreError::AlreadyEscalated);
+    }
+    let config = github_config(pool, defaults)
+        .await?
+        .ok_or(CoreError::NotConfigured)?;
+    let issue = crate::github::create_issue(&config, &super::escalate::issue_for(&t, site_url))
+        .await
+        .map_err(|e| CoreError::Upstream(e.to_string()))?;
+    let now = now_ms();
+    let mut tx = pool.begin().await?;
+    if !store::set_issue_url(&mut tx, t.id, &issue.html_url, now).await? {
+        return Err(CoreError::AlreadyEscalated);
+    }
+    store::record_event(
+        &mut tx,
+        t.id,
+        actor.id,
+        "issue_url",
+        None,
+        Some(&issue.html_url),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(issue)
+}

@@ -3514,3 +3514,71 @@ async fn mail_in_on_postgres_is_handled_as_on_sqlite() {
     assert_eq!(lite, post);
     assert_eq!(post.len(), 3);
 }
+
+#[tokio::test]
+async fn escalation_to_github_on_postgres_works_as_on_sqlite() {
+    use helpdesk::config::Settings;
+    use helpdesk::tickets::{CoreError, pg};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/acme/backend/issues"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+            "id": 1, "number": 7, "title": "t", "html_url": "https://github.com/acme/backend/issues/7",
+            "body": "b", "labels": [{"name": "support"}], "assignees": []
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let settings = Settings {
+        github_api_url: server.uri(),
+        github_repo: Some("acme/backend".into()),
+        github_token: Some("gh-secret".into()),
+        ..Settings::default()
+    };
+    let app = TestApp::with_settings(settings.clone()).await;
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let number = app.ticket(&customer, "Crash on save").await;
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let key = TicketKey::Number(number);
+    let site = "http://desk.example.test";
+    for actor in [&customer, &agent, &agent] {
+        let lite = app
+            .core
+            .create_github_issue(actor, &key, site)
+            .await
+            .map(|i| i.html_url);
+        let post = pg::create_github_issue(&pool, &settings, actor, &key, site)
+            .await
+            .map(|i| i.html_url);
+        assert_eq!(format!("{post:?}"), format!("{lite:?}"), "{}", actor.email);
+    }
+    // Both sent the same issue to GitHub.
+    let sent = server.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, sent[1].body);
+    let history = pg::history(&pool, &agent, &key, None).await.unwrap();
+    assert!(history.iter().any(|e| e.kind == "issue_url"));
+    // Without a configuration: NotConfigured, nothing sent.
+    let other = app.ticket(&customer, "Another").await;
+    let bare = Settings::default();
+    let out = pg::create_github_issue(&pool, &bare, &agent, &TicketKey::Number(other), site).await;
+    assert!(
+        matches!(out, Err(CoreError::NotFound | CoreError::NotConfigured)),
+        "{out:?}"
+    );
+}

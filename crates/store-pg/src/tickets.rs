@@ -678,3 +678,23 @@ pub async fn purge(pool: &sqlx::PgPool, number: i64) -> sqlx::Result<bool> {
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Stores the issue a ticket was escalated to, unless it has one or left the live
+/// tickets meanwhile; false then.
+pub async fn set_issue_url(
+    conn: &mut PgConnection,
+    ticket_id: i64,
+    url: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "UPDATE tickets SET issue_url = $1, updated_at = $2, version = version + 1
+         WHERE id = $3 AND issue_url IS NULL AND deleted_at IS NULL",
+        url,
+        now,
+        ticket_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
