@@ -305,10 +305,77 @@ async fn kinds_on(db: &crate::db::Db) -> CoreResult<Vec<(Kind, bool)>> {
         sqlx::query_scalar!("SELECT key FROM settings WHERE key LIKE 'notify_%' AND value = 'off'")
             .fetch_all(db)
             .await?;
-    Ok(Kind::ALL
+    Ok(kinds_on_from(&off))
+}
+
+/// Whether each kind is on for everyone, from the settings set to 'off'.
+pub(crate) fn kinds_on_from(off: &[String]) -> Vec<(Kind, bool)> {
+    Kind::ALL
         .into_iter()
         .map(|k| (k, !off.contains(&k.setting())))
-        .collect())
+        .collect()
+}
+
+/// The admin's policy, from the kinds on and the two settings that are not on/off.
+pub(crate) fn policy_from(
+    kinds: Vec<(Kind, bool)>,
+    new_ticket: Option<&str>,
+    unknown_senders: Option<&str>,
+) -> MailPolicy {
+    let new_ticket = match new_ticket {
+        Some("off") => NewTicketMails::Off,
+        Some("unassigned") => NewTicketMails::WhileUnassigned,
+        _ => NewTicketMails::All,
+    };
+    MailPolicy {
+        on: kinds
+            .into_iter()
+            .filter(|(k, on)| *on && *k != Kind::NewTicket)
+            .map(|(k, _)| k)
+            .collect(),
+        new_ticket,
+        refuse_unknown_senders: unknown_senders == Some("refuse"),
+    }
+}
+
+/// The settings that store a policy: (key, value).
+pub(crate) fn policy_settings(policy: &MailPolicy) -> Vec<(String, String)> {
+    let unknown = if policy.refuse_unknown_senders {
+        "refuse"
+    } else {
+        "accept"
+    };
+    let mut out = vec![("mail_unknown_senders".to_owned(), unknown.to_owned())];
+    for kind in Kind::ALL {
+        let value = match kind {
+            Kind::NewTicket => policy.new_ticket.as_str(),
+            k if policy.on.contains(&k) => "on",
+            _ => "off",
+        };
+        out.push((kind.setting(), value.to_owned()));
+    }
+    out
+}
+
+/// The kinds a user turns off by keeping `on`: staff kinds are not a customer's to turn.
+pub(crate) fn optouts(on: &[Kind], staff: bool) -> Vec<Kind> {
+    Kind::ALL
+        .into_iter()
+        .filter(|kind| !(on.contains(kind) || (kind.for_staff() && !staff)))
+        .collect()
+}
+
+/// What `my_notifications` shows, from the kinds on for everyone and the user's own.
+pub(crate) fn mine(
+    actor: &Actor,
+    global: Vec<(Kind, bool)>,
+    off: &[String],
+) -> Vec<(Kind, bool, bool)> {
+    global
+        .into_iter()
+        .filter(|(k, _)| actor.is_staff() || !k.for_staff())
+        .map(|(k, everyone)| (k, !off.iter().any(|o| o == k.as_str()), everyone))
+        .collect()
 }
 
 impl super::Core {
@@ -318,21 +385,11 @@ impl super::Core {
             return Err(super::CoreError::Forbidden);
         }
         let kinds = kinds_on(&self.db).await?;
-        let new_ticket = match self.setting(&Kind::NewTicket.setting()).await?.as_deref() {
-            Some("off") => NewTicketMails::Off,
-            Some("unassigned") => NewTicketMails::WhileUnassigned,
-            _ => NewTicketMails::All,
-        };
-        Ok(MailPolicy {
-            on: kinds
-                .into_iter()
-                .filter(|(k, on)| *on && *k != Kind::NewTicket)
-                .map(|(k, _)| k)
-                .collect(),
-            new_ticket,
-            refuse_unknown_senders: self.setting("mail_unknown_senders").await?.as_deref()
-                == Some("refuse"),
-        })
+        Ok(policy_from(
+            kinds,
+            self.setting(&Kind::NewTicket.setting()).await?.as_deref(),
+            self.setting("mail_unknown_senders").await?.as_deref(),
+        ))
     }
 
     /// Saves the admin's mail policy.
@@ -344,28 +401,11 @@ impl super::Core {
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
+        let settings = policy_settings(&policy);
         self.writer
             .write(move |tx| {
                 Box::pin(async move {
-                    let unknown = if policy.refuse_unknown_senders {
-                        "refuse"
-                    } else {
-                        "accept"
-                    };
-                    sqlx::query!(
-                        "INSERT INTO settings (key, value) VALUES ('mail_unknown_senders', ?1)
-                         ON CONFLICT (key) DO UPDATE SET value = ?1",
-                        unknown
-                    )
-                    .execute(&mut *tx)
-                    .await?;
-                    for kind in Kind::ALL {
-                        let value = match kind {
-                            Kind::NewTicket => policy.new_ticket.as_str(),
-                            k if policy.on.contains(&k) => "on",
-                            _ => "off",
-                        };
-                        let key = kind.setting();
+                    for (key, value) in &settings {
                         sqlx::query!(
                             "INSERT INTO settings (key, value) VALUES (?1, ?2)
                              ON CONFLICT (key) DO UPDATE SET value = ?2",
@@ -392,11 +432,7 @@ impl super::Core {
         .fetch_all(&self.db)
         .await?;
         let global = kinds_on(&self.db).await?;
-        Ok(global
-            .into_iter()
-            .filter(|(k, _)| actor.is_staff() || !k.for_staff())
-            .map(|(k, everyone)| (k, !off.iter().any(|o| o == k.as_str()), everyone))
-            .collect())
+        Ok(mine(actor, global, &off))
     }
 
     /// Keeps the kinds in `on` for `actor` and turns the others off for them.
@@ -412,10 +448,7 @@ impl super::Core {
                     )
                     .execute(&mut *tx)
                     .await?;
-                    for kind in Kind::ALL {
-                        if on.contains(&kind) || (kind.for_staff() && !staff) {
-                            continue;
-                        }
+                    for kind in optouts(&on, staff) {
                         let name = kind.as_str();
                         sqlx::query!(
                             "INSERT INTO notification_optouts (user_id, kind) VALUES (?, ?)",

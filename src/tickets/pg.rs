@@ -13,8 +13,8 @@
 //! by row locks (the customer's row for the open-ticket limit, the ticket's row for its
 //! version).
 
-use helpdesk_store_pg::mail_in;
 use helpdesk_store_pg::tickets as store;
+use helpdesk_store_pg::{mail_in, notices};
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use super::access::TicketHead;
@@ -31,7 +31,9 @@ use super::list::{
 };
 use super::messages::reply_rules;
 use super::model::{Actor, Category, Status, Tag};
-use super::notify::{Kind, Notices};
+use super::notify::{
+    Kind, MailPolicy, Notices, kinds_on_from, mine, optouts, policy_from, policy_settings,
+};
 use super::open::first_checks;
 use super::rules::{ATTACHMENT_MAX_BYTES, CoreError, CoreResult, Field, Problem, clean_tags};
 use super::saved_replies::{SavedReply, checked_reply, staff_only, title_taken};
@@ -1599,4 +1601,102 @@ pub async fn create_github_issue(
     .await?;
     tx.commit().await?;
     Ok(issue)
+}
+
+// Mail policy, opt-outs, test mails and the outbox page (twin: `notify.rs`).
+
+/// [`super::Core::notification_settings`] on PostgreSQL.
+pub async fn notification_settings(pool: &PgPool, actor: &Actor) -> CoreResult<MailPolicy> {
+    if !actor.is_admin() {
+        return Err(CoreError::Forbidden);
+    }
+    let kinds = kinds_on_from(&notices::kinds_off(pool).await?);
+    Ok(policy_from(
+        kinds,
+        mail_in::setting(pool, &Kind::NewTicket.setting())
+            .await?
+            .as_deref(),
+        mail_in::setting(pool, "mail_unknown_senders")
+            .await?
+            .as_deref(),
+    ))
+}
+
+/// [`super::Core::save_notification_settings`] on PostgreSQL.
+pub async fn save_notification_settings(
+    pool: &PgPool,
+    actor: &Actor,
+    policy: MailPolicy,
+) -> CoreResult<()> {
+    if !actor.is_admin() {
+        return Err(CoreError::Forbidden);
+    }
+    Ok(notices::save_settings(pool, &policy_settings(&policy)).await?)
+}
+
+/// [`super::Core::my_notifications`] on PostgreSQL.
+pub async fn my_notifications(pool: &PgPool, actor: &Actor) -> CoreResult<Vec<(Kind, bool, bool)>> {
+    let off = notices::optouts(pool, actor.id).await?;
+    let global = kinds_on_from(&notices::kinds_off(pool).await?);
+    Ok(mine(actor, global, &off))
+}
+
+/// [`super::Core::save_my_notifications`] on PostgreSQL.
+pub async fn save_my_notifications(pool: &PgPool, actor: &Actor, on: Vec<Kind>) -> CoreResult<()> {
+    let off: Vec<&str> = optouts(&on, actor.is_staff())
+        .into_iter()
+        .map(Kind::as_str)
+        .collect();
+    Ok(notices::save_optouts(pool, actor.id, &off).await?)
+}
+
+/// [`super::Core::send_test_mail`] on PostgreSQL (`mail_configured`: whether this
+/// instance sends mail).
+pub async fn send_test_mail(
+    pool: &PgPool,
+    mail_configured: bool,
+    actor: &Actor,
+    address: lettre::Address,
+) -> CoreResult<()> {
+    if !actor.is_admin() {
+        return Err(CoreError::Forbidden);
+    }
+    if !mail_configured {
+        return Err(CoreError::NotFound);
+    }
+    Ok(notices::test_mail(pool, address.as_ref(), now_ms()).await?)
+}
+
+/// [`super::Core::outbox`] on PostgreSQL.
+pub async fn outbox(pool: &PgPool, actor: &Actor) -> CoreResult<Vec<crate::mail::outbox::Row>> {
+    if !actor.is_admin() {
+        return Err(CoreError::Forbidden);
+    }
+    Ok(notices::recent(pool, 100)
+        .await?
+        .into_iter()
+        .map(|r| crate::mail::outbox::Row {
+            id: r.0,
+            kind: r.1,
+            to: r.2,
+            ticket_number: r.3,
+            state: r.4,
+            attempts: r.5,
+            last_error: r.6,
+            created_at: r.7,
+            next_attempt_at: r.8,
+        })
+        .collect())
+}
+
+/// [`super::Core::retry_mail`] on PostgreSQL.
+pub async fn retry_mail(pool: &PgPool, actor: &Actor, id: i64) -> CoreResult<()> {
+    if !actor.is_admin() {
+        return Err(CoreError::Forbidden);
+    }
+    if crate::mail::outbox::retry_pg(pool, id).await? {
+        Ok(())
+    } else {
+        Err(CoreError::NotFound)
+    }
 }

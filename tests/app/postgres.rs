@@ -3582,3 +3582,119 @@ async fn escalation_to_github_on_postgres_works_as_on_sqlite() {
         "{out:?}"
     );
 }
+
+#[tokio::test]
+async fn mail_policy_opt_outs_and_the_outbox_page_on_postgres_work_as_on_sqlite() {
+    use helpdesk::tickets::notify::{Kind, MailPolicy, NewTicketMails, Notices};
+    use helpdesk::tickets::pg;
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let mut app = TestApp::spawn().await;
+    app.core.notices = Notices { enabled: true };
+    let admin = app.user("admin@example.test", Role::Admin).await;
+    let agent = app.user("agent@example.test", Role::Agent).await;
+    let customer = app.user("carla@example.test", Role::Customer).await;
+    app.ticket(&customer, "Queues notices").await;
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let same = |what: &str, lite: String, post: String| assert_eq!(post, lite, "{what}");
+
+    for actor in [&admin, &agent] {
+        same(
+            "policy",
+            format!("{:?}", app.core.notification_settings(actor).await),
+            format!("{:?}", pg::notification_settings(&pool, actor).await),
+        );
+    }
+    let policy = MailPolicy {
+        on: vec![Kind::StaffReply, Kind::Assigned],
+        new_ticket: NewTicketMails::WhileUnassigned,
+        refuse_unknown_senders: true,
+    };
+    same(
+        "save policy",
+        format!(
+            "{:?}",
+            app.core
+                .save_notification_settings(&admin, policy.clone())
+                .await
+        ),
+        format!(
+            "{:?}",
+            pg::save_notification_settings(&pool, &admin, policy).await
+        ),
+    );
+    same(
+        "policy after",
+        format!("{:?}", app.core.notification_settings(&admin).await),
+        format!("{:?}", pg::notification_settings(&pool, &admin).await),
+    );
+    for (actor, on) in [
+        (&customer, vec![Kind::StaffReply]),
+        (&agent, vec![Kind::NewTicket, Kind::CustomerReply]),
+    ] {
+        app.core
+            .save_my_notifications(actor, on.clone())
+            .await
+            .unwrap();
+        pg::save_my_notifications(&pool, actor, on).await.unwrap();
+        same(
+            "mine",
+            format!("{:?}", app.core.my_notifications(actor).await),
+            format!("{:?}", pg::my_notifications(&pool, actor).await),
+        );
+    }
+    let address: lettre::Address = "ops@example.test".parse().unwrap();
+    let sqlite_sends = app.core.mail.is_some();
+    same(
+        "test mail",
+        format!(
+            "{:?}",
+            app.core.send_test_mail(&admin, address.clone()).await
+        ),
+        format!(
+            "{:?}",
+            pg::send_test_mail(&pool, sqlite_sends, &admin, address).await
+        ),
+    );
+    let rows = |r: Vec<helpdesk::mail::outbox::Row>| -> Vec<String> {
+        r.into_iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {:?} {}",
+                    r.id,
+                    r.kind,
+                    r.to,
+                    r.ticket_number,
+                    r.shown_state()
+                )
+            })
+            .collect()
+    };
+    same(
+        "outbox",
+        format!("{:?}", rows(app.core.outbox(&admin).await.unwrap())),
+        format!("{:?}", rows(pg::outbox(&pool, &admin).await.unwrap())),
+    );
+    same(
+        "outbox, agent",
+        format!("{:?}", app.core.outbox(&agent).await.err()),
+        format!("{:?}", pg::outbox(&pool, &agent).await.err()),
+    );
+    for id in [1, 999] {
+        same(
+            "retry",
+            format!("{:?}", app.core.retry_mail(&admin, id).await),
+            format!("{:?}", pg::retry_mail(&pool, &admin, id).await),
+        );
+    }
+}

@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod catalog;
 pub mod links;
 pub mod mail_in;
+pub mod notices;
 pub mod outbox;
 pub mod replies;
 pub mod sessions;
