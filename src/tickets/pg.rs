@@ -1700,3 +1700,52 @@ pub async fn retry_mail(pool: &PgPool, actor: &Actor, id: i64) -> CoreResult<()>
         Err(CoreError::NotFound)
     }
 }
+
+// The small remaining twins.
+
+/// [`super::Core::list_page_with_total`] on PostgreSQL.
+pub async fn list_page_with_total(
+    pool: &PgPool,
+    actor: &Actor,
+    filter: &ListFilter,
+    total: i64,
+) -> CoreResult<Page<TicketSummary>> {
+    list_page(pool, actor, filter, Some(total)).await
+}
+
+/// [`super::Core::open_ticket`] on PostgreSQL.
+pub async fn open_ticket(
+    pool: &PgPool,
+    default_limit: i64,
+    notices: Notices,
+    actor: &Actor,
+    input: NewTicket,
+) -> CoreResult<Opened> {
+    open_ticket_with(pool, default_limit, notices, actor, input, Vec::new()).await
+}
+
+/// [`super::Core::opened_ticket`] on PostgreSQL.
+pub async fn opened_ticket(
+    pool: &PgPool,
+    actor: &Actor,
+    opened: &Opened,
+) -> CoreResult<TicketDetail> {
+    details_in(pool, actor, &[opened.id])
+        .await?
+        .pop()
+        .ok_or(CoreError::NotFound)
+}
+
+/// [`super::Core::threads`] on PostgreSQL.
+pub async fn threads(
+    pool: &PgPool,
+    staff: bool,
+    ticket_ids: &[i64],
+) -> CoreResult<std::collections::HashMap<i64, super::view::Thread>> {
+    super::view::threads_in(pool, staff, ticket_ids).await
+}
+
+/// [`super::Core::setting`] on PostgreSQL.
+pub async fn setting(pool: &PgPool, key: &str) -> CoreResult<Option<String>> {
+    Ok(mail_in::setting(pool, key).await?)
+}

@@ -3698,3 +3698,92 @@ async fn mail_policy_opt_outs_and_the_outbox_page_on_postgres_work_as_on_sqlite(
         );
     }
 }
+
+#[tokio::test]
+async fn the_remaining_reads_on_postgres_answer_as_on_sqlite() {
+    use helpdesk::tickets::notify::Notices;
+    use helpdesk::tickets::{ListFilter, pg};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    helpdesk::demo::run(&app.db_url, 30, helpdesk::i18n::Lang::En)
+        .await
+        .expect("demo");
+    let agent = helpdesk::auth::users::find_by_email(&app.core.db, "agent1@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .actor;
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", &url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY id")
+        .fetch_all(&app.rw)
+        .await
+        .unwrap();
+    for staff in [true, false] {
+        let mut lite: Vec<String> = app
+            .core
+            .threads(staff, &ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| format!("{k} {v:?}"))
+            .collect();
+        let mut post: Vec<String> = pg::threads(&pool, staff, &ids)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(k, v)| format!("{k} {v:?}"))
+            .collect();
+        lite.sort();
+        post.sort();
+        assert_eq!(post, lite);
+    }
+    let filter = ListFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        listed(
+            &pg::list_page_with_total(&pool, &agent, &filter, 77)
+                .await
+                .unwrap(),
+            None
+        ),
+        listed(
+            &app.core
+                .list_page_with_total(&agent, &filter, 77)
+                .await
+                .unwrap(),
+            None
+        )
+    );
+    assert_eq!(
+        format!("{:?}", pg::setting(&pool, "open_ticket_limit").await),
+        format!("{:?}", app.core.setting("open_ticket_limit").await)
+    );
+    let opened = pg::open_ticket(
+        &pool,
+        25,
+        Notices::default(),
+        &agent,
+        crate::new_ticket("Mine", "Opened by staff."),
+    )
+    .await
+    .unwrap();
+    let shown = pg::opened_ticket(&pool, &agent, &opened).await.unwrap();
+    assert_eq!(
+        (shown.number, shown.title.as_str()),
+        (opened.number, "Mine")
+    );
+    assert_eq!(shown.messages.len(), 1);
+}
