@@ -647,14 +647,21 @@ async fn visible_ticket(
     actor: &Actor,
     key: &TicketKey,
 ) -> CoreResult<TicketHead> {
-    let (number, public_id) = match key {
+    let (number, public_id) = key_parts(key);
+    head(store::visible_ticket_for_update(tx, number, public_id, actor.is_staff(), actor.id).await?)
+}
+
+/// A ticket key as the statements take it: (number, public id).
+fn key_parts(key: &TicketKey) -> (Option<i64>, Option<&str>) {
+    match key {
         TicketKey::Number(n) => (Some(*n), None),
         TicketKey::PublicId(p) => (None, Some(p.as_str())),
-    };
-    let (id, status, client_id, version) =
-        store::visible_ticket_for_update(tx, number, public_id, actor.is_staff(), actor.id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
+    }
+}
+
+/// The head of a ticket the caller may see; `NotFound` for none.
+fn head(row: Option<store::TicketHead>) -> CoreResult<TicketHead> {
+    let (id, status, client_id, version) = row.ok_or(CoreError::NotFound)?;
     Ok(TicketHead {
         id,
         status: Status::parse(&status).ok_or(CoreError::NotFound)?,
@@ -878,20 +885,8 @@ pub async fn ticket_status(pool: &PgPool, actor: &Actor, key: &TicketKey) -> Cor
 
 /// [`super::access::visible_ticket`] on PostgreSQL, without a lock (reads).
 async fn ticket_head(pool: &PgPool, actor: &Actor, key: &TicketKey) -> CoreResult<TicketHead> {
-    let (number, public_id) = match key {
-        TicketKey::Number(n) => (Some(*n), None),
-        TicketKey::PublicId(p) => (None, Some(p.as_str())),
-    };
-    let (id, status, client_id, version) =
-        store::visible_ticket(pool, number, public_id, actor.is_staff(), actor.id)
-            .await?
-            .ok_or(CoreError::NotFound)?;
-    Ok(TicketHead {
-        id,
-        status: Status::parse(&status).ok_or(CoreError::NotFound)?,
-        client_id,
-        version,
-    })
+    let (number, public_id) = key_parts(key);
+    head(store::visible_ticket(pool, number, public_id, actor.is_staff(), actor.id).await?)
 }
 
 // Edits and bulk edits (twin: `update.rs`; the rules are shared: `update::apply_update`

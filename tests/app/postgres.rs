@@ -94,6 +94,21 @@ pub async fn fresh_database() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
+/// The test app's SQLite database copied into the PostgreSQL database at `url` by the real
+/// `helpdesk copy`, and a pool on it.
+async fn copy_into(app: &TestApp, url: &str) -> PgPool {
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["copy", "--from", &app.db_url, "--to", url])
+        .output()
+        .expect("helpdesk copy");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    helpdesk_store_pg::connect(url).await.unwrap()
+}
+
 /// (table, column, not null) of a SQLite database, primary-key columns counted as not
 /// null (SQLite's pragma reports an INTEGER PRIMARY KEY as nullable; it never is).
 async fn sqlite_columns(db: &sqlx::SqlitePool) -> BTreeSet<(String, String, bool)> {
@@ -1103,16 +1118,7 @@ async fn lists_counts_and_search_answer_on_postgres_as_on_sqlite() {
     let trashed: Vec<TicketKey> = numbers[..5].iter().map(|n| TicketKey::Number(*n)).collect();
     app.core.delete_tickets(&admin, &trashed).await.unwrap();
     app.ticket(&customer, "100% broken_thing").await;
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
 
     let category: i64 = sqlx::query_scalar(
         "SELECT category_id FROM tickets GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1",
@@ -1310,16 +1316,7 @@ async fn opening_tickets_on_postgres_stores_what_sqlite_stores() {
         .execute(&app.rw)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let notices = Notices { enabled: true };
 
     let file: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
@@ -1580,16 +1577,7 @@ async fn status_changes_on_postgres_answer_as_on_sqlite() {
         .execute(&app.rw)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let notices = Notices { enabled: true };
     let key = |i: usize| TicketKey::Number(numbers[i]);
 
@@ -1776,16 +1764,7 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
         .change_status(&agent, &key(2), Status::Closed, None)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let notices = Notices { enabled: true };
 
     let said = |r: &helpdesk::tickets::CoreResult<MessageRef>| match r {
@@ -1961,16 +1940,7 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
         )
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
 
     let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id")
         .fetch_all(&app.rw)
@@ -2041,16 +2011,7 @@ async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
         .execute(&app.rw)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let notices = Notices { enabled: true };
     let key = |i: usize| TicketKey::Number(numbers[i]);
     let tag_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tags ORDER BY id")
@@ -2239,16 +2200,7 @@ async fn the_trash_on_postgres_works_as_on_sqlite() {
         )
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let key = |i: usize| TicketKey::Number(numbers[i]);
 
     for (actor, which) in [
@@ -2409,16 +2361,7 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
         .execute(&app.rw)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
 
     let lite = app.core.catalog(None).await.unwrap();
     let post = pg::catalog(&pool).await.unwrap();
@@ -2480,16 +2423,7 @@ async fn categories_tags_and_settings_change_on_postgres_as_on_sqlite() {
     let agent = app.user("agent@example.test", Role::Agent).await;
     let customer = app.user("carla@example.test", Role::Customer).await;
     app.ticket(&customer, "Uses technical").await;
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let same = |what: &str, lite: String, post: String| assert_eq!(post, lite, "{what}");
 
     for (actor, slug, name) in [
@@ -2633,16 +2567,7 @@ async fn saved_replies_and_downloads_on_postgres_answer_as_on_sqlite() {
         .upload_unattached(&other, file("loose.txt", b"not yet used"))
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
 
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM attachments ORDER BY id")
         .fetch_all(&app.rw)
@@ -2733,16 +2658,7 @@ async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
         .execute(&app.rw)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let lite_store = (&app.core.db, &app.core.writer);
     let ip: std::net::IpAddr = "203.0.113.7".parse().unwrap();
     let said = |o: &Outcome| match o {
@@ -2949,16 +2865,7 @@ async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
         .await
         .unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let config = helpdesk::mail::MailConfig::with_ca(
         "smtp://127.0.0.1:1",
         "Acme <support@acme.test>",
@@ -3044,16 +2951,7 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
     tokens::create_integration_key(&app.core.writer, "crm")
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let a = helpdesk_store_pg::connect(&url).await.unwrap();
+    let a = copy_into(&app, &url).await;
     let b = helpdesk_store_pg::connect(&url).await.unwrap();
 
     // A token made on SQLite works on its copy; one of an inactive user does not.
@@ -3154,16 +3052,7 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
     helpdesk::demo::run(&app.db_url, 60, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let db = &app.core.db;
     let shown = |rows: Vec<users::UserRow>| -> Vec<String> {
         rows.into_iter()
@@ -3252,16 +3141,7 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
     };
     let app = TestApp::spawn().await;
     app.user("carla@example.test", Role::Customer).await;
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let (db, w) = (&app.core.db, &app.core.writer);
 
     for (email, name, password) in [
@@ -3400,16 +3280,7 @@ async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
     )
     .await
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let config = helpdesk::mail::MailConfig::with_ca(
         "smtp://127.0.0.1:1",
         "Acme Support <support@acme.test>",
@@ -3459,16 +3330,7 @@ async fn mail_in_on_postgres_is_handled_as_on_sqlite() {
         .fetch_one(&app.rw)
         .await
         .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let mail_in = helpdesk::tickets::pg::MailIn {
         pool: pool.clone(),
         default_limit: 25,
@@ -3544,16 +3406,7 @@ async fn escalation_to_github_on_postgres_works_as_on_sqlite() {
     let customer = app.user("carla@example.test", Role::Customer).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
     let number = app.ticket(&customer, "Crash on save").await;
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let key = TicketKey::Number(number);
     let site = "http://desk.example.test";
     for actor in [&customer, &agent, &agent] {
@@ -3596,16 +3449,7 @@ async fn mail_policy_opt_outs_and_the_outbox_page_on_postgres_work_as_on_sqlite(
     let agent = app.user("agent@example.test", Role::Agent).await;
     let customer = app.user("carla@example.test", Role::Customer).await;
     app.ticket(&customer, "Queues notices").await;
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let same = |what: &str, lite: String, post: String| assert_eq!(post, lite, "{what}");
 
     for actor in [&admin, &agent] {
@@ -3715,16 +3559,7 @@ async fn the_remaining_reads_on_postgres_answer_as_on_sqlite() {
         .unwrap()
         .unwrap()
         .actor;
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["copy", "--from", &app.db_url, "--to", &url])
-        .output()
-        .expect("helpdesk copy");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let pool = copy_into(&app, &url).await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY id")
         .fetch_all(&app.rw)
         .await
