@@ -136,8 +136,9 @@ async fn run_on_postgres(database: &str, command: Command) -> anyhow::Result<()>
             let lang = Lang::parse(&args.language).unwrap_or_default();
             demo_on_postgres(database, args.tickets, lang).await
         }
+        Command::Mail(MailCommand::Receive(mail)) => receive_mail_pg(&pool, mail).await,
         other => Err(anyhow::anyhow!(
-            "`helpdesk {}` does not run on PostgreSQL yet: `migrate`, `copy`, `user create`, `token create`, `apikey create` and `demo` do in this version (see docs/postgres.md)",
+            "`helpdesk {}` does not run on PostgreSQL yet: `migrate`, `copy`, `user create`, `token create`, `apikey create`, `demo` and `mail receive` do in this version (see docs/postgres.md)",
             other.name()
         )),
     };
@@ -274,17 +275,46 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
 /// `helpdesk mail receive`: one message on stdin. Exit codes as `rt-mailgate`'s: 0 done,
 /// 75 try again later (the database cannot be written now), 67 refused for good.
 async fn receive_mail(store: db::Store, mail: MailArgs) -> anyhow::Result<()> {
-    let mut raw = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut raw)
-        .map_err(|e| anyhow::anyhow!("cannot read the message on stdin: {e}"))?;
+    let raw = read_message()?;
     let mut core = Core::new(store, helpdesk::config::Settings::default());
     if mail.smtp_url.is_some() {
         // Notices are queued here and sent by the server's mail worker.
         core.notices = helpdesk::tickets::notify::Notices { enabled: true };
     }
     let domain = mail.domain().unwrap_or_default();
-    match helpdesk::mail::receive::receive(&core, &raw, &domain).await {
+    answer_mta(helpdesk::mail::receive::receive(&core, &raw, &domain).await)
+}
+
+/// `helpdesk mail receive` on PostgreSQL: the same answers as on SQLite. A message
+/// delivered to two instances at once is handled by one (the other's transaction fails
+/// on the recorded Message-ID, and the MTA's retry finds it handled).
+async fn receive_mail_pg(pool: &sqlx::PgPool, mail: MailArgs) -> anyhow::Result<()> {
+    let raw = read_message()?;
+    let mail_in = helpdesk::tickets::pg::MailIn {
+        pool: pool.clone(),
+        default_limit: helpdesk::config::Settings::default().open_ticket_limit,
+        notices: helpdesk::tickets::notify::Notices {
+            enabled: mail.smtp_url.is_some(),
+        },
+    };
+    let domain = mail.domain().unwrap_or_default();
+    answer_mta(helpdesk::mail::receive::receive_pg(&mail_in, &raw, &domain).await)
+}
+
+fn read_message() -> anyhow::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut raw)
+        .map_err(|e| anyhow::anyhow!("cannot read the message on stdin: {e}"))?;
+    Ok(raw)
+}
+
+/// What `mail receive` tells the MTA: exit 0 when handled or ignored, 67 when refused for
+/// good (one line on stderr), an error (75 when worth retrying) otherwise.
+fn answer_mta(
+    outcome: Result<helpdesk::mail::receive::Outcome, helpdesk::tickets::CoreError>,
+) -> anyhow::Result<()> {
+    match outcome {
         Ok(helpdesk::mail::receive::Outcome::Handled(handled)) => {
             eprintln!("{handled:?}");
             Ok(())

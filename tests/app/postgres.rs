@@ -379,17 +379,17 @@ async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
     );
 
     // What is not ported yet says so, and changes nothing.
-    let mail = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args([&db[..], &["mail", "receive"]].concat())
+    let serve = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args([&db[..], &["serve", "--bind", "127.0.0.1:0"]].concat())
         .stdin(std::process::Stdio::null())
         .output()
         .expect("helpdesk");
-    assert!(!mail.status.success());
+    assert!(!serve.status.success());
     assert!(
-        String::from_utf8_lossy(&mail.stderr)
-            .contains("`helpdesk mail` does not run on PostgreSQL yet"),
+        String::from_utf8_lossy(&serve.stderr)
+            .contains("`helpdesk serve` does not run on PostgreSQL yet"),
         "{}",
-        String::from_utf8_lossy(&mail.stderr)
+        String::from_utf8_lossy(&serve.stderr)
     );
     // The demo fills a new database only.
     let demo = helpdesk(&[&db[..], &["demo", "--tickets", "5"]].concat());
@@ -3621,4 +3621,87 @@ async fn the_remaining_reads_on_postgres_answer_as_on_sqlite() {
         (opened.number, "Mine")
     );
     assert_eq!(shown.messages.len(), 1);
+}
+
+/// `helpdesk mail receive` with `raw` on stdin; (exit code, stderr).
+fn mail_receive(url: &str, raw: &str) -> (Option<i32>, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(["--database", url, "mail", "receive"])
+        .env("HELPDESK_MAIL_FROM", "Acme Support <support@acme.test>")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("helpdesk mail receive");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(raw.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn mail_receive_runs_on_postgres_and_handles_a_message_once() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let pool = helpdesk_store_pg::connect(&url).await.unwrap();
+    let raw = "From: Carla <carla@example.test>\r\nTo: support@acme.test\r\nSubject: Printer jams\r\nMessage-ID: <once@example.test>\r\n\r\nIt jams.\r\n";
+    // The same message handed to four instances' pipes at once: one ticket.
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || mail_receive(&url, raw))
+        })
+        .collect();
+    let results: Vec<(Option<i32>, String)> =
+        handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert!(
+        results
+            .iter()
+            .any(|(code, said)| *code == Some(0) && said.contains("Opened")),
+        "{results:?}"
+    );
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(tickets, 1, "{results:?}");
+    // Delivered again later (an MTA retrying): handled once.
+    let (code, said) = mail_receive(&url, raw);
+    assert_eq!(code, Some(0));
+    assert!(said.contains("Duplicate"), "{said}");
+    // A reply by the ticket's number in the subject.
+    let number: i64 = sqlx::query_scalar("SELECT number FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let reply = format!(
+        "From: carla@example.test\r\nSubject: Re: [#{number}] Printer jams\r\nMessage-ID: <r2@example.test>\r\n\r\nStill.\r\n"
+    );
+    let (code, said) = mail_receive(&url, &reply);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(said.contains("Reply"), "{said}");
+    // Refused for good: exit 67, for the MTA to bounce.
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('mail_unknown_senders', 'refuse')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let (code, said) = mail_receive(
+        &url,
+        "From: stranger@example.test\r\nSubject: Hi\r\nMessage-ID: <s@example.test>\r\n\r\nHello\r\n",
+    );
+    assert_eq!(code, Some(67), "{said}");
+    let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(messages, 2);
 }
