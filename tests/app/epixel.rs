@@ -1021,3 +1021,20 @@ async fn an_empty_multipart_body_is_an_empty_form() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(errors(&body)["subject"].is_array(), "{body}");
 }
+
+/// A download answers with the file's own content type (a text file as text/plain), so
+/// the API document must not promise application/octet-stream only.
+#[tokio::test]
+async fn the_api_document_says_a_download_has_the_files_own_content_type() {
+    let app = crate::TestApp::spawn().await;
+    let doc: serde_json::Value = reqwest::get(app.url("/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let content = &doc["paths"]["/api/v1/support/ticket/download/{id}/"]["get"]["responses"]["200"]
+        ["content"];
+    let types: Vec<&String> = content.as_object().expect("content types").keys().collect();
+    assert_eq!(types, ["*/*"], "{content}");
+}

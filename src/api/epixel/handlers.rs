@@ -358,7 +358,7 @@ pub async fn detail(State(state): State<AppState>, headers: HeaderMap, input: In
 /// The bytes of an attachment.
 #[utoipa::path(get, path = "/api/v1/support/ticket/download/{id}/", tag = "epixel",
     params(("id" = String, Path, description = "Attachment id")),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
+    responses((status = 200, description = "The file, with the content type it was uploaded with (application/octet-stream when that was not a valid type)", content_type = "*/*"), (status = 400, description = "Validation errors", body = super::docs::EnvelopeDoc), (status = 401, description = "Missing or invalid apikey or token", body = super::docs::EnvelopeDoc), (status = 413, description = "Body too large", body = super::docs::EnvelopeDoc), (status = 415, description = "Unsupported body type", body = super::docs::EnvelopeDoc)), security(("apikey" = [], "bearer" = [])))]
 pub async fn download(
     State(state): State<AppState>,
     headers: HeaderMap,
