@@ -156,5 +156,11 @@ pub(crate) async fn open_ticket_limit_in<'e>(
     let saved = sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
         .fetch_optional(db)
         .await?;
-    Ok(saved.and_then(|v| v.parse().ok()).unwrap_or(default))
+    Ok(limit_from(saved, default))
+}
+
+/// The open-ticket limit from the admin's saved value (if it is a number), else `default`:
+/// the rule of every backend.
+pub(crate) fn limit_from(saved: Option<String>, default: i64) -> i64 {
+    saved.and_then(|v| v.parse().ok()).unwrap_or(default)
 }

@@ -25,6 +25,7 @@ use super::inbound::{
     AUTOMATIC_ANSWERS_PER_HOUR, Inbound, InboundMail, MailInStore, NewByMail, receive_with,
     sender_name,
 };
+use super::limit_from;
 use super::list::{
     Exactness, LIST_MAX, ListFilter, Order, Page, QUEUE_COUNT_CAP, SEARCH_HITS_MAX, StatusCounts,
     TicketSummary, faceted, maintained, page_ids, push_filters, search_page, ts_query,
@@ -363,14 +364,7 @@ pub(crate) async fn open_in(
     problems.into_result()?;
     let category_id = category_id.unwrap_or_default();
     if actor.role == Role::Customer {
-        let active = store::lock_client_and_count_active(&mut *tx, actor.id).await?;
-        let limit = store::saved_open_ticket_limit(&mut *tx)
-            .await?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default_limit);
-        if active >= limit {
-            return Err(CoreError::OpenTicketLimit { limit });
-        }
+        hold_to_limit(&mut *tx, actor.id, default_limit).await?;
     }
     let now = now_ms();
     let ticket_pid = public_id();
@@ -472,6 +466,25 @@ pub(crate) async fn open_in(
         number,
         public_id: ticket_pid,
     })
+}
+
+/// Refuses a customer's new unfinished ticket over the open-ticket limit. Their row stays
+/// locked until the transaction ends, so tickets opened or reopened at once by one
+/// customer on several instances are counted one after the other.
+async fn hold_to_limit(
+    tx: &mut PgConnection,
+    client_id: i64,
+    default_limit: i64,
+) -> CoreResult<()> {
+    let active = store::lock_client_and_count_active(&mut *tx, client_id).await?;
+    let limit = limit_from(
+        store::saved_open_ticket_limit(&mut *tx).await?,
+        default_limit,
+    );
+    if active >= limit {
+        return Err(CoreError::OpenTicketLimit { limit });
+    }
+    Ok(())
 }
 
 async fn notice(
@@ -691,14 +704,7 @@ async fn apply_status(
         return Err(CoreError::Forbidden);
     }
     if !actor.is_staff() && to.is_active() {
-        let active = store::lock_client_and_count_active(tx, actor.id).await?;
-        let limit = store::saved_open_ticket_limit(tx)
-            .await?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default_limit);
-        if active >= limit {
-            return Err(CoreError::OpenTicketLimit { limit });
-        }
+        hold_to_limit(tx, actor.id, default_limit).await?;
     }
     let now = now_ms();
     store::set_status(
@@ -1028,10 +1034,10 @@ pub async fn bulk_update(
     update: TicketUpdate,
 ) -> CoreResult<usize> {
     let mut tx = pool.begin().await?;
-    let limit = store::saved_open_ticket_limit(&mut tx)
-        .await?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default_limit);
+    let limit = limit_from(
+        store::saved_open_ticket_limit(&mut *tx).await?,
+        default_limit,
+    );
     let mut changed = 0;
     for key in keys {
         changed += apply_update(&mut *tx, notices, actor, key, update.clone(), limit).await?;
@@ -1147,10 +1153,10 @@ pub async fn staff_members(pool: &PgPool) -> CoreResult<Vec<(i64, String)>> {
 
 /// [`super::Core::open_ticket_limit`] on PostgreSQL.
 pub async fn open_ticket_limit(pool: &PgPool, default_limit: i64) -> CoreResult<i64> {
-    Ok(helpdesk_store_pg::catalog::saved_open_ticket_limit(pool)
-        .await?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default_limit))
+    Ok(limit_from(
+        store::saved_open_ticket_limit(pool).await?,
+        default_limit,
+    ))
 }
 
 /// [`super::Core::history`] on PostgreSQL.

@@ -47,13 +47,6 @@ pub async fn staff(pool: &PgPool) -> sqlx::Result<Vec<(i64, String)>> {
     Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
-/// The open-ticket limit an admin saved, if any.
-pub async fn saved_open_ticket_limit(pool: &PgPool) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
-        .fetch_optional(pool)
-        .await
-}
-
 /// A ticket's history, oldest first, after `since`: (actor, kind, from, to, at), with
 /// assignees and categories named. The first entry, "created", is the ticket's own row.
 pub async fn history(

@@ -18,8 +18,10 @@ pub async fn active_category(
     .await
 }
 
-/// The open-ticket limit an admin saved, if any.
-pub async fn saved_open_ticket_limit(conn: &mut PgConnection) -> sqlx::Result<Option<String>> {
+/// The open-ticket limit an admin saved, if any (in a transaction or on the pool).
+pub async fn saved_open_ticket_limit(
+    conn: impl sqlx::PgExecutor<'_>,
+) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!("SELECT value FROM settings WHERE key = 'open_ticket_limit'")
         .fetch_optional(conn)
         .await
