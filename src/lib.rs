@@ -102,14 +102,9 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 }
 
 impl AppState {
-    /// The read pool.
-    pub fn db(&self) -> &db::Db {
-        &self.core.db
-    }
-
-    /// The one writer (see [`db::Writer`]).
-    pub fn writer(&self) -> &db::Writer {
-        &self.core.writer
+    /// Accounts, sessions, tokens and keys, on the core's database.
+    pub fn accounts(&self) -> auth::accounts::Accounts<'_> {
+        auth::accounts::Accounts(&self.core.backend)
     }
 }
 

@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
-use helpdesk::auth::{password, sessions, tokens, users};
+use helpdesk::auth::accounts::Accounts;
+use helpdesk::auth::{password, sessions, users};
 use helpdesk::config::{
     ApikeyCommand, Cli, Command, MailArgs, MailCommand, RoleArg, ServeArgs, TokenCommand,
     UserCommand,
 };
 use helpdesk::i18n::Lang;
-use helpdesk::tickets::{Core, Role};
+use helpdesk::tickets::{Backend, Core, Role};
 use helpdesk::{AppState, Site, db, demo, server};
 use tracing_subscriber::EnvFilter;
 
@@ -91,59 +92,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        command if helpdesk_store_pg::is_postgres_url(&cli.database) => {
-            run_on_postgres(&cli.database, command).await
-        }
-        command => run_on_store(&cli.database, command).await,
+        command => run_on_database(&cli.database, command).await,
     }
-}
-
-/// The commands on a PostgreSQL database. The port of the ticket core to PostgreSQL is
-/// under way (docs/postgres.md): its schema and migrations are complete, the commands that
-/// need the core are not there yet and say so instead of half-working.
-async fn run_on_postgres(database: &str, command: Command) -> anyhow::Result<()> {
-    let pool = helpdesk_store_pg::connect(database).await?;
-    let done = match command {
-        Command::Migrate => {
-            eprintln!("database is up to date");
-            Ok(())
-        }
-        Command::User(UserCommand::Create { email, name, role }) => {
-            let password = read_password()?;
-            let user = users::create_pg(&pool, &email, &name, role_of(role), &password)
-                .await
-                .map_err(create_failed)?;
-            say_created(&user);
-            Ok(())
-        }
-        Command::Token(TokenCommand::Create { email, name }) => {
-            let user = users::find_by_email_pg(&pool, &email)
-                .await?
-                .filter(|u| u.active)
-                .ok_or_else(|| no_user(&email))?;
-            println!(
-                "{}",
-                tokens::create_api_token_pg(&pool, user.actor.id, &name).await?
-            );
-            Ok(())
-        }
-        Command::Apikey(ApikeyCommand::Create { name }) => {
-            check_key_name(&name)?;
-            println!("{}", tokens::create_integration_key_pg(&pool, &name).await?);
-            Ok(())
-        }
-        Command::Demo(args) => {
-            let lang = Lang::parse(&args.language).unwrap_or_default();
-            demo_on_postgres(database, args.tickets, lang).await
-        }
-        Command::Mail(MailCommand::Receive(mail)) => receive_mail_pg(&pool, mail).await,
-        other => Err(anyhow::anyhow!(
-            "`helpdesk {}` does not run on PostgreSQL yet: `migrate`, `copy`, `user create`, `token create`, `apikey create`, `demo` and `mail receive` do in this version (see docs/postgres.md)",
-            other.name()
-        )),
-    };
-    pool.close().await;
-    done
 }
 
 /// `helpdesk demo` on PostgreSQL: the demo is written into a temporary SQLite file (the
@@ -218,10 +168,22 @@ fn check_key_name(name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The commands that work on a migrated database.
-async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
-    let store = db::connect(database).await?;
-    if let Some(copy) = &store.backup
+/// Opens (and migrates) the database at `url`: PostgreSQL for `postgres://` URLs, else
+/// SQLite (the file created when missing). The SQLite copy made before migrating, if any.
+async fn open(url: &str) -> anyhow::Result<(Backend, Option<std::path::PathBuf>)> {
+    if helpdesk_store_pg::is_postgres_url(url) {
+        Ok((helpdesk_store_pg::connect(url).await?.into(), None))
+    } else {
+        let store = db::connect(url).await?;
+        let backup = store.backup.clone();
+        Ok((store.into(), backup))
+    }
+}
+
+/// The commands that work on a migrated database, SQLite or PostgreSQL alike.
+async fn run_on_database(database: &str, command: Command) -> anyhow::Result<()> {
+    let (backend, backup) = open(database).await?;
+    if let Some(copy) = &backup
         && !matches!(command, Command::Serve(_))
     {
         eprintln!(
@@ -229,9 +191,9 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
             copy.display()
         );
     }
-    let (db, w) = (&store.db, &store.writer);
-    match command {
-        Command::Serve(args) => serve(store.clone(), args).await,
+    let accounts = Accounts(&backend);
+    let done = match command {
+        Command::Serve(args) => serve(backend.clone(), args).await,
         Command::Backup(_) | Command::Copy(_) => {
             anyhow::bail!("`helpdesk {}` opens its databases itself", command.name())
         }
@@ -242,63 +204,56 @@ async fn run_on_store(database: &str, command: Command) -> anyhow::Result<()> {
         Command::User(UserCommand::Create { email, name, role }) => {
             let password = read_password()?;
             let role = role_of(role);
-            let user = users::create(w, &email, &name, role, &password)
+            let user = accounts
+                .create_user(&email, &name, role, &password)
                 .await
                 .map_err(create_failed)?;
             say_created(&user);
             Ok(())
         }
         Command::Token(TokenCommand::Create { email, name }) => {
-            let user = users::find_by_email(db, &email)
+            let user = accounts
+                .find_by_email(&email)
                 .await?
                 .filter(|u| u.active)
                 .ok_or_else(|| no_user(&email))?;
-            println!(
-                "{}",
-                tokens::create_api_token(w, user.actor.id, &name).await?
-            );
+            println!("{}", accounts.create_api_token(user.actor.id, &name).await?);
             Ok(())
         }
         Command::Apikey(ApikeyCommand::Create { name }) => {
             check_key_name(&name)?;
-            println!("{}", tokens::create_integration_key(w, &name).await?);
+            println!("{}", accounts.create_integration_key(&name).await?);
             Ok(())
         }
         Command::Demo(args) => {
             let lang = Lang::parse(&args.language).unwrap_or_default();
-            demo::run(database, args.tickets, lang).await
+            match backend {
+                Backend::Postgres(_) => demo_on_postgres(database, args.tickets, lang).await,
+                Backend::Sqlite { .. } => demo::run(database, args.tickets, lang).await,
+            }
         }
-        Command::Mail(MailCommand::Receive(mail)) => receive_mail(store, mail).await,
+        Command::Mail(MailCommand::Receive(mail)) => receive_mail(backend.clone(), mail).await,
+    };
+    if let Backend::Postgres(pool) = &backend {
+        pool.close().await;
     }
+    done
 }
 
 /// `helpdesk mail receive`: one message on stdin. Exit codes as `rt-mailgate`'s: 0 done,
-/// 75 try again later (the database cannot be written now), 67 refused for good.
-async fn receive_mail(store: db::Store, mail: MailArgs) -> anyhow::Result<()> {
+/// 75 try again later (the database cannot be written now), 67 refused for good. On
+/// PostgreSQL a message delivered to two instances at once is handled by one (the
+/// other's transaction fails on the recorded Message-ID, and the MTA's retry finds it
+/// handled).
+async fn receive_mail(backend: Backend, mail: MailArgs) -> anyhow::Result<()> {
     let raw = read_message()?;
-    let mut core = Core::new(store, helpdesk::config::Settings::default());
+    let mut core = Core::new(backend, helpdesk::config::Settings::default());
     if mail.smtp_url.is_some() {
         // Notices are queued here and sent by the server's mail worker.
         core.notices = helpdesk::tickets::notify::Notices { enabled: true };
     }
     let domain = mail.domain().unwrap_or_default();
     answer_mta(helpdesk::mail::receive::receive(&core, &raw, &domain).await)
-}
-
-/// `helpdesk mail receive` on PostgreSQL: the same answers as on SQLite. A message
-/// delivered to two instances at once is handled by one (the other's transaction fails
-/// on the recorded Message-ID, and the MTA's retry finds it handled).
-async fn receive_mail_pg(pool: &sqlx::PgPool, mail: MailArgs) -> anyhow::Result<()> {
-    let raw = read_message()?;
-    let mail_in = helpdesk::tickets::pg::MailIn {
-        pool: pool.clone(),
-        default_limit: helpdesk::config::Settings::default().open_ticket_limit,
-        notices: helpdesk::tickets::notify::Notices {
-            enabled: mail.smtp_url.is_some(),
-        },
-    };
-    let domain = mail.domain().unwrap_or_default();
-    answer_mta(helpdesk::mail::receive::receive_pg(&mail_in, &raw, &domain).await)
 }
 
 fn read_message() -> anyhow::Result<Vec<u8>> {
@@ -358,7 +313,7 @@ fn read_password() -> anyhow::Result<String> {
     Ok(line)
 }
 
-async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(backend: Backend, args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.bind))?;
@@ -367,18 +322,19 @@ async fn serve(store: db::Store, args: ServeArgs) -> anyhow::Result<()> {
         .base_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
-    sessions::sweep(&store.writer).await?;
+    let accounts = Accounts(&backend);
+    accounts.sweep_sessions().await?;
     sessions::spawn_sweeper(
-        store.writer.clone(),
+        backend.clone(),
         std::time::Duration::from_secs(args.sweep_seconds.max(1)),
     );
     password::warm_up();
-    if !users::admin_exists(&store.db).await? {
-        let token = tokens::issue_setup_token(&store.writer).await?;
+    if !accounts.admin_exists().await? {
+        let token = accounts.issue_setup_token().await?;
         println!("No admin account yet. Create one here (the link works once):");
         println!("  {}/setup?token={token}", base_url.trim_end_matches('/'));
     }
-    let mut core = Core::new(store, args.settings);
+    let mut core = Core::new(backend, args.settings);
     if let Some(url) = &args.mail.smtp_url {
         let from = args.mail.mail_from.as_deref().ok_or_else(|| {
             anyhow::anyhow!("--mail-from (HELPDESK_MAIL_FROM) is needed with --smtp-url")

@@ -4,7 +4,6 @@
 use axum::http::{HeaderMap, header};
 
 use crate::AppState;
-use crate::auth::tokens;
 use crate::tickets::Actor;
 
 /// What an `Authorization: Bearer` header says.
@@ -26,10 +25,8 @@ pub async fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Bearer, sql
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
         _ => return Ok(Bearer::Invalid),
     };
-    Ok(
-        match tokens::user_for_api_token(state.db(), state.writer(), token).await? {
-            Some(actor) => Bearer::User(actor),
-            None => Bearer::Invalid,
-        },
-    )
+    Ok(match state.accounts().user_for_api_token(token).await? {
+        Some(actor) => Bearer::User(actor),
+        None => Bearer::Invalid,
+    })
 }

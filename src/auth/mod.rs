@@ -1,6 +1,7 @@
 //! Who is calling: accounts, passwords, sessions, CSRF, throttling and the secrets that
 //! identify API clients.
 
+pub mod accounts;
 pub mod bearer;
 pub mod csrf;
 pub mod login;

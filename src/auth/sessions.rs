@@ -123,14 +123,15 @@ pub async fn stop(tx: &mut SqliteConnection, token: &str) -> sqlx::Result<()> {
 
 /// Sweeps every `every` while the server runs (the first sweep is the caller's, at
 /// start): a long-running server does not keep a week of expired sessions.
-pub fn spawn_sweeper(w: Writer, every: std::time::Duration) {
+pub fn spawn_sweeper(backend: crate::tickets::Backend, every: std::time::Duration) {
     tokio::spawn(async move {
+        let accounts = super::accounts::Accounts(&backend);
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         ticks.tick().await; // the first tick is immediate: the start-up sweep ran already
         loop {
             ticks.tick().await;
-            match sweep(&w).await {
+            match accounts.sweep_sessions().await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(forgotten = n, "swept expired sessions and devices"),
                 // A full disk, say: the next sweep tries again.

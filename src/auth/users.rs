@@ -164,23 +164,42 @@ pub async fn create_pg(
     role: Role,
     password: &str,
 ) -> Result<Actor, CreateError> {
-    use helpdesk_store_pg::accounts::{InsertUserError, NewUser, insert_user};
     let account = check_new(email, name, role, password).await?;
+    insert_with_hash_pg(
+        pool,
+        &account.email,
+        &account.name,
+        role,
+        &account.password_hash,
+    )
+    .await
+}
+
+/// [`insert_with_hash`] on PostgreSQL.
+pub async fn insert_with_hash_pg(
+    pool: &sqlx::PgPool,
+    email: &str,
+    name: &str,
+    role: Role,
+    hash: &str,
+) -> Result<Actor, CreateError> {
+    use helpdesk_store_pg::accounts::{InsertUserError, NewUser, insert_user};
+    let (email, name) = (email.trim(), name.trim());
     let pid = public_id();
     let user = NewUser {
         public_id: &pid,
-        email: &account.email,
-        name: &account.name,
+        email,
+        name,
         role: role.as_str(),
-        password_hash: &account.password_hash,
+        password_hash: hash,
         now: now_ms(),
     };
     match insert_user(pool, user).await {
         Ok(id) => Ok(Actor {
             id,
             public_id: pid,
-            email: account.email,
-            name: account.name,
+            email: email.to_owned(),
+            name: name.to_owned(),
             role,
         }),
         Err(InsertUserError::EmailTaken) => Err(CreateError::Invalid(vec![err(

@@ -18,7 +18,7 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tokio::sync::Notify;
 
-use crate::db::{Db, Writer};
+use crate::tickets::Backend;
 
 pub use compose::{Composed, compose, compose_pg};
 
@@ -113,14 +113,16 @@ fn hide_password(url: &str) -> String {
     }
 }
 
-/// Starts the worker; `wake` makes it look at the outbox at once.
-pub fn spawn_worker(db: Db, writer: Writer, config: Arc<MailConfig>, wake: Arc<Notify>) {
+/// Starts the worker; `wake` makes it look at the outbox at once. On PostgreSQL every
+/// instance runs one: each claims disjoint notices (row locks), so each is sent once.
+pub fn spawn_worker(backend: Backend, config: Arc<MailConfig>, wake: Arc<Notify>) {
     tokio::spawn(async move {
+        let outbox = Outbox(&backend);
         loop {
-            match outbox::claim_due(&db, &writer).await {
+            match outbox.claim_due().await {
                 Ok(claimed) if !claimed.is_empty() => {
                     for id in claimed {
-                        deliver(&db, &writer, &config, id).await;
+                        deliver(outbox, &config, id).await;
                     }
                     continue;
                 }
@@ -135,9 +137,46 @@ pub fn spawn_worker(db: Db, writer: Writer, config: Arc<MailConfig>, wake: Arc<N
     });
 }
 
+/// The outbox of either database, as the worker uses it.
+#[derive(Clone, Copy)]
+struct Outbox<'a>(&'a Backend);
+
+impl Outbox<'_> {
+    async fn claim_due(self) -> sqlx::Result<Vec<i64>> {
+        match self.0 {
+            Backend::Sqlite { db, writer } => outbox::claim_due(db, writer).await,
+            Backend::Postgres(pool) => outbox::claim_due_pg(pool).await,
+        }
+    }
+    async fn compose(self, config: &MailConfig, id: i64) -> anyhow::Result<Option<Composed>> {
+        match self.0 {
+            Backend::Sqlite { db, .. } => compose(db, config, id).await,
+            Backend::Postgres(pool) => compose_pg(pool, config, id).await,
+        }
+    }
+    async fn sent(self, id: i64) -> sqlx::Result<()> {
+        match self.0 {
+            Backend::Sqlite { writer, .. } => outbox::sent(writer, id).await,
+            Backend::Postgres(pool) => outbox::sent_pg(pool, id).await,
+        }
+    }
+    async fn give_up(self, id: i64, reason: &str) -> sqlx::Result<()> {
+        match self.0 {
+            Backend::Sqlite { writer, .. } => outbox::give_up(writer, id, reason).await,
+            Backend::Postgres(pool) => outbox::give_up_pg(pool, id, reason).await,
+        }
+    }
+    async fn failed(self, config: &MailConfig, id: i64, reason: &str) -> sqlx::Result<()> {
+        match self.0 {
+            Backend::Sqlite { writer, .. } => outbox::failed(writer, config, id, reason).await,
+            Backend::Postgres(pool) => outbox::failed_pg(pool, config, id, reason).await,
+        }
+    }
+}
+
 /// Composes and sends one claimed notice and records the outcome.
-async fn deliver(db: &Db, writer: &Writer, config: &MailConfig, id: i64) {
-    let outcome = match compose(db, config, id).await {
+async fn deliver(outbox: Outbox<'_>, config: &MailConfig, id: i64) {
+    let outcome = match outbox.compose(config, id).await {
         Ok(Some(composed)) => config
             .transport
             .send(composed.message)
@@ -148,20 +187,19 @@ async fn deliver(db: &Db, writer: &Writer, config: &MailConfig, id: i64) {
         Ok(None) => Err(String::new()),
         Err(e) => Err(format!("cannot compose: {e}")),
     };
-    let recorded =
-        match outcome {
-            Ok(()) => outbox::sent(writer, id).await,
-            Err(reason) if reason.is_empty() => outbox::give_up(
-                writer,
+    let recorded = match outcome {
+        Ok(()) => outbox.sent(id).await,
+        Err(reason) if reason.is_empty() => outbox
+            .give_up(
                 id,
                 "nothing to send any more (the ticket or the recipient is gone, or it was taken)",
             )
             .await,
-            Err(reason) => {
-                tracing::warn!(outbox = id, error = %reason, "mail not sent; will retry");
-                outbox::failed(writer, config, id, &reason).await
-            }
-        };
+        Err(reason) => {
+            tracing::warn!(outbox = id, error = %reason, "mail not sent; will retry");
+            outbox.failed(config, id, &reason).await
+        }
+    };
     if let Err(e) = recorded {
         // The lease runs out and the notice is tried again: at least once.
         tracing::warn!(outbox = id, error = %e, "cannot record a mail's outcome");

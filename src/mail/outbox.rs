@@ -146,7 +146,6 @@ pub async fn retry(writer: &Writer, id: i64) -> sqlx::Result<bool> {
         .await
 }
 
-/// A line of the admin's outbox list.
 /// [`claim_due`] on PostgreSQL: several instances' workers claim disjoint mails
 /// (`FOR UPDATE SKIP LOCKED`), each once.
 pub async fn claim_due_pg(pool: &sqlx::PgPool) -> sqlx::Result<Vec<i64>> {
@@ -190,6 +189,7 @@ pub async fn retry_pg(pool: &sqlx::PgPool, id: i64) -> sqlx::Result<bool> {
     helpdesk_store_pg::outbox::retry(pool, id, now_ms()).await
 }
 
+/// A line of the admin's outbox list.
 #[derive(Debug, FromRow)]
 pub struct Row {
     pub id: i64,

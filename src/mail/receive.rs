@@ -32,18 +32,6 @@ pub async fn receive(core: &Core, raw: &[u8], domain: &str) -> Result<Outcome, C
     }
 }
 
-/// [`receive`] on PostgreSQL.
-pub async fn receive_pg(
-    mail_in: &crate::tickets::pg::MailIn,
-    raw: &[u8],
-    domain: &str,
-) -> Result<Outcome, CoreError> {
-    match parse(raw, domain) {
-        Ok(mail) => Ok(outcome(mail_in.receive(mail, domain).await?)),
-        Err(outcome) => Ok(outcome),
-    }
-}
-
 /// What the core says, as the MTA's answer.
 fn outcome(inbound: Inbound) -> Outcome {
     match inbound {

@@ -52,6 +52,7 @@ impl super::Core {
     /// The status of a ticket the actor may see; `NotFound` otherwise. Lets a face check
     /// an id before a write, to report every bad field of a request at once.
     pub async fn ticket_status(&self, actor: &Actor, key: &TicketKey) -> CoreResult<Status> {
-        Ok(visible_ticket(&self.db, actor, key).await?.status)
+        let (db, _) = sqlite_or!(self, pool => super::pg::ticket_status(pool, actor, key).await);
+        Ok(visible_ticket(db, actor, key).await?.status)
     }
 }

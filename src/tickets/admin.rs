@@ -59,6 +59,7 @@ pub(crate) fn tag_name(name: &str) -> CoreResult<String> {
 impl Core {
     /// Deleted tickets, most recently deleted first (at most 200).
     pub async fn trash(&self, actor: &Actor) -> CoreResult<Vec<Trashed>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::trash(pool, actor).await);
         admin_only(actor)?;
         let rows = sqlx::query!(
             r#"SELECT t.number, t.title, c.name AS client, COALESCE(d.name, '?') AS "deleted_by!: String",
@@ -66,7 +67,7 @@ impl Core {
                FROM tickets t JOIN users c ON c.id = t.client_id LEFT JOIN users d ON d.id = t.deleted_by
                WHERE t.deleted_at IS NOT NULL ORDER BY t.deleted_at DESC LIMIT 200"#
         )
-        .fetch_all(&self.db)
+        .fetch_all(db)
         .await?;
         Ok(rows
             .into_iter()
@@ -82,9 +83,11 @@ impl Core {
 
     /// Brings a deleted ticket back.
     pub async fn restore_ticket(&self, actor: &Actor, number: i64) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::restore_ticket(pool, actor, number).await);
         admin_only(actor)?;
         let actor_id = actor.id;
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let id = sqlx::query_scalar!(
@@ -104,8 +107,10 @@ impl Core {
 
     /// Removes a deleted ticket for good, with its messages, attachments and history.
     pub async fn purge_ticket(&self, actor: &Actor, number: i64) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::purge_ticket(pool, actor, number).await);
         admin_only(actor)?;
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let done = sqlx::query!(
@@ -131,10 +136,11 @@ impl Core {
         name: &str,
         description: &str,
     ) -> CoreResult<i64> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::create_category(pool, actor, slug, name, description).await);
         admin_only(actor)?;
         let (slug, name) = new_category(slug, name)?;
         let description = description.trim().to_owned();
-        self.writer
+        writer
             .write(move |tx| Box::pin(async move {
         match sqlx::query_scalar!(
             r#"INSERT INTO categories (slug, name, description) VALUES (?, ?, ?) RETURNING id AS "id!""#,
@@ -164,10 +170,11 @@ impl Core {
         description: &str,
         active: bool,
     ) -> CoreResult<()> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::update_category(pool, actor, id, name, description, active).await);
         admin_only(actor)?;
         let name = category_name(name)?;
         let description = description.trim().to_owned();
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let done = sqlx::query!(
@@ -192,8 +199,10 @@ impl Core {
     /// Deletes a category no ticket uses (deleted ones included); one in use can only be
     /// deactivated (`Invalid`).
     pub async fn delete_category(&self, actor: &Actor, id: i64) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::delete_category(pool, actor, id).await);
         admin_only(actor)?;
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let used = sqlx::query_scalar!(
@@ -219,10 +228,11 @@ impl Core {
 
     /// Every tag, active or not, for the admin page.
     pub async fn all_tags(&self, actor: &Actor) -> CoreResult<Vec<(Tag, bool)>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::all_tags(pool, actor).await);
         admin_only(actor)?;
         let rows =
             sqlx::query!(r#"SELECT id AS "id!", name, keyword, active FROM tags ORDER BY name"#)
-                .fetch_all(&self.db)
+                .fetch_all(db)
                 .await?;
         Ok(rows
             .into_iter()
@@ -248,10 +258,11 @@ impl Core {
         keyword: &str,
         active: bool,
     ) -> CoreResult<()> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::save_tag(pool, actor, id, name, keyword, active).await);
         admin_only(actor)?;
         let name = tag_name(name)?;
         let keyword = keyword.trim().to_owned();
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let result =
@@ -292,9 +303,11 @@ impl Core {
     /// Saves a setting (`open_ticket_limit`, `github_repo`, `github_token`); an empty value
     /// removes it, so the command line's value applies again.
     pub async fn save_setting(&self, actor: &Actor, key: &str, value: &str) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::save_setting(pool, actor, key, value).await);
         admin_only(actor)?;
         let (key, value) = (key.to_owned(), value.trim().to_owned());
-        self.writer
+        writer
             .write(move |tx| Box::pin(async move {
         if value.is_empty() {
             sqlx::query!("DELETE FROM settings WHERE key = ?", key)

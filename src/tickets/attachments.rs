@@ -231,8 +231,10 @@ impl Core {
         actor: &Actor,
         upload: Upload,
     ) -> CoreResult<AttachmentMeta> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::upload_unattached(pool, actor, upload).await);
         let actor = actor.clone();
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move { insert_upload(tx, &actor, None, upload, now_ms()).await })
             })
@@ -243,6 +245,8 @@ impl Core {
     /// internal note unless they are staff; an unused upload only for its uploader.
     /// Anything else answers `NotFound`, exactly like a missing attachment.
     pub async fn download(&self, actor: &Actor, attachment_id: i64) -> CoreResult<Download> {
+        let (db, _) =
+            sqlite_or!(self, pool => super::pg::download(pool, actor, attachment_id).await);
         let staff = actor.is_staff();
         let row = sqlx::query!(
             r#"SELECT a.filename, a.content_type, a.data AS "data!"
@@ -258,7 +262,7 @@ impl Core {
             actor.id,
             staff,
         )
-        .fetch_optional(&self.db)
+        .fetch_optional(db)
         .await?
         .ok_or(CoreError::NotFound)?;
         Ok(Download {

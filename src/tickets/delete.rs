@@ -22,10 +22,12 @@ impl Core {
     /// Deletes tickets, all or nothing: customers their own, admins any; agents may not
     /// (`Forbidden`). One missing or invisible ticket (`NotFound`) changes nothing.
     pub async fn delete_tickets(&self, actor: &Actor, keys: &[TicketKey]) -> CoreResult<usize> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::delete_tickets(pool, actor, keys).await);
         may_delete(actor)?;
         let now = now_ms();
         let (actor, keys) = (actor.clone(), keys.to_vec());
-        self.writer
+        writer
             .write(move |tx| Box::pin(async move {
         // Every ticket is looked up before any is deleted: one named twice (by number and
         // by public id, say) is deleted once, not refused as gone.

@@ -57,15 +57,17 @@ pub(crate) fn issue_for(t: &TicketDetail, site_url: &str) -> NewIssue {
 impl Core {
     /// A saved setting, if an admin saved one.
     pub async fn setting(&self, key: &str) -> CoreResult<Option<String>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::setting(pool, key).await);
         Ok(
             sqlx::query_scalar!("SELECT value FROM settings WHERE key = ?", key)
-                .fetch_optional(&self.db)
+                .fetch_optional(db)
                 .await?,
         )
     }
 
     /// The GitHub repository and token: saved settings first, then the command line.
     pub async fn github_config(&self) -> CoreResult<Option<GithubConfig>> {
+        let (_, _) = sqlite_or!(self, pool => super::pg::github_config(pool, &self.defaults).await);
         Ok(github_config(
             &self.defaults,
             self.setting("github_repo").await?,
@@ -82,6 +84,7 @@ impl Core {
         key: &TicketKey,
         site_url: &str,
     ) -> CoreResult<Issue> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::create_github_issue(pool, &self.defaults, actor, key, site_url).await);
         if !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
@@ -100,7 +103,7 @@ impl Core {
 
         let now = now_ms();
         let (actor_id, ticket_id) = (actor.id, t.id);
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let stored = sqlx::query!(

@@ -25,27 +25,34 @@ impl Core {
         key: &TicketKey,
         since: Option<i64>,
     ) -> CoreResult<Vec<Event>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::history(pool, actor, key, since).await);
         if !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
-        let ticket = visible_ticket(&self.db, actor, key).await?;
-        self.events_of(ticket.id, since).await
+        let ticket = visible_ticket(db, actor, key).await?;
+        events_of(db, ticket.id, since).await
     }
 
     /// [`Core::history`] of a ticket the actor has just viewed (no second lookup).
     pub async fn history_of(&self, actor: &Actor, ticket: &TicketDetail) -> CoreResult<Vec<Event>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::history_of(pool, actor, ticket).await);
         if !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
-        self.events_of(ticket.id, None).await
+        events_of(db, ticket.id, None).await
     }
+}
 
-    async fn events_of(&self, ticket_id: i64, since: Option<i64>) -> CoreResult<Vec<Event>> {
-        let since = since.unwrap_or(i64::MIN);
-        // The first event, "created", is the ticket's own row (migration 0017): its client
-        // opened it, as open, at created_at.
-        let rows = sqlx::query!(
-            r#"SELECT COALESCE(u.name, 'system') AS "actor!: String", e.kind AS "kind!: String",
+async fn events_of(
+    db: &crate::db::Db,
+    ticket_id: i64,
+    since: Option<i64>,
+) -> CoreResult<Vec<Event>> {
+    let since = since.unwrap_or(i64::MIN);
+    // The first event, "created", is the ticket's own row (migration 0017): its client
+    // opened it, as open, at created_at.
+    let rows = sqlx::query!(
+        r#"SELECT COALESCE(u.name, 'system') AS "actor!: String", e.kind AS "kind!: String",
                       e.created_at AS "created_at!: i64",
                       CASE e.kind WHEN 'assignee' THEN (SELECT name FROM users WHERE id = CAST(e.from_value AS INTEGER))
                                   WHEN 'category' THEN (SELECT name FROM categories WHERE id = CAST(e.from_value AS INTEGER))
@@ -61,20 +68,19 @@ impl Core {
                      FROM events WHERE ticket_id = ?1) e
                LEFT JOIN users u ON u.id = e.actor_id
                WHERE e.created_at > ?2 ORDER BY e.seq"#,
-            ticket_id,
-            since
-        )
-        .fetch_all(&self.db)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Event {
-                actor: r.actor,
-                kind: r.kind,
-                from: r.from_value,
-                to: r.to_value,
-                at: r.created_at,
-            })
-            .collect())
-    }
+        ticket_id,
+        since
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Event {
+            actor: r.actor,
+            kind: r.kind,
+            from: r.from_value,
+            to: r.to_value,
+            at: r.created_at,
+        })
+        .collect())
 }

@@ -16,6 +16,7 @@ use super::open::{CategoryRef, NewTicket, Opened, open_in};
 use super::rules::{CoreError, CoreResult};
 use super::{Core, Upload};
 use crate::clock::now_ms;
+use crate::db::{Db, Writer};
 use crate::secure::public_id;
 
 /// A received mail, as the mail face read it.
@@ -277,18 +278,25 @@ async fn named_ticket<S: MailInStore>(
     Ok(number_in_subject(&mail.subject))
 }
 
-impl MailInStore for Core {
+/// Handling received mail on SQLite: the store [`receive_with`] works over.
+struct MailIn<'a> {
+    core: &'a Core,
+    db: &'a Db,
+    writer: &'a Writer,
+}
+
+impl MailInStore for MailIn<'_> {
     async fn seen(&self, message_id: &str) -> CoreResult<bool> {
         Ok(sqlx::query_scalar!(
             "SELECT 1 AS one FROM mail_received WHERE message_id = ?",
             message_id
         )
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db)
         .await?
         .is_some())
     }
     async fn sender(&self, email: &str) -> CoreResult<Option<Actor>> {
-        Ok(crate::auth::users::find_by_email(&self.db, email)
+        Ok(crate::auth::users::find_by_email(self.db, email)
             .await?
             .filter(|u| u.active)
             .map(|u| u.actor))
@@ -298,7 +306,7 @@ impl MailInStore for Core {
             "SELECT number FROM tickets WHERE public_id = ? AND deleted_at IS NULL",
             pid
         )
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db)
         .await?)
     }
     async fn ticket_by_notice(&self, message_id: &str) -> CoreResult<Option<i64>> {
@@ -307,17 +315,17 @@ impl MailInStore for Core {
                WHERE o.message_id = ? AND t.deleted_at IS NULL"#,
             message_id
         )
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db)
         .await?)
     }
     async fn setting(&self, key: &str) -> CoreResult<Option<String>> {
-        Core::setting(self, key).await
+        self.core.setting(key).await
     }
     async fn mail_category(&self) -> CoreResult<Option<i64>> {
         Ok(sqlx::query_scalar!(
             "SELECT id FROM categories WHERE active = 1 ORDER BY slug = 'other' DESC, id LIMIT 1"
         )
-        .fetch_optional(&self.db)
+        .fetch_optional(self.db)
         .await?)
     }
     async fn reply(
@@ -328,7 +336,7 @@ impl MailInStore for Core {
         message_id: Option<String>,
         refused: String,
     ) -> CoreResult<()> {
-        let notices = self.notices;
+        let notices = self.core.notices;
         let key = TicketKey::Number(number);
         self.writer
             .write(move |tx| {
@@ -352,8 +360,11 @@ impl MailInStore for Core {
             name: new.from_name.clone(),
             role: Role::Customer,
         });
-        let checked = self.check_new_ticket(&stand_in, &new.input, &[]).await?;
-        let notices = self.notices;
+        let checked = self
+            .core
+            .check_new_ticket(self.db, &stand_in, &new.input, &[])
+            .await?;
+        let notices = self.core.notices;
         self.writer
             .write(move |tx| {
                 Box::pin(async move {
@@ -372,14 +383,29 @@ impl MailInStore for Core {
             .await
     }
     fn wake(&self) {
-        self.wake_mail();
+        self.core.wake_mail();
     }
 }
 
 impl Core {
     /// Handles one received mail. `domain` is our Message-IDs' domain.
     pub async fn receive_mail(&self, mail: InboundMail, domain: &str) -> CoreResult<Inbound> {
-        receive_with(self, mail, domain).await
+        let (db, writer) = sqlite_or!(self, pool => {
+            let store = super::pg::MailIn {
+                pool: pool.clone(),
+                default_limit: self.defaults.open_ticket_limit,
+                notices: self.notices,
+            };
+            let done = store.receive(mail, domain).await;
+            self.wake_mail();
+            done
+        });
+        let store = MailIn {
+            core: self,
+            db,
+            writer,
+        };
+        receive_with(&store, mail, domain).await
     }
 }
 

@@ -7,6 +7,7 @@ use sqlx::{QueryBuilder, Sqlite};
 use super::Core;
 use super::model::{Actor, Priority, Status};
 use super::rules::CoreResult;
+use crate::db::Db;
 
 /// Filters a list may combine. Customers always see only their own tickets.
 #[derive(Debug, Clone, Default)]
@@ -614,12 +615,14 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
+        let (db, _) =
+            sqlite_or!(self, pool => super::pg::list_with_counts(pool, actor, filter).await);
         if let Some(query) = filter.search.as_deref().and_then(fts_query) {
-            return self.search(actor, filter, &query).await;
+            return self.search(db, actor, filter, &query).await;
         }
         let counts = self.list_counts(actor, filter).await?;
         let total = counts.sum_or_total(&filter.statuses);
-        let page = self.list_page(actor, filter, Some(total)).await?;
+        let page = self.list_page(db, actor, filter, Some(total)).await?;
         Ok((page, counts))
     }
 
@@ -631,6 +634,7 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<StatusCounts> {
+        let (_, _) = sqlite_or!(self, pool => super::pg::list_counts(pool, actor, filter).await);
         if actor.is_staff() && !faceted(actor, filter) {
             self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
                 .await
@@ -646,7 +650,8 @@ impl Core {
         filter: &ListFilter,
         total: i64,
     ) -> CoreResult<Page<TicketSummary>> {
-        self.list_page(actor, filter, Some(total)).await
+        let (db, _) = sqlite_or!(self, pool => super::pg::list_page_with_total(pool, actor, filter, total).await);
+        self.list_page(db, actor, filter, Some(total)).await
     }
 
     /// A page of the tickets the actor may see, in the filter's order.
@@ -655,10 +660,11 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<Page<TicketSummary>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::list_tickets(pool, actor, filter).await);
         if let Some(query) = filter.search.as_deref().and_then(fts_query) {
-            return Ok(self.search(actor, filter, &query).await?.0);
+            return Ok(self.search(db, actor, filter, &query).await?.0);
         }
-        self.list_page(actor, filter, None).await
+        self.list_page(db, actor, filter, None).await
     }
 
     /// [`Core::list_with_counts`] for a full-text search (`query`, from [`fts_query`]).
@@ -670,6 +676,7 @@ impl Core {
     /// the tab counts and the page's ids; only the page's rows are then read whole.
     async fn search(
         &self,
+        db: &Db,
         actor: &Actor,
         filter: &ListFilter,
         query: &str,
@@ -707,7 +714,7 @@ impl Core {
                 .push_bind(query.to_owned())
                 .push(" AND rowid >= t.id << 32 AND rowid < (t.id + 1) << 32 AND rowid & 1 = 0)");
         }
-        let (capped, candidates): (bool, String) = q.build_query_as().fetch_one(&self.db).await?;
+        let (capped, candidates): (bool, String) = q.build_query_as().fetch_one(db).await?;
         let candidates: Vec<(i64, &str, &str, i64)> =
             serde_json::from_str(&candidates).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
 
@@ -721,7 +728,7 @@ impl Core {
             offset: 0,
             ..every_status
         };
-        let page = self.list_page(actor, &page_filter, Some(total)).await?;
+        let page = self.list_page(db, actor, &page_filter, Some(total)).await?;
         Ok((
             Page {
                 offset,
@@ -734,6 +741,7 @@ impl Core {
 
     async fn list_page(
         &self,
+        db: &Db,
         actor: &Actor,
         filter: &ListFilter,
         known_total: Option<i64>,
@@ -776,7 +784,7 @@ impl Core {
                  CROSS JOIN users u ON u.id = t.client_id
                  LEFT JOIN users a ON a.id = t.assignee_id",
         );
-        let items: String = q.build_query_scalar().fetch_one(&self.db).await?;
+        let items: String = q.build_query_scalar().fetch_one(db).await?;
         let items: Vec<TicketSummary> =
             serde_json::from_str(&items).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
 
@@ -789,7 +797,7 @@ impl Core {
         } else {
             let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t");
             push_filters(&mut count, actor, filter);
-            count.build_query_scalar().fetch_one(&self.db).await?
+            count.build_query_scalar().fetch_one(db).await?
         };
         Ok(Page {
             items,
@@ -801,6 +809,7 @@ impl Core {
 
     /// The first message (the description) of each ticket, in one query.
     pub async fn descriptions(&self, ticket_ids: &[i64]) -> CoreResult<HashMap<i64, String>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::descriptions(pool, ticket_ids).await);
         if ticket_ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -813,7 +822,7 @@ impl Core {
             ids.push_bind(*id);
         }
         q.push(") GROUP BY ticket_id)");
-        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&self.db).await?;
+        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(db).await?;
         Ok(rows.into_iter().collect())
     }
 
@@ -827,9 +836,11 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<StatusCounts> {
+        let (db, _) =
+            sqlite_or!(self, pool => super::pg::count_by_status(pool, actor, filter).await);
         let rows: Vec<(String, i64)> = if maintained(actor, filter) {
             sqlx::query_as("SELECT status, n FROM ticket_counts")
-                .fetch_all(&self.db)
+                .fetch_all(db)
                 .await?
         } else if faceted(actor, filter) {
             let mut q = QueryBuilder::<Sqlite>::new(
@@ -848,7 +859,7 @@ impl Core {
                 q.push(" AND priority = ").push_bind(priority.as_str());
             }
             q.push(" GROUP BY status");
-            q.build_query_as().fetch_all(&self.db).await?
+            q.build_query_as().fetch_all(db).await?
         } else {
             let filter = ListFilter {
                 statuses: Vec::new(),
@@ -857,7 +868,7 @@ impl Core {
             let mut q = QueryBuilder::<Sqlite>::new("SELECT t.status, COUNT(*) FROM tickets t");
             push_filters(&mut q, actor, &filter);
             q.push(" GROUP BY t.status");
-            q.build_query_as().fetch_all(&self.db).await?
+            q.build_query_as().fetch_all(db).await?
         };
         Ok(StatusCounts(
             rows.into_iter()
@@ -875,6 +886,7 @@ impl Core {
         filter: &ListFilter,
         cap: i64,
     ) -> CoreResult<StatusCounts> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::count_by_status_capped(pool, actor, filter, cap).await);
         let filter = ListFilter {
             statuses: Vec::new(),
             ..filter.clone()
@@ -892,7 +904,7 @@ impl Core {
                 .push_bind(status.as_str())
                 .push(format_args!(" LIMIT {}))", cap + 1));
         }
-        let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&self.db).await?;
+        let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(db).await?;
         Ok(StatusCounts(
             rows.into_iter()
                 .filter_map(|(s, n)| Status::parse(&s).map(|s| (s, n)))

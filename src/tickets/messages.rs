@@ -83,14 +83,14 @@ impl Core {
         key: &TicketKey,
         input: NewMessage,
     ) -> CoreResult<MessageRef> {
+        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::add_message(pool, self.notices, actor, key, input).await));
         input.check().into_result()?;
         if input.internal && !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }
         let (actor, key) = (actor.clone(), key.clone());
         let notices = self.notices;
-        let added = self
-            .writer
+        let added = writer
             .write(move |tx| {
                 Box::pin(async move { add_message_in(tx, notices, &actor, &key, input).await })
             })
@@ -103,9 +103,11 @@ impl Core {
     /// Marks as seen every message of the ticket that the actor's side has not seen yet:
     /// for the customer, the staff's public replies; for staff, the customer's messages.
     pub async fn mark_ticket_seen(&self, actor: &Actor, ticket_id: i64) -> CoreResult<u64> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::mark_ticket_seen(pool, actor, ticket_id).await);
         let now = now_ms();
         let staff = actor.is_staff();
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let done = sqlx::query!(
@@ -127,13 +129,15 @@ impl Core {
     /// Marks the given messages as seen, all or nothing: every id must be a message the
     /// actor may see, written by the other side (the legacy `threads/seen`).
     pub async fn mark_messages_seen(&self, actor: &Actor, ids: &[String]) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::mark_messages_seen(pool, actor, ids).await);
         if ids.is_empty() {
             return Err(CoreError::invalid(Field::Message, Problem::Required));
         }
         let now = now_ms();
         let staff = actor.is_staff();
         let (actor_id, ids) = (actor.id, ids.to_vec());
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     for id in &ids {

@@ -2,6 +2,17 @@
 //! Every face (web pages, the three JSON dialects, the command line) calls these and only
 //! translates their results; no face writes its own SQL for tickets.
 
+/// In a use case of [`Core`]: the SQLite read pool and writer, or (on PostgreSQL) the
+/// answer of the use case's twin in [`pg`], returned at once.
+macro_rules! sqlite_or {
+    ($core:expr, $pool:ident => $twin:expr) => {
+        match &$core.backend {
+            $crate::tickets::Backend::Sqlite { db, writer } => (db, writer),
+            $crate::tickets::Backend::Postgres($pool) => return $twin,
+        }
+    };
+}
+
 mod access;
 mod admin;
 mod attachments;
@@ -39,15 +50,41 @@ pub use status::StatusChange;
 pub use update::{TagSet, TicketUpdate, UserRef};
 pub use view::{MessageView, PersonRef, TagRef, TicketDetail};
 
+use sqlx::PgPool;
+
 use crate::config::Settings;
 use crate::db::{Db, Store, Writer};
 
-/// The core's handle: the database (reads on the pool, writes through the writer) and the
-/// defaults that settings may override.
+/// Where the core keeps its data. Every use case is written once for each (SQLite in its
+/// module, PostgreSQL in [`pg`]) over the same rules; [`Core`]'s methods pick the one.
+#[derive(Clone)]
+pub enum Backend {
+    /// The embedded default: reads on a pool, every write through the one writer.
+    Sqlite { db: Db, writer: Writer },
+    /// Several instances on one database: each use case is one transaction on the pool,
+    /// what the single writer serialised is held by row locks.
+    Postgres(PgPool),
+}
+
+impl From<Store> for Backend {
+    fn from(store: Store) -> Self {
+        Backend::Sqlite {
+            db: store.db,
+            writer: store.writer,
+        }
+    }
+}
+
+impl From<PgPool> for Backend {
+    fn from(pool: PgPool) -> Self {
+        Backend::Postgres(pool)
+    }
+}
+
+/// The core's handle: the database and the defaults that settings may override.
 #[derive(Clone)]
 pub struct Core {
-    pub db: Db,
-    pub writer: Writer,
+    pub backend: Backend,
     pub defaults: Settings,
     /// Whether changes queue mail notifications (mail is configured).
     pub notices: notify::Notices,
@@ -59,10 +96,9 @@ pub struct Core {
 }
 
 impl Core {
-    pub fn new(store: Store, defaults: Settings) -> Self {
+    pub fn new(backend: impl Into<Backend>, defaults: Settings) -> Self {
         Self {
-            db: store.db,
-            writer: store.writer,
+            backend: backend.into(),
             defaults,
             notices: notify::Notices::default(),
             mail: None,
@@ -81,12 +117,7 @@ impl Core {
     /// Starts sending what changes queue (when mail is configured).
     pub fn start_mail_worker(&self) {
         if let Some(config) = &self.mail {
-            crate::mail::spawn_worker(
-                self.db.clone(),
-                self.writer.clone(),
-                config.clone(),
-                self.mail_wake.clone(),
-            );
+            crate::mail::spawn_worker(self.backend.clone(), config.clone(), self.mail_wake.clone());
         }
     }
 
@@ -97,27 +128,40 @@ impl Core {
         }
     }
 
+    /// `done`, once the mail worker was woken if it is a success (a change that may have
+    /// queued notices).
+    fn woke<T>(&self, done: CoreResult<T>) -> CoreResult<T> {
+        if done.is_ok() {
+            self.wake_mail();
+        }
+        done
+    }
+
     /// The open-ticket limit: the admin setting if one was saved, else the configured one.
     pub async fn open_ticket_limit(&self) -> CoreResult<i64> {
-        Ok(open_ticket_limit_in(&self.db, self.defaults.open_ticket_limit).await?)
+        let default = self.defaults.open_ticket_limit;
+        let (db, _) = sqlite_or!(self, pool => pg::open_ticket_limit(pool, default).await);
+        Ok(open_ticket_limit_in(db, default).await?)
     }
 
     /// Active agents and admins, by name: who a ticket can be assigned to.
     pub async fn staff_members(&self) -> CoreResult<Vec<(i64, String)>> {
+        let (db, _) = sqlite_or!(self, pool => pg::staff_members(pool).await);
         let rows = sqlx::query!(
             "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND active = 1 ORDER BY name"
         )
-        .fetch_all(&self.db)
+        .fetch_all(db)
         .await?;
         Ok(rows.into_iter().map(|r| (r.id, r.name)).collect())
     }
 
     /// Every tag, by name.
     pub async fn tags(&self) -> CoreResult<Vec<Tag>> {
+        let (db, _) = sqlite_or!(self, pool => pg::tags(pool).await);
         let rows = sqlx::query!(
             r#"SELECT id AS "id!", name, keyword FROM tags WHERE active = 1 ORDER BY name"#
         )
-        .fetch_all(&self.db)
+        .fetch_all(db)
         .await?;
         Ok(rows
             .into_iter()
@@ -131,9 +175,10 @@ impl Core {
 
     /// Every category in id order.
     pub async fn categories(&self) -> CoreResult<Vec<Category>> {
+        let (db, _) = sqlite_or!(self, pool => pg::categories(pool).await);
         let rows =
             sqlx::query!("SELECT id, slug, name, description, active FROM categories ORDER BY id")
-                .fetch_all(&self.db)
+                .fetch_all(db)
                 .await?;
         Ok(rows
             .into_iter()

@@ -381,10 +381,11 @@ pub(crate) fn mine(
 impl super::Core {
     /// The mail notifications admins turned on and off for everyone.
     pub async fn notification_settings(&self, actor: &Actor) -> CoreResult<MailPolicy> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::notification_settings(pool, actor).await);
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
-        let kinds = kinds_on(&self.db).await?;
+        let kinds = kinds_on(db).await?;
         Ok(policy_from(
             kinds,
             self.setting(&Kind::NewTicket.setting()).await?.as_deref(),
@@ -398,11 +399,12 @@ impl super::Core {
         actor: &Actor,
         policy: MailPolicy,
     ) -> CoreResult<()> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::save_notification_settings(pool, actor, policy).await);
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
         let settings = policy_settings(&policy);
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     for (key, value) in &settings {
@@ -424,22 +426,25 @@ impl super::Core {
     /// The kinds that concern `actor` (customers: the customer's; staff: all), each with
     /// whether the actor gets it, and whether an admin turned it off for everyone.
     pub async fn my_notifications(&self, actor: &Actor) -> CoreResult<Vec<(Kind, bool, bool)>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::my_notifications(pool, actor).await);
         let user_id = actor.id;
         let off: Vec<String> = sqlx::query_scalar!(
             "SELECT kind FROM notification_optouts WHERE user_id = ?",
             user_id
         )
-        .fetch_all(&self.db)
+        .fetch_all(db)
         .await?;
-        let global = kinds_on(&self.db).await?;
+        let global = kinds_on(db).await?;
         Ok(mine(actor, global, &off))
     }
 
     /// Keeps the kinds in `on` for `actor` and turns the others off for them.
     pub async fn save_my_notifications(&self, actor: &Actor, on: Vec<Kind>) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::save_my_notifications(pool, actor, on).await);
         let user_id = actor.id;
         let staff = actor.is_staff();
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     sqlx::query!(
@@ -466,6 +471,7 @@ impl super::Core {
 
     /// Queues a test mail to `address` (admins; only when mail is configured).
     pub async fn send_test_mail(&self, actor: &Actor, address: lettre::Address) -> CoreResult<()> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::send_test_mail(pool, self.mail.is_some(), actor, address).await);
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
@@ -473,7 +479,7 @@ impl super::Core {
             return Err(super::CoreError::NotFound);
         }
         let address = address.to_string();
-        self.writer
+        writer
             .write(move |tx| Box::pin(async move { test_mail(tx, &address).await }))
             .await?;
         self.mail_wake.notify_one();
@@ -482,18 +488,20 @@ impl super::Core {
 
     /// The newest notices of the outbox (admins).
     pub async fn outbox(&self, actor: &Actor) -> CoreResult<Vec<crate::mail::outbox::Row>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::outbox(pool, actor).await);
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
-        Ok(crate::mail::outbox::recent(&self.db, 100).await?)
+        Ok(crate::mail::outbox::recent(db, 100).await?)
     }
 
     /// Tries notice `id` again now (admins). `NotFound` for a sent or unknown one.
     pub async fn retry_mail(&self, actor: &Actor, id: i64) -> CoreResult<()> {
+        let (_, writer) = sqlite_or!(self, pool => super::pg::retry_mail(pool, actor, id).await);
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
-        if !crate::mail::outbox::retry(&self.writer, id).await? {
+        if !crate::mail::outbox::retry(writer, id).await? {
             return Err(super::CoreError::NotFound);
         }
         self.mail_wake.notify_one();

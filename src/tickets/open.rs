@@ -10,6 +10,7 @@ use super::rules::{
 };
 use super::{Core, LinkAttachment, NewMessage, Upload};
 use crate::clock::now_ms;
+use crate::db::Db;
 use crate::secure::public_id;
 
 /// How a face names a category: epixel by integer id, everyone else by slug.
@@ -75,10 +76,10 @@ impl Core {
         input: NewTicket,
         followups: Vec<NewMessage>,
     ) -> CoreResult<Opened> {
-        let checked = self.check_new_ticket(actor, &input, &followups).await?;
+        let (db, writer) = sqlite_or!(self, pool => self.woke(super::pg::open_ticket_with(pool, self.defaults.open_ticket_limit, self.notices, actor, input, followups).await));
+        let checked = self.check_new_ticket(db, actor, &input, &followups).await?;
         let actor = actor.clone();
-        let opened = self
-            .writer
+        let opened = writer
             .write(move |tx| {
                 Box::pin(async move { open_in(tx, &actor, input, followups, checked).await })
             })
@@ -94,13 +95,14 @@ impl Core {
     /// shorter; the insert checks again that it is still active).
     pub(crate) async fn check_new_ticket(
         &self,
+        db: &Db,
         actor: &Actor,
         input: &NewTicket,
         followups: &[NewMessage],
     ) -> CoreResult<Checked> {
         Ok(Checked {
             problems: first_checks(actor, input, followups)?,
-            category_id: resolve_category(&self.db, &input.category).await?,
+            category_id: resolve_category(db, &input.category).await?,
             default_limit: self.defaults.open_ticket_limit,
             notices: self.notices,
         })

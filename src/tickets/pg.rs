@@ -1,7 +1,7 @@
-//! The ticket core's use cases on PostgreSQL, ported one by one (docs/postgres.md). Each
-//! answers exactly as its SQLite twin in the module named beside it; the rules are shared,
-//! only the reading and writing differ. Not yet reachable from `Core`: until every use
-//! case is here, the server does not run on PostgreSQL; tests hold each one to its twin.
+//! The ticket core's use cases on PostgreSQL (docs/postgres.md). Each answers exactly as
+//! its SQLite twin in the module named beside it; the rules are shared, only the reading
+//! and writing differ. [`super::Core`]'s methods call these when the core runs on
+//! PostgreSQL ([`super::Backend::Postgres`]); tests hold each one to its twin.
 //!
 //! Lists, counts and search (twin: `list.rs`). The filters and the keyset pages are the
 //! same SQL on both databases (`push_filters`, `page_ids`); PostgreSQL reads rows plainly,

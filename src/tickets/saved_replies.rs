@@ -65,12 +65,13 @@ pub(crate) fn title_taken() -> CoreError {
 impl Core {
     /// Every saved reply, by title (staff).
     pub async fn saved_replies(&self, actor: &Actor) -> CoreResult<Vec<SavedReply>> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::saved_replies(pool, actor).await);
         staff_only(actor)?;
         let rows = sqlx::query!(
             r#"SELECT id AS "id!", title, body, updated_at FROM saved_replies
                ORDER BY title COLLATE NOCASE"#
         )
-        .fetch_all(&self.db)
+        .fetch_all(db)
         .await?;
         Ok(rows
             .into_iter()
@@ -85,12 +86,13 @@ impl Core {
 
     /// One saved reply (staff); `NotFound` if there is none.
     pub async fn saved_reply(&self, actor: &Actor, id: i64) -> CoreResult<SavedReply> {
+        let (db, _) = sqlite_or!(self, pool => super::pg::saved_reply(pool, actor, id).await);
         staff_only(actor)?;
         let r = sqlx::query!(
             "SELECT id, title, body, updated_at FROM saved_replies WHERE id = ?",
             id
         )
-        .fetch_optional(&self.db)
+        .fetch_optional(db)
         .await?
         .ok_or(CoreError::NotFound)?;
         Ok(SavedReply {
@@ -110,10 +112,12 @@ impl Core {
         title: &str,
         body: &str,
     ) -> CoreResult<i64> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::save_reply(pool, actor, id, title, body).await);
         staff_only(actor)?;
         let (title, body) = checked_reply(title, body)?;
         let (now, author) = (now_ms(), actor.id);
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let taken = sqlx::query_scalar!(
@@ -163,8 +167,10 @@ impl Core {
 
     /// Deletes a saved reply (staff).
     pub async fn delete_saved_reply(&self, actor: &Actor, id: i64) -> CoreResult<()> {
+        let (_, writer) =
+            sqlite_or!(self, pool => super::pg::delete_saved_reply(pool, actor, id).await);
         staff_only(actor)?;
-        self.writer
+        writer
             .write(move |tx| {
                 Box::pin(async move {
                     let gone = sqlx::query!("DELETE FROM saved_replies WHERE id = ?", id)

@@ -9,6 +9,7 @@ use super::model::{Actor, Status, TicketKey};
 use super::open::count_active;
 use super::rules::{CoreError, CoreResult};
 use crate::clock::now_ms;
+use crate::db::Writer;
 
 /// The outcome of a status change; `from == to` means nothing changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,12 +45,14 @@ impl Core {
         to: Status,
         expected_version: Option<i64>,
     ) -> CoreResult<StatusChange> {
-        self.transition(actor, key, move |_| to, expected_version)
+        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::change_status(pool, self.defaults.open_ticket_limit, self.notices, actor, key, to, expected_version).await));
+        self.transition(writer, actor, key, move |_| to, expected_version)
             .await
     }
 
     /// Closes a ticket unless it is already finished (then nothing changes: `from == to`).
     pub async fn close_ticket(&self, actor: &Actor, key: &TicketKey) -> CoreResult<StatusChange> {
+        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::close_ticket(pool, self.defaults.open_ticket_limit, self.notices, actor, key).await));
         let decide = |from: Status| {
             if from.is_finished() {
                 from
@@ -57,11 +60,12 @@ impl Core {
                 Status::Closed
             }
         };
-        self.transition(actor, key, decide, None).await
+        self.transition(writer, actor, key, decide, None).await
     }
 
     /// Reopens a finished ticket; an unfinished one stays as it is (`from == to`).
     pub async fn reopen_ticket(&self, actor: &Actor, key: &TicketKey) -> CoreResult<StatusChange> {
+        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::reopen_ticket(pool, self.defaults.open_ticket_limit, self.notices, actor, key).await));
         let decide = |from: Status| {
             if from.is_finished() {
                 Status::Open
@@ -69,12 +73,13 @@ impl Core {
                 from
             }
         };
-        self.transition(actor, key, decide, None).await
+        self.transition(writer, actor, key, decide, None).await
     }
 
     /// Moves a ticket to the status `decide` picks from its current one.
     async fn transition(
         &self,
+        writer: &Writer,
         actor: &Actor,
         key: &TicketKey,
         decide: impl FnOnce(Status) -> Status + Send + 'static,
@@ -83,8 +88,7 @@ impl Core {
         let limit = self.open_ticket_limit().await?;
         let (actor, key) = (actor.clone(), key.clone());
         let notices = self.notices;
-        let done = self
-            .writer
+        let done = writer
             .write(move |tx| {
                 Box::pin(async move {
                     let ticket = visible_ticket(&mut *tx, &actor, &key).await?;
@@ -96,10 +100,7 @@ impl Core {
                 })
             })
             .await;
-        if done.is_ok() {
-            self.wake_mail();
-        }
-        done
+        self.woke(done)
     }
 }
 

@@ -123,7 +123,8 @@ impl Core {
         staff: bool,
         ticket_ids: &[i64],
     ) -> CoreResult<HashMap<i64, Thread>> {
-        threads_in(&self.db, staff, ticket_ids).await
+        let (db, _) = sqlite_or!(self, pool => super::pg::threads(pool, staff, ticket_ids).await);
+        threads_in(db, staff, ticket_ids).await
     }
 
     /// The ticket with its thread, tags and attachments. With `mark_seen`, messages from
@@ -135,7 +136,9 @@ impl Core {
         key: &TicketKey,
         mark_seen: bool,
     ) -> CoreResult<TicketDetail> {
-        let head = visible_ticket(&self.db, actor, key).await?;
+        let (db, _) =
+            sqlite_or!(self, pool => super::pg::view_ticket(pool, actor, key, mark_seen).await);
+        let head = visible_ticket(db, actor, key).await?;
         let t = self
             .details(actor, &[head.id])
             .await?
@@ -150,6 +153,7 @@ impl Core {
     /// The ticket just opened by `actor` ([`Core::open_ticket`]), whole: the answer of a
     /// create, read without looking the ticket up again.
     pub async fn opened_ticket(&self, actor: &Actor, opened: &Opened) -> CoreResult<TicketDetail> {
+        let (_, _) = sqlite_or!(self, pool => super::pg::opened_ticket(pool, actor, opened).await);
         self.details(actor, &[opened.id])
             .await?
             .pop()
@@ -163,7 +167,8 @@ impl Core {
         actor: &Actor,
         ticket_ids: &[i64],
     ) -> CoreResult<Vec<TicketDetail>> {
-        details_in(&self.db, actor, ticket_ids).await
+        let (db, _) = sqlite_or!(self, pool => super::pg::details(pool, actor, ticket_ids).await);
+        details_in(db, actor, ticket_ids).await
     }
 }
 

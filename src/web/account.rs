@@ -11,7 +11,7 @@ use super::draft::{Draft, DraftOf};
 use super::{Checked, ClientAddr, CsrfForm, Layout, User, Visitor, safe_next};
 use crate::AppState;
 use crate::auth::users::{self, AccountError};
-use crate::auth::{login, password, reset, sessions, signup, throttle, tokens};
+use crate::auth::{login, password, throttle, tokens};
 use crate::clock;
 use crate::i18n::Lang;
 use crate::routes::Routes;
@@ -104,7 +104,7 @@ async fn signup(
     // The answer tells whether an address has an account: only so many questions an
     // hour from one client.
     let key = vec![(format!("signup:{client}"), throttle::SIGNUP)];
-    if let Err(until) = throttle::begin_attempt(state.writer(), key).await? {
+    if let Err(until) = state.accounts().begin_attempt(key).await? {
         let minutes = ((until - clock::now_ms()) / 60_000).max(1);
         let layout = v.layout(v.lang.t("signup-title"));
         let page = SignupPage {
@@ -123,15 +123,10 @@ async fn signup(
     }
     if state.core.mail.is_some() {
         // The same answer for a new and a taken address; the mail tells them apart.
-        return match signup::register(
-            state.db(),
-            state.writer(),
-            &form.email,
-            &form.name,
-            &form.password,
-            v.lang,
-        )
-        .await
+        return match state
+            .accounts()
+            .register(&form.email, &form.name, &form.password, v.lang)
+            .await
         {
             Ok(()) => {
                 state.core.mail_wake.notify_one();
@@ -157,17 +152,13 @@ async fn signup(
             }
         };
     }
-    match users::create(
-        state.writer(),
-        &form.email,
-        &form.name,
-        Role::Customer,
-        &form.password,
-    )
-    .await
+    match state
+        .accounts()
+        .create_user(&form.email, &form.name, Role::Customer, &form.password)
+        .await
     {
         Ok(user) => {
-            let token = sessions::create(state.writer(), user.id).await?;
+            let token = state.accounts().create_session(user.id).await?;
             v.start_session(token);
             Ok(v.redirect_said("/tickets", "flash-welcome", &[]))
         }
@@ -222,12 +213,12 @@ async fn confirm_signup(
     mut v: Visitor,
     Checked(form): Checked<ConfirmForm>,
 ) -> WebResult<Response> {
-    match signup::confirm(state.writer(), &form.token).await? {
+    match state.accounts().confirm_signup(&form.token).await? {
         Some(user_id) => {
             if let Some(old) = v.session_token() {
-                sessions::end(state.writer(), old).await?;
+                state.accounts().end_session(old).await?;
             }
-            let token = sessions::create(state.writer(), user_id).await?;
+            let token = state.accounts().create_session(user_id).await?;
             v.start_session(token);
             Ok(v.redirect_said("/tickets", "flash-welcome", &[]))
         }
@@ -316,14 +307,14 @@ async fn forgot(
             },
         ),
     ];
-    if let Err(until) = throttle::begin_attempt(state.writer(), keys).await? {
+    if let Err(until) = state.accounts().begin_attempt(keys).await? {
         let minutes = ((until - clock::now_ms()) / 60_000).max(1);
         let error = v
             .lang
             .t_with("error-throttled", &[("minutes", minutes.into())]);
         return page(v, StatusCode::TOO_MANY_REQUESTS, None, Some(error));
     }
-    reset::request(state.db(), state.writer(), &email, v.lang).await?;
+    state.accounts().request_reset(&email, v.lang).await?;
     state.core.mail_wake.notify_one();
     page(v, StatusCode::OK, Some(email), None)
 }
@@ -348,7 +339,7 @@ async fn reset_page(
     v: Visitor,
     Query(q): Query<TokenQuery>,
 ) -> WebResult<Response> {
-    let live = reset::is_live(state.db(), &q.token).await?;
+    let live = state.accounts().reset_is_live(&q.token).await?;
     let layout = v.layout(v.lang.t("reset-title"));
     let status = if live {
         StatusCode::OK
@@ -388,7 +379,7 @@ async fn reset(
     } else {
         Errors::default()
     };
-    let live = reset::is_live(state.db(), &form.token).await?;
+    let live = state.accounts().reset_is_live(&form.token).await?;
     if errors.any() || !live {
         let layout = v.layout(v.lang.t("reset-title"));
         let status = if live {
@@ -405,7 +396,7 @@ async fn reset(
         return v.page(status, page);
     }
     let hash = password::hash(form.new).await?;
-    if !reset::redeem(state.writer(), &form.token, hash).await? {
+    if !state.accounts().redeem_reset(&form.token, hash).await? {
         let layout = v.layout(v.lang.t("reset-title"));
         let page = ResetPage {
             layout,
@@ -471,7 +462,7 @@ async fn login_page(
             next,
             error: None,
             mail_on: state.core.mail.is_some(),
-            first_run: !users::admin_exists(state.db()).await?,
+            first_run: !state.accounts().admin_exists().await?,
             draft: Draft::default(),
         },
     )
@@ -504,7 +495,7 @@ async fn login(
     mut v: Visitor,
     Checked(form): Checked<LoginForm>,
 ) -> WebResult<Response> {
-    let (db, w) = (state.db(), state.writer());
+    let accounts = state.accounts();
     let next = safe_next(form.next.as_deref());
     let refuse = |v: Visitor, status: StatusCode, message: String| {
         let layout = v.layout(v.lang.t("login-title"));
@@ -527,7 +518,7 @@ async fn login(
         device: v.device(),
         old_session: v.session_token(),
     };
-    match login::login(db, w, attempt).await? {
+    match accounts.login(attempt).await? {
         login::Outcome::Locked { until } => {
             let minutes = ((until - clock::now_ms()) / 60_000).max(1);
             let said = v
@@ -573,7 +564,7 @@ async fn logout(
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
     if let Some(token) = v.session_token() {
-        sessions::end(state.writer(), token).await?;
+        state.accounts().end_session(token).await?;
     }
     v.end_session();
     Ok(v.redirect_said("/login", "flash-logged-out", &[]))
@@ -618,7 +609,9 @@ async fn render_account(
     errors: Errors,
     status: StatusCode,
 ) -> WebResult<Response> {
-    let tokens = tokens::list_api_tokens(state.db(), me.id)
+    let tokens = state
+        .accounts()
+        .api_tokens(me.id)
         .await?
         .into_iter()
         .map(|t| TokenRow {
@@ -635,7 +628,7 @@ async fn render_account(
         .into_iter()
         .map(|(k, mine, everyone)| (k.as_str(), k.name_id(), mine, everyone))
         .collect();
-    let chosen = users::preferences(state.db(), me.id).await?;
+    let chosen = state.accounts().preferences(me.id).await?;
     let time_zone = chosen.time_zone.unwrap_or_default();
     let language = chosen.language.unwrap_or_default();
     let layout = v.layout(v.lang.t("account-title"));
@@ -676,12 +669,10 @@ async fn save_language(
         None if chosen.is_empty() => None,
         None => return Err(WebError::BadRequest(v.lang.t("account-language-invalid"))),
     };
-    users::set_preference(
-        state.writer(),
-        me.id,
-        users::Preference::Language(language.clone()),
-    )
-    .await?;
+    state
+        .accounts()
+        .set_preference(me.id, users::Preference::Language(language.clone()))
+        .await?;
     // The confirmation already in the new language.
     let lang = Lang::choose(language.as_deref(), &axum::http::HeaderMap::new());
     let lang = if language.is_some() { lang } else { v.lang };
@@ -716,7 +707,10 @@ async fn save_time_zone(
         .await;
     }
     let zone = (!zone.is_empty() && zone != "UTC").then(|| zone.to_owned());
-    users::set_preference(state.writer(), me.id, users::Preference::TimeZone(zone)).await?;
+    state
+        .accounts()
+        .set_preference(me.id, users::Preference::TimeZone(zone))
+        .await?;
     Ok(v.redirect_said("/account", "flash-zone-saved", &[]))
 }
 
@@ -756,8 +750,8 @@ async fn change_password(
     User(mut v, user): User,
     Checked(form): Checked<PasswordForm>,
 ) -> WebResult<Response> {
-    let (db, w) = (state.db(), state.writer());
-    let stored = users::password_hash(db, user.id).await?;
+    let accounts = state.accounts();
+    let stored = accounts.password_hash(user.id).await?;
     let errors = if !password::verify(form.current, stored).await {
         one(v.lang, "current", "account-error-current")
     } else if let Some(e) = users::check_password(&form.new) {
@@ -780,8 +774,8 @@ async fn change_password(
     }
     let hash = password::hash(form.new).await?;
     // Ends every session, this one included; this browser gets a fresh one.
-    users::set_password(w, user.id, &hash).await?;
-    let token = sessions::create(w, user.id).await?;
+    accounts.set_password(user.id, &hash).await?;
+    let token = accounts.create_session(user.id).await?;
     v.start_session(token);
     Ok(v.redirect_said("/account", "flash-password-changed", &[]))
 }
@@ -817,7 +811,7 @@ async fn create_token(
         )
         .await;
     }
-    let token = tokens::create_api_token(state.writer(), user.id, name).await?;
+    let token = state.accounts().create_api_token(user.id, name).await?;
     // Shown once, on this response only: no redirect, and never stored in clear.
     render_account(
         &state,
@@ -836,7 +830,7 @@ async fn revoke_token(
     Path(id): Path<i64>,
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    if !tokens::revoke_api_token(state.writer(), user.id, id).await? {
+    if !state.accounts().revoke_api_token(user.id, id).await? {
         return Err(WebError::NotFound);
     }
     Ok(v.redirect_said("/account", "flash-token-revoked", &[]))
@@ -884,8 +878,7 @@ async fn setup_page(
     Query(q): Query<SetupQuery>,
 ) -> WebResult<Response> {
     let token = q.token.unwrap_or_default();
-    if users::admin_exists(state.db()).await?
-        || !tokens::setup_token_valid(state.db(), &token).await?
+    if state.accounts().admin_exists().await? || !state.accounts().setup_token_valid(&token).await?
     {
         return Err(invalid_setup_link());
     }
@@ -905,7 +898,7 @@ async fn setup(
     mut v: Visitor,
     Checked(form): Checked<SetupForm>,
 ) -> WebResult<Response> {
-    let (db, w) = (state.db(), state.writer());
+    let accounts = state.accounts();
     let errors: Vec<AccountError> = [
         users::check_name(&form.name),
         users::check_email(&form.email),
@@ -914,7 +907,7 @@ async fn setup(
     .into_iter()
     .flatten()
     .collect();
-    let email_taken = users::find_by_email(db, &form.email).await?.is_some();
+    let email_taken = accounts.find_by_email(&form.email).await?.is_some();
     if !errors.is_empty() || email_taken {
         let mut errors = Errors(errors, v.lang);
         if email_taken {
@@ -933,12 +926,13 @@ async fn setup(
         return v.page(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let hash = password::hash(form.password).await?;
-    let Some(user_id) =
-        tokens::consume_setup_token(w, &form.token, &form.email, &form.name, &hash).await?
+    let Some(user_id) = accounts
+        .consume_setup_token(&form.token, &form.email, &form.name, &hash)
+        .await?
     else {
         return Err(invalid_setup_link());
     };
-    let token = sessions::create(w, user_id).await?;
+    let token = accounts.create_session(user_id).await?;
     v.start_session(token);
     Ok(v.redirect_said("/tickets", "flash-admin-ready", &[]))
 }

@@ -116,8 +116,8 @@ async fn render_users(
         .and_then(|s| s.parse().ok())
         .filter(|n| *n >= 0)
         .unwrap_or(0);
-    let mut users = users::list(state.db(), &q.q, role, before).await?;
-    let total = users::count(state.db(), &q.q, role).await?;
+    let mut users = state.accounts().users(&q.q, role, before).await?;
+    let total = state.accounts().count_users(&q.q, role).await?;
     let more = users.len() as i64 > users::PAGE;
     users.truncate(users::PAGE as usize);
     let shown = users.len() as i64;
@@ -186,7 +186,11 @@ async fn create_user(
 ) -> WebResult<Response> {
     let role =
         Role::parse(&f.role).ok_or_else(|| WebError::BadRequest(v.lang.t("admin-error-role")))?;
-    match users::create(state.writer(), &f.email, &f.name, role, &f.password).await {
+    match state
+        .accounts()
+        .create_user(&f.email, &f.name, role, &f.password)
+        .await
+    {
         Ok(u) => {
             let role = v.lang.t(&crate::i18n::Named::name_id(&role));
             Ok(v.redirect_said(
@@ -232,7 +236,7 @@ async fn set_role(
     if id == me.id && role != Role::Admin {
         return Err(WebError::BadRequest(v.lang.t("admin-error-own-role")));
     }
-    if !users::set_role(state.writer(), id, role).await? {
+    if !state.accounts().set_role(id, role).await? {
         return Err(WebError::NotFound);
     }
     Ok(v.redirect_said("/admin/users", "admin-flash-role", &[]))
@@ -255,7 +259,7 @@ async fn set_active(
     if id == me.id && !active {
         return Err(WebError::BadRequest(v.lang.t("admin-error-self")));
     }
-    if !users::set_active(state.writer(), id, active).await? {
+    if !state.accounts().set_active(id, active).await? {
         return Err(WebError::NotFound);
     }
     let flash = if active {
@@ -412,7 +416,7 @@ struct KeysPage {
 }
 
 async fn render_keys(state: &AppState, v: Visitor, new_key: Option<String>) -> WebResult<Response> {
-    let keys = tokens::list_integration_keys(state.db()).await?;
+    let keys = state.accounts().integration_keys().await?;
     let layout = v.layout(v.lang.t("admin-keys"));
     v.page(
         StatusCode::OK,
@@ -447,7 +451,7 @@ async fn create_key(
             &[("max", (tokens::LABEL_MAX as i64).into())],
         )));
     }
-    let key = tokens::create_integration_key(state.writer(), name).await?;
+    let key = state.accounts().create_integration_key(name).await?;
     // Shown once, on this response only.
     render_keys(&state, v, Some(key)).await
 }
@@ -458,7 +462,7 @@ async fn revoke_key(
     Path(id): Path<i64>,
     Checked(_): Checked<CsrfForm>,
 ) -> WebResult<Response> {
-    if !tokens::revoke_integration_key(state.writer(), id).await? {
+    if !state.accounts().revoke_integration_key(id).await? {
         return Err(WebError::NotFound);
     }
     Ok(v.redirect_said("/admin/keys", "admin-flash-key-revoked", &[]))

@@ -1,6 +1,11 @@
 //! The stylesheet and the one small script (saved replies), embedded in the binary (one
 //! file to deploy) and served under content-hashed names with a year-long, immutable cache
 //! lifetime. Pages work without the script.
+//!
+//! During a rolling upgrade of several instances, a page rendered by one build asks
+//! another for its own build's name. That request gets this build's file under a
+//! short, revalidated cache lifetime (never stored as immutable under a name that is not
+//! its hash): the page is styled, and the next page names the file it gets.
 
 use std::sync::LazyLock;
 
@@ -50,20 +55,52 @@ pub fn router() -> Routes {
 }
 
 async fn asset(Path(file): Path<String>) -> Response {
-    let path = format!("/static/{file}");
-    if path == stylesheet_url() {
-        (
-            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-            STYLESHEET,
-        )
-            .into_response()
-    } else if path == replies_script_url() {
-        (
-            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-            REPLIES_SCRIPT,
-        )
-            .into_response()
+    if let Some(response) = current(&format!("/static/{file}")) {
+        response
+    } else if let Some(mut response) = other_build(&file).and_then(current) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        response
     } else {
         (StatusCode::NOT_FOUND, [(header::CACHE_CONTROL, "no-store")]).into_response()
+    }
+}
+
+/// The file this build serves at `path`.
+fn current(path: &str) -> Option<Response> {
+    if path == stylesheet_url() {
+        Some(
+            (
+                [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                STYLESHEET,
+            )
+                .into_response(),
+        )
+    } else if path == replies_script_url() {
+        Some(
+            (
+                [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                REPLIES_SCRIPT,
+            )
+                .into_response(),
+        )
+    } else {
+        None
+    }
+}
+
+/// This build's URL of an asset that `file` names under another build's hash
+/// (`style.<12 hex digits>.css`).
+fn other_build(file: &str) -> Option<&'static str> {
+    let (stem, rest) = file.split_once('.')?;
+    let (hash, ext) = rest.split_once('.')?;
+    if hash.len() != 12 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    match (stem, ext) {
+        ("style", "css") => Some(stylesheet_url()),
+        ("replies", "js") => Some(replies_script_url()),
+        _ => None,
     }
 }

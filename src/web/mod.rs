@@ -190,7 +190,7 @@ impl FromRequestParts<AppState> for Visitor {
             .get(login::DEVICE_COOKIE)
             .map(|c| c.value().to_owned());
         let session = match &session_token {
-            Some(token) => sessions::resolve(state.db(), token).await?,
+            Some(token) => state.accounts().resolve_session(token).await?,
             None => None,
         };
         let catalog_version = session.as_ref().map(|s| s.catalog_version);

@@ -35,7 +35,7 @@ async fn signup_logs_in_and_lands_on_my_tickets() {
     assert_eq!(select(&html, "h1"), ["My tickets"]);
     assert!(html.contains("Welcome! Your account is ready."));
     let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'ann@example.com'")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(role, "customer");
@@ -136,7 +136,7 @@ async fn session_cookie_is_httponly_samesite_and_renewed_at_login() {
         "old session ended"
     );
     let hashed: String = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_ne!(hashed, second, "only the hash is stored");
@@ -409,13 +409,13 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
         .unwrap()
         .to_owned();
     assert!(token.starts_with("hdt_"));
-    let user = tokens::user_for_api_token(&app.core.db, &app.core.writer, &token)
+    let user = tokens::user_for_api_token(app.db(), app.writer(), &token)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(user.id, ann.id);
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_ne!(stored, token);
@@ -425,7 +425,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
         "listed, not shown again"
     );
     let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     // Someone else cannot revoke it.
@@ -439,7 +439,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let r = c.post(&format!("/account/tokens/{id}/revoke"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        tokens::user_for_api_token(&app.core.db, &app.core.writer, &token)
+        tokens::user_for_api_token(app.db(), app.writer(), &token)
             .await
             .unwrap()
             .is_none()
@@ -449,7 +449,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
-    let token = tokens::issue_setup_token(&app.core.writer).await.unwrap();
+    let token = tokens::issue_setup_token(app.writer()).await.unwrap();
     let c = app.client();
     assert_eq!(
         c.get("/setup?token=wrong").await.status(),
@@ -468,7 +468,7 @@ async fn the_setup_link_creates_the_first_admin_once() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let role: String =
         sqlx::query_scalar("SELECT role FROM users WHERE email = 'root@example.com'")
-            .fetch_one(&app.core.db)
+            .fetch_one(app.db())
             .await
             .unwrap();
     assert_eq!(role, "admin");
@@ -657,7 +657,7 @@ async fn signup_is_throttled_per_client_address() {
 #[tokio::test]
 async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
     let keys = |app: &TestApp| {
-        let db = app.core.db.clone();
+        let db = app.db().clone();
         async move {
             sqlx::query_scalar::<_, String>(
                 "SELECT key FROM login_throttle WHERE key LIKE 'ip:%' ORDER BY key",
@@ -722,7 +722,7 @@ async fn times_are_relative_with_the_exact_time_in_the_users_zone() {
     let number = app.ticket(&ann, "Clock").await;
     // 2024-01-15 10:30 UTC, which is 11:30 in Madrid (CET).
     sqlx::query("UPDATE tickets SET updated_at = 1705314600000")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let time = |html: &str| {
@@ -771,7 +771,7 @@ async fn times_are_relative_with_the_exact_time_in_the_users_zone() {
     let three_hours_ago = helpdesk::clock::now_ms() - 3 * 3_600_000 - 60_000;
     sqlx::query("UPDATE tickets SET updated_at = ?")
         .bind(three_hours_ago)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let (_, html) = c.text("/tickets").await;

@@ -198,7 +198,7 @@ async fn the_role_matrix_holds() {
     let (admin, _) = app.logged_in("admin@example.com", Role::Admin).await;
     let n = app.ticket(&cust, "Mine").await.to_string();
     sqlx::query("INSERT INTO tags (name) VALUES ('first')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let anon = app.client();
@@ -277,7 +277,7 @@ async fn deactivating_a_user_ends_sessions_and_tokens_at_once() {
         ["ann@example.com"]
     );
     let me: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@example.com'")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(
@@ -305,7 +305,7 @@ async fn categories_in_use_are_deactivated_not_deleted() {
         )
         .await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM categories WHERE slug = 'hardware'")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(
@@ -346,17 +346,17 @@ async fn keys_settings_and_trash() {
         .unwrap()
         .to_owned();
     assert!(
-        helpdesk::auth::tokens::integration_key_valid(&app.core.db, &key)
+        helpdesk::auth::tokens::integration_key_valid(app.db(), &key)
             .await
             .unwrap()
     );
     let id: i64 = sqlx::query_scalar("SELECT id FROM integration_keys")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     admin.post(&format!("/admin/keys/{id}/revoke"), &[]).await;
     assert!(
-        !helpdesk::auth::tokens::integration_key_valid(&app.core.db, &key)
+        !helpdesk::auth::tokens::integration_key_valid(app.db(), &key)
             .await
             .unwrap()
     );

@@ -397,7 +397,7 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         .await
         .unwrap();
     let scalar = |sql: String| {
-        let db = app.rw.clone();
+        let db = app.rw().clone();
         async move {
             sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
                 .fetch_one(&db)
@@ -440,7 +440,7 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         ))
         .await,
     );
-    helpdesk::auth::tokens::create_api_token(&app.core.writer, owner.id, "matrix")
+    helpdesk::auth::tokens::create_api_token(app.writer(), owner.id, "matrix")
         .await
         .unwrap();
     map.insert(
@@ -458,7 +458,7 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
     map.insert("category", "11".to_owned());
     sqlx::query("INSERT INTO tags (name) VALUES (?)")
         .bind(format!("matrix{n}"))
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     map.insert(
@@ -484,7 +484,7 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
          VALUES (?, 'test', 'ops@example.com', 0, 0, 'connection refused')",
     )
     .bind(format!("matrix-{n}"))
-    .execute(&app.rw)
+    .execute(app.rw())
     .await
     .unwrap();
     map.insert(
@@ -495,7 +495,7 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES (?, 'Hi', 0, 0)",
     )
     .bind(format!("reply-{n}"))
-    .execute(&app.rw)
+    .execute(app.rw())
     .await
     .unwrap();
     map.insert(

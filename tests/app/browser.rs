@@ -278,7 +278,7 @@ async fn a_customer_signs_up_opens_a_ticket_replies_closes_reopens_and_downloads
     );
 
     let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE number = 1001")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(status, "open");
@@ -343,7 +343,7 @@ async fn an_agent_finds_assigns_notes_and_replies_and_the_customer_sees_only_the
     let assignee: Option<i64> =
         sqlx::query_scalar("SELECT assignee_id FROM tickets WHERE number = ?")
             .bind(number)
-            .fetch_one(&app.core.db)
+            .fetch_one(app.db())
             .await
             .unwrap();
     assert_eq!(assignee, Some(agent.id));

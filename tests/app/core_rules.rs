@@ -26,7 +26,7 @@ async fn ticket_numbers_start_at_1001_and_are_never_reused() {
     assert_eq!(app.ticket(&ann, "a").await, 1001);
     assert_eq!(app.ticket(&ann, "b").await, 1002);
     sqlx::query("DELETE FROM tickets WHERE number = 1002")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     assert_eq!(app.ticket(&ann, "c").await, 1003);
@@ -159,7 +159,7 @@ async fn status_changes_follow_the_permission_table() {
         .unwrap();
     let events: Vec<(String, String)> =
         sqlx::query_as("SELECT from_value, to_value FROM events WHERE kind = 'status' ORDER BY id")
-            .fetch_all(&app.core.db)
+            .fetch_all(app.db())
             .await
             .unwrap();
     let expected = [
@@ -207,7 +207,7 @@ async fn the_open_ticket_limit_holds_customers_only() {
     assert!(matches!(err, CoreError::OpenTicketLimit { .. }));
     // The admin setting overrides the configured default.
     sqlx::query("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     app.ticket(&ann, "4").await;
@@ -236,7 +236,7 @@ async fn internal_notes_and_their_files_are_for_staff_only() {
     }];
     app.core.add_message(&agent, &key, with_file).await.unwrap();
     let file_id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
 

@@ -111,7 +111,7 @@ async fn category_and_tag_lists_need_only_the_apikey_on_every_path() {
     let (_, api) = customer(&app, "ann@example.com").await;
     helpdesk::tickets::Core::tags(&app.core).await.unwrap();
     sqlx::query("INSERT INTO tags (name, keyword) VALUES ('billing', 'invoice')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     for path in [
@@ -446,7 +446,7 @@ async fn the_default_history_is_the_last_50() {
         sqlx::query("UPDATE tickets SET client_id = ? WHERE number = ?")
             .bind(ann.id)
             .bind(n)
-            .execute(&app.rw)
+            .execute(app.rw())
             .await
             .unwrap();
     }
@@ -467,7 +467,7 @@ async fn update_sets_priority_and_tags_with_the_seed_errors() {
         sqlx::query("INSERT INTO tags (name, keyword) VALUES (?, ?)")
             .bind(name)
             .bind(name)
-            .execute(&app.rw)
+            .execute(app.rw())
             .await
             .unwrap();
     }
@@ -592,7 +592,7 @@ async fn detailed_view_with_conversations_and_attachments() {
     };
     app.core.add_message(&agent, &key, note).await.unwrap();
     sqlx::query("INSERT INTO tags (name) VALUES ('scanner')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     api.form(
@@ -622,7 +622,7 @@ async fn detailed_view_with_conversations_and_attachments() {
     let (status, body) = by_query;
     assert_eq!(status, StatusCode::OK);
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM attachments ORDER BY id")
-        .fetch_all(&app.core.db)
+        .fetch_all(app.db())
         .await
         .unwrap();
     assert_eq!(
@@ -677,7 +677,7 @@ async fn download_returns_the_bytes_to_those_who_may_see_them() {
     )
     .await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     let r = api

@@ -25,7 +25,7 @@ fn big_file() -> Vec<u8> {
 
 async fn page_count(app: &TestApp) -> u64 {
     sqlx::query_scalar::<_, i64>("PRAGMA page_count")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap() as u64
 }
@@ -33,7 +33,7 @@ async fn page_count(app: &TestApp) -> u64 {
 /// Caps the database at its current size: from now on it is "full".
 async fn fill_disk(app: &TestApp) -> u64 {
     let pages = page_count(app).await;
-    app.core.writer.limit_pages(Some(pages));
+    app.writer().limit_pages(Some(pages));
     pages
 }
 
@@ -41,7 +41,7 @@ async fn fill_disk(app: &TestApp) -> u64 {
 /// until the database is full, so that the app's next row of at least that size needs a
 /// page that cannot be had.
 async fn fill(app: &TestApp, pages: u64, insert: &'static str) {
-    let mut conn = app.rw.acquire().await.unwrap();
+    let mut conn = app.rw().acquire().await.unwrap();
     let cap = format!("PRAGMA max_page_count = {pages}");
     sqlx::query(sqlx::AssertSqlSafe(cap))
         .execute(&mut *conn)
@@ -125,7 +125,7 @@ async fn while_the_disk_is_full_portal_writes_answer_503_keep_the_text_and_heal_
     assert!(page.contains("Printer jams"));
 
     // Space again: the same writes work, no restart.
-    app.core.writer.limit_pages(None);
+    app.writer().limit_pages(None);
     let r = ann
         .post_multipart("/tickets/new", &new_ticket_fields, &[])
         .await;
@@ -178,7 +178,7 @@ async fn while_the_disk_is_full_login_and_settings_answer_503_and_heal_alone() {
     let (status, _) = admin.text("/admin/settings").await;
     assert_eq!(status, StatusCode::OK, "reads keep working");
 
-    app.core.writer.limit_pages(None);
+    app.writer().limit_pages(None);
     let r = bob.login("bob@example.com", crate::PASSWORD).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (status, _) = bob.text("/tickets").await;
@@ -316,7 +316,7 @@ async fn while_the_disk_is_full_every_json_dialect_answers_503_in_its_own_shape(
     assert_eq!(r.status(), StatusCode::OK);
 
     // Space again: the upload is stored, acknowledged, and usable.
-    app.core.writer.limit_pages(None);
+    app.writer().limit_pages(None);
     let r = http
         .post(app.url("/attachments"))
         .bearer_auth(&token)
@@ -363,7 +363,7 @@ async fn writes_that_fail_in_a_batch_do_not_take_their_neighbours_down() {
                 let title: String =
                     sqlx::query_scalar("SELECT title FROM tickets WHERE number = ?")
                         .bind(o.number)
-                        .fetch_one(&app.core.db)
+                        .fetch_one(app.db())
                         .await
                         .unwrap();
                 assert_eq!(title, format!("Ticket {i}"));
@@ -383,7 +383,7 @@ async fn writes_that_fail_in_a_batch_do_not_take_their_neighbours_down() {
 async fn the_read_pool_refuses_writes_so_none_can_bypass_the_writer() {
     let app = TestApp::spawn().await;
     let e = sqlx::query("DELETE FROM settings")
-        .execute(&app.core.db)
+        .execute(app.db())
         .await
         .unwrap_err();
     assert!(e.to_string().contains("readonly"), "{e}");
@@ -396,8 +396,7 @@ async fn the_read_pool_refuses_writes_so_none_can_bypass_the_writer() {
 async fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
     let app = TestApp::spawn().await;
     let failed = app
-        .core
-        .writer
+        .writer()
         .write(|tx| {
             Box::pin(async move {
                 sqlx::query("INSERT INTO tags (name) VALUES ('half-done')")
@@ -412,8 +411,7 @@ async fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
         .await
         .unwrap_err();
     assert!(!helpdesk::db::is_unavailable(&failed), "{failed:?}");
-    app.core
-        .writer
+    app.writer()
         .write(|tx| {
             Box::pin(async move {
                 sqlx::query("INSERT INTO tags (name) VALUES ('next')")
@@ -464,7 +462,7 @@ async fn while_the_disk_is_full_saved_replies_and_mail_notices_store_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
 
-    app.core.writer.limit_pages(None);
+    app.writer().limit_pages(None);
     let r = agent
         .post("/replies", &[("title", "Long answer"), ("body", &body)])
         .await;

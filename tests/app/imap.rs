@@ -167,12 +167,10 @@ async fn mail_is_fetched_from_an_imap_mailbox_once() {
     };
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("imap.db").display());
-    let core = Core::new(
-        helpdesk::db::connect(&url).await.unwrap(),
-        Settings::default(),
-    );
+    let store = helpdesk::db::connect(&url).await.unwrap();
+    let core = Core::new(store.clone(), Settings::default());
     helpdesk::auth::users::insert_with_hash(
-        &core.writer,
+        &store.writer,
         "carla@example.com",
         "Carla",
         Role::Customer,
@@ -204,7 +202,7 @@ async fn mail_is_fetched_from_an_imap_mailbox_once() {
     let handled = fetch_once(&core, &config, "acme.test").await.unwrap();
     assert_eq!(handled, 2);
     let titles: Vec<String> = sqlx::query_scalar("SELECT title FROM tickets ORDER BY id")
-        .fetch_all(&core.db)
+        .fetch_all(&store.db)
         .await
         .unwrap();
     assert_eq!(titles, ["Printer jams", "Screen flickers"]);
@@ -221,7 +219,7 @@ async fn mail_is_fetched_from_an_imap_mailbox_once() {
     .await;
     assert_eq!(fetch_once(&core, &config, "acme.test").await.unwrap(), 1);
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
-        .fetch_one(&core.db)
+        .fetch_one(&store.db)
         .await
         .unwrap();
     assert_eq!(count, 2);

@@ -221,17 +221,17 @@ async fn a_change_that_is_rolled_back_sends_nothing() {
     let p = people(&app).await;
     // The disk is "full": the create fails, and with it the notices it queued.
     let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
-    app.core.writer.limit_pages(Some(pages as u64));
+    app.writer().limit_pages(Some(pages as u64));
     let big = "x".repeat(40_000);
     let failed = app
         .core
         .open_ticket(&p.customer, new_ticket("Lost", &big))
         .await;
     assert!(failed.is_err());
-    app.core.writer.limit_pages(None);
+    app.writer().limit_pages(None);
     // A refused change (a customer may not write an internal note) queues nothing either.
     let opened = app
         .core
@@ -360,7 +360,7 @@ async fn no_header_can_be_injected_through_a_title_or_a_name() {
     sqlx::query("UPDATE users SET name = ? WHERE id = ?")
         .bind("Carla\r\nBcc: evil@example.com")
         .bind(customer.id)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     app.core
@@ -424,7 +424,7 @@ async fn the_admin_sees_the_outbox_sends_a_test_mail_and_retries() {
     assert_eq!(state.first().map(String::as_str), Some("failing"));
     smtp.restart().await;
     let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     let r = page.post(&format!("/admin/mail/{id}/retry"), &[]).await;
@@ -502,7 +502,7 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
     );
     let token = path.split("token=").nth(1).unwrap().to_owned();
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM password_resets")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     assert_eq!(
@@ -793,7 +793,7 @@ async fn new_ticket_mails_can_wait_for_nobody_to_take_the_ticket() {
     smtp.restart().await;
     // Everything waiting is tried again now.
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE state = 'queued'")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     for id in ids {
@@ -869,7 +869,7 @@ async fn mail_speaks_the_recipients_language() {
     let p = people(&app).await;
     sqlx::query("UPDATE users SET language = 'es' WHERE id = ?")
         .bind(p.customer.id)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let opened = app

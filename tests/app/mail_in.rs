@@ -13,9 +13,12 @@ use sqlx::Connection;
 
 use crate::new_ticket;
 
+/// A SQLite instance the command writes to (mail receive on PostgreSQL:
+/// `postgres::mail_receive_runs_on_postgres_and_handles_a_message_once`).
 struct Desk {
     url: String,
     core: Core,
+    store: helpdesk::db::Store,
     _dir: tempfile::TempDir,
 }
 
@@ -26,13 +29,14 @@ impl Desk {
         let store = helpdesk::db::connect(&url).await.unwrap();
         Desk {
             url,
-            core: Core::new(store, Settings::default()),
+            core: Core::new(store.clone(), Settings::default()),
+            store,
             _dir: dir,
         }
     }
 
     async fn user(&self, email: &str, role: Role) -> Actor {
-        users::insert_with_hash(&self.core.writer, email, "Someone", role, "x")
+        users::insert_with_hash(&self.store.writer, email, "Someone", role, "x")
             .await
             .unwrap()
     }
@@ -72,7 +76,7 @@ impl Desk {
 
     async fn count(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar(sql)
-            .fetch_one(&self.core.db)
+            .fetch_one(&self.store.db)
             .await
             .unwrap()
     }
@@ -83,7 +87,7 @@ impl Desk {
              WHERE t.number = ? ORDER BY m.id",
         )
         .bind(number)
-        .fetch_all(&self.core.db)
+        .fetch_all(&self.store.db)
         .await
         .unwrap()
     }
@@ -167,7 +171,7 @@ async fn a_stranger_naming_someone_elses_ticket_gets_a_new_ticket_and_learns_not
         "SELECT t.number, t.title FROM tickets t JOIN users u ON u.id = t.client_id
          WHERE u.email = 'mallory@evil.test'",
     )
-    .fetch_one(&desk.core.db)
+    .fetch_one(&desk.store.db)
     .await
     .unwrap();
     assert_eq!(title, "Private", "the subject without Re: and the number");
@@ -244,7 +248,7 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
         "SELECT t.title, m.body FROM tickets t JOIN messages m ON m.ticket_id = t.id
          ORDER BY t.id DESC LIMIT 1",
     )
-    .fetch_one(&desk.core.db)
+    .fetch_one(&desk.store.db)
     .await
     .unwrap();
     assert_eq!(title, "Überweisung");
@@ -264,7 +268,7 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
     child.stdin.take().unwrap().write_all(latin1).unwrap();
     assert!(child.wait_with_output().unwrap().status.success());
     let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
-        .fetch_one(&desk.core.db)
+        .fetch_one(&desk.store.db)
         .await
         .unwrap();
     assert_eq!(body, "Un café, s'il vous plaît.");
@@ -288,19 +292,19 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
     // The sender is told which files were not accepted.
     let detail: String =
         sqlx::query_scalar("SELECT detail FROM outbox WHERE kind = 'files_refused'")
-            .fetch_one(&desk.core.db)
+            .fetch_one(&desk.store.db)
             .await
             .unwrap();
     assert_eq!(detail, "big.bin (over 2 MiB)");
     let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
-        .fetch_one(&desk.core.db)
+        .fetch_one(&desk.store.db)
         .await
         .unwrap();
     assert!(body.starts_with("See the files."), "{body}");
     assert!(body.contains("big.bin (over 2 MiB)"), "{body}");
     let files: Vec<(String, Vec<u8>)> =
         sqlx::query_as("SELECT filename, data FROM attachments ORDER BY id")
-            .fetch_all(&desk.core.db)
+            .fetch_all(&desk.store.db)
             .await
             .unwrap();
     assert_eq!(files, [("small.txt".to_owned(), b"small file".to_vec())]);

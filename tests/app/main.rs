@@ -1,5 +1,9 @@
 //! The one integration-test binary: every test drives the real router, served by the real
-//! accept loop on a random port, against its own fresh SQLite database.
+//! accept loop on a random port, against its own fresh database: SQLite, or PostgreSQL
+//! when `HELPDESK_TEST_BACKEND=postgres` (a new database on the test server for each
+//! test, see `postgres::fresh_database`). CI runs the binary once for each. Tests that
+//! look into SQLite's own storage (fault injection, its migrations, its search index, its
+//! rows for fixtures) ask for SQLite with [`TestApp::sqlite`] and run once.
 
 mod accounts;
 mod admin;
@@ -11,6 +15,7 @@ mod disk_full;
 mod epixel;
 mod faults;
 mod imap;
+mod instances;
 mod legacy;
 mod mail;
 mod mail_in;
@@ -29,7 +34,7 @@ mod xss;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use helpdesk::auth::users;
+use helpdesk::auth::accounts::Accounts;
 use helpdesk::config::Settings;
 use helpdesk::tickets::{Actor, CategoryRef, Core, NewTicket, Priority, Role};
 use helpdesk::{AppState, Site, db, server};
@@ -45,18 +50,42 @@ const PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$fQ3tZ6eVbfstexY+aNxR
 pub struct TestApp {
     pub addr: SocketAddr,
     pub core: Core,
-    /// A writable pool beside the app's writer, for fixtures written with raw SQL (the
-    /// app's own pool is read-only).
-    pub rw: sqlx::SqlitePool,
+    /// On SQLite, a writable pool beside the app's writer, for fixtures written with raw
+    /// SQL (the app's own pool is read-only).
+    rw: Option<sqlx::SqlitePool>,
     /// The URL of the app's database.
     pub db_url: String,
     _dir: tempfile::TempDir,
     _stop: oneshot::Sender<()>,
 }
 
+/// Which database [`TestApp::spawn`] and its kin use.
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    /// `HELPDESK_TEST_BACKEND` chooses (SQLite unless it says `postgres`).
+    Chosen,
+    Sqlite,
+}
+
+/// Whether this run's apps are on PostgreSQL (`HELPDESK_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("HELPDESK_TEST_BACKEND").is_ok_and(|v| v == "postgres")
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::with_settings(Settings::default()).await
+    }
+
+    /// On SQLite whatever the run's backend: for tests of SQLite itself, or that compare
+    /// a SQLite instance with its copy on PostgreSQL.
+    pub async fn sqlite() -> Self {
+        Self::build_on(Backend::Sqlite, Settings::default(), Site::new, None).await
+    }
+
+    /// [`TestApp::sqlite`] with these settings.
+    pub async fn sqlite_with(settings: Settings) -> Self {
+        Self::build_on(Backend::Sqlite, settings, Site::new, None).await
     }
 
     pub async fn with_settings(settings: Settings) -> Self {
@@ -99,13 +128,32 @@ impl TestApp {
         site: impl FnOnce(&str) -> Site,
         smtp: Option<(String, Option<String>)>,
     ) -> Self {
+        Self::build_on(Backend::Chosen, settings, site, smtp).await
+    }
+
+    async fn build_on(
+        backend: Backend,
+        settings: Settings,
+        site: impl FnOnce(&str) -> Site,
+        smtp: Option<(String, Option<String>)>,
+    ) -> Self {
         helpdesk::github::install_tls_provider();
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let store = db::connect(&url).await.expect("database");
-        let rw = sqlx::SqlitePool::connect_with(db::options(&url).expect("options"))
-            .await
-            .expect("fixture pool");
+        let (url, store, rw): (String, helpdesk::tickets::Backend, _) =
+            if backend == Backend::Chosen && on_postgres() {
+                let url = postgres::fresh_database()
+                    .await
+                    .expect("HELPDESK_TEST_BACKEND=postgres needs a PostgreSQL server");
+                let pool = helpdesk_store_pg::connect(&url).await.expect("database");
+                (url, pool.into(), None)
+            } else {
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                let store = db::connect(&url).await.expect("database");
+                let rw = sqlx::SqlitePool::connect_with(db::options(&url).expect("options"))
+                    .await
+                    .expect("fixture pool");
+                (url, store.into(), Some(rw))
+            };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -148,23 +196,43 @@ impl TestApp {
 
     /// A browser-like client with its own cookie jar that does not follow redirects.
     pub fn client(&self) -> Client {
-        let jar = Arc::new(Jar::default());
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Client {
-            http,
-            jar,
-            base: self.url(""),
+        Client::at(&self.url(""))
+    }
+
+    /// Accounts on the app's database.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts(&self.core.backend)
+    }
+
+    /// The writable fixture pool of an app on SQLite ([`TestApp::sqlite`]).
+    pub fn rw(&self) -> &sqlx::SqlitePool {
+        self.rw
+            .as_ref()
+            .expect("this test writes SQLite's rows: make its app with TestApp::sqlite()")
+    }
+
+    /// The read pool of an app on SQLite ([`TestApp::sqlite`]).
+    pub fn db(&self) -> &db::Db {
+        match &self.core.backend {
+            helpdesk::tickets::Backend::Sqlite { db, .. } => db,
+            _ => panic!("this test reads SQLite's rows: make its app with TestApp::sqlite()"),
+        }
+    }
+
+    /// The writer of an app on SQLite ([`TestApp::sqlite`]).
+    pub fn writer(&self) -> &db::Writer {
+        match &self.core.backend {
+            helpdesk::tickets::Backend::Sqlite { writer, .. } => writer,
+            _ => panic!("this test writes SQLite's rows: make its app with TestApp::sqlite()"),
         }
     }
 
     /// A client with a new session of `user`, made without a login (no password check).
     pub async fn session_of(&self, user: &Actor) -> Client {
         let client = self.client();
-        let token = helpdesk::auth::sessions::create(&self.core.writer, user.id)
+        let token = self
+            .accounts()
+            .create_session(user.id)
             .await
             .expect("session");
         let url: Url = self.url("/").parse().expect("url");
@@ -177,7 +245,8 @@ impl TestApp {
     /// A user created directly in the database (password [`PASSWORD`]).
     pub async fn user(&self, email: &str, role: Role) -> Actor {
         let name = email.split('@').next().unwrap_or("user");
-        users::insert_with_hash(&self.core.writer, email, name, role, PASSWORD_HASH)
+        self.accounts()
+            .insert_with_hash(email, name, role, PASSWORD_HASH)
             .await
             .expect("fixture user")
     }
@@ -202,23 +271,32 @@ impl TestApp {
 
     /// A personal API token for `user`.
     pub async fn api_token(&self, user: &Actor) -> String {
-        helpdesk::auth::tokens::create_api_token(&self.core.writer, user.id, "test")
+        self.accounts()
+            .create_api_token(user.id, "test")
             .await
             .expect("token")
     }
 
     /// A new integration key (the epixel `apikey`).
     pub async fn apikey(&self) -> String {
-        helpdesk::auth::tokens::create_integration_key(&self.core.writer, "test")
+        self.accounts()
+            .create_integration_key("test")
             .await
             .expect("key")
     }
 
+    /// A count (`SELECT COUNT(*) ...`, SQL both databases read alike) on the app's
+    /// database.
     pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql)
-            .fetch_one(&self.core.db)
-            .await
-            .expect("count")
+        match &self.core.backend {
+            helpdesk::tickets::Backend::Sqlite { db, .. } => {
+                sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await
+            }
+            helpdesk::tickets::Backend::Postgres(pool) => {
+                sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await
+            }
+        }
+        .expect("count")
     }
 }
 
@@ -244,6 +322,32 @@ pub struct Client {
 }
 
 impl Client {
+    /// A browser-like client of the server at `base` (`http://host:port`).
+    pub fn at(base: &str) -> Self {
+        helpdesk::github::install_tls_provider();
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Client {
+            http,
+            jar,
+            base: base.to_owned(),
+        }
+    }
+
+    /// The same browser (its cookies) talking to the server at `base`: another instance
+    /// of the same site.
+    pub fn at_base(&self, base: &str) -> Self {
+        Client {
+            http: self.http.clone(),
+            jar: self.jar.clone(),
+            base: base.to_owned(),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.http
             .get(format!("{}{path}", self.base))

@@ -131,8 +131,8 @@ async fn postgres_holds_the_same_tables_and_columns_as_sqlite() {
         return;
     };
     let pg = helpdesk_store_pg::connect(&url).await.expect("migrate");
-    let app = TestApp::spawn().await;
-    let sqlite = sqlite_columns(&app.rw).await;
+    let app = TestApp::sqlite().await;
+    let sqlite = sqlite_columns(app.rw()).await;
     let postgres: BTreeSet<(String, String, bool)> = helpdesk_store_pg::columns(&pg)
         .await
         .expect("columns")
@@ -378,19 +378,6 @@ async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
         helpdesk::auth::password::verify("a long password".into(), Some(login.password_hash)).await
     );
 
-    // What is not ported yet says so, and changes nothing.
-    let serve = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args([&db[..], &["serve", "--bind", "127.0.0.1:0"]].concat())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("helpdesk");
-    assert!(!serve.status.success());
-    assert!(
-        String::from_utf8_lossy(&serve.stderr)
-            .contains("`helpdesk serve` does not run on PostgreSQL yet"),
-        "{}",
-        String::from_utf8_lossy(&serve.stderr)
-    );
     // The demo fills a new database only.
     let demo = helpdesk(&[&db[..], &["demo", "--tickets", "5"]].concat());
     assert!(!demo.status.success());
@@ -588,7 +575,7 @@ async fn copy_moves_a_whole_instance_to_postgres() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     // Demo data (users, tickets, threads, tags, files), then what daily use adds.
     helpdesk::demo::run(&app.db_url, 120, helpdesk::i18n::Lang::En)
         .await
@@ -645,13 +632,13 @@ async fn copy_moves_a_whole_instance_to_postgres() {
         .save_reply(&agent, None, "Thanks", "Thanks, {customer_name}!")
         .await
         .expect("saved reply");
-    tokens::create_api_token(&app.core.writer, agent.id, "ci")
+    tokens::create_api_token(app.writer(), agent.id, "ci")
         .await
         .unwrap();
-    tokens::create_integration_key(&app.core.writer, "erp")
+    tokens::create_integration_key(app.writer(), "erp")
         .await
         .unwrap();
-    tokens::issue_setup_token(&app.core.writer).await.unwrap();
+    tokens::issue_setup_token(app.writer()).await.unwrap();
     let _session = app.session_of(&agent).await;
     for sql in [
         "INSERT INTO outbox (message_id, kind, ticket_id, recipient_id, next_attempt_at, created_at, language)
@@ -664,7 +651,7 @@ async fn copy_moves_a_whole_instance_to_postgres() {
         "UPDATE messages SET body = 'before' || char(0) || 'after' WHERE id = (SELECT MIN(id) FROM messages)",
     ] {
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .execute(&app.rw)
+            .execute(app.rw())
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
@@ -689,7 +676,7 @@ async fn copy_moves_a_whole_instance_to_postgres() {
             .filter(|c| c.table == table)
             .map(|c| (c.name.clone(), c.data_type.clone()))
             .collect();
-        let (mut sqlite_rows, pg_rows) = rows_of(&app.rw, &pg, table, &columns).await;
+        let (mut sqlite_rows, pg_rows) = rows_of(app.rw(), &pg, table, &columns).await;
         if table == "messages" {
             let body = columns.iter().position(|(c, _)| c == "body").unwrap();
             for row in &mut sqlite_rows {
@@ -711,7 +698,7 @@ async fn copy_moves_a_whole_instance_to_postgres() {
     .unwrap();
     let expected: Vec<(String, i64)> =
         sqlx::query_as("SELECT status, n FROM ticket_counts WHERE n <> 0 ORDER BY status")
-            .fetch_all(&app.rw)
+            .fetch_all(app.rw())
             .await
             .unwrap();
     assert_eq!(counts, expected);
@@ -753,7 +740,7 @@ async fn copy_moves_a_whole_instance_to_postgres() {
     let last: (i64, i64) = sqlx::query_as(
         "SELECT (SELECT value FROM counters WHERE name = 'ticket_number'), (SELECT MAX(id) FROM tickets)",
     )
-    .fetch_one(&app.rw)
+    .fetch_one(app.rw())
     .await
     .unwrap();
     assert_eq!(
@@ -922,7 +909,7 @@ async fn search_finds_on_postgres_what_it_finds_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let customer = app.user("c@example.test", Role::Customer).await;
     let agent = app.user("a@example.test", Role::Agent).await;
     let texts = [
@@ -1021,7 +1008,7 @@ async fn search_finds_on_postgres_what_it_finds_on_sqlite() {
             )
             .bind(&fts)
             .bind(staff)
-            .fetch_all(&app.rw)
+            .fetch_all(app.rw())
             .await
             .unwrap();
             let ts = helpdesk::tickets::ts_query(query).unwrap();
@@ -1091,28 +1078,28 @@ async fn lists_counts_and_search_answer_on_postgres_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     helpdesk::demo::run(&app.db_url, 260, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
-    let admin = helpdesk::auth::users::find_by_email(&app.core.db, "admin@example.com")
+    let admin = helpdesk::auth::users::find_by_email(app.db(), "admin@example.com")
         .await
         .unwrap()
         .unwrap()
         .actor;
-    let agent = helpdesk::auth::users::find_by_email(&app.core.db, "agent1@example.com")
+    let agent = helpdesk::auth::users::find_by_email(app.db(), "agent1@example.com")
         .await
         .unwrap()
         .unwrap()
         .actor;
-    let customer = helpdesk::auth::users::find_by_email(&app.core.db, "customer1@example.com")
+    let customer = helpdesk::auth::users::find_by_email(app.db(), "customer1@example.com")
         .await
         .unwrap()
         .unwrap()
         .actor;
     // Some tickets in the trash, and a title with LIKE's wildcards.
     let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id LIMIT 7")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let trashed: Vec<TicketKey> = numbers[..5].iter().map(|n| TicketKey::Number(*n)).collect();
@@ -1123,13 +1110,13 @@ async fn lists_counts_and_search_answer_on_postgres_as_on_sqlite() {
     let category: i64 = sqlx::query_scalar(
         "SELECT category_id FROM tickets GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1",
     )
-    .fetch_one(&app.rw)
+    .fetch_one(app.rw())
     .await
     .unwrap();
     let tag: i64 = sqlx::query_scalar(
         "SELECT tag_id FROM ticket_tags GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1",
     )
-    .fetch_one(&app.rw)
+    .fetch_one(app.rw())
     .await
     .unwrap();
     let filters = [
@@ -1305,7 +1292,7 @@ async fn opening_tickets_on_postgres_stores_what_sqlite_stores() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let customer = app.user("carla@example.test", Role::Customer).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
@@ -1313,7 +1300,7 @@ async fn opening_tickets_on_postgres_stores_what_sqlite_stores() {
     // A tag that exists already in other letters, and an upload made before (legacy).
     app.ticket(&customer, "First").await;
     sqlx::query("INSERT INTO tags (name) VALUES ('Billing')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let pool = copy_into(&app, &url).await;
@@ -1369,7 +1356,7 @@ async fn opening_tickets_on_postgres_stores_what_sqlite_stores() {
             .expect("opened on PostgreSQL");
         assert_eq!(post.number, lite.number, "the same next number");
         assert_eq!(
-            opened_rows_sqlite(&app.rw, lite.id).await,
+            opened_rows_sqlite(app.rw(), lite.id).await,
             opened_rows_pg(&pool, post.id).await,
             "{}",
             actor.email
@@ -1564,7 +1551,7 @@ async fn status_changes_on_postgres_answer_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let customer = app.user("carla@example.test", Role::Customer).await;
     let other = app.user("omar@example.test", Role::Customer).await;
@@ -1574,7 +1561,7 @@ async fn status_changes_on_postgres_answer_as_on_sqlite() {
         numbers.push(app.ticket(&customer, title).await);
     }
     sqlx::query("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let pool = copy_into(&app, &url).await;
@@ -1629,7 +1616,7 @@ async fn status_changes_on_postgres_answer_as_on_sqlite() {
                 ' ' || (SELECT COUNT(*) FROM outbox o WHERE o.ticket_id = t.id AND o.kind = 'ticket_closed')
          FROM tickets t ORDER BY number",
     )
-    .fetch_all(&app.rw)
+    .fetch_all(app.rw())
     .await
     .unwrap();
     let post: Vec<String> = sqlx::query_scalar(
@@ -1735,7 +1722,7 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let customer = app.user("carla@example.test", Role::Customer).await;
     let other = app.user("omar@example.test", Role::Customer).await;
@@ -1831,11 +1818,11 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
     for (i, number) in numbers.iter().enumerate() {
         let id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = ?")
             .bind(number)
-            .fetch_one(&app.rw)
+            .fetch_one(app.rw())
             .await
             .unwrap();
         assert_eq!(
-            opened_rows_sqlite(&app.rw, id).await,
+            opened_rows_sqlite(app.rw(), id).await,
             opened_rows_pg(&pool, id).await,
             "ticket {i}"
         );
@@ -1850,7 +1837,7 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
                 WHERE t.number = $1 ORDER BY m.id";
     let lite_ids: Vec<String> = sqlx::query_scalar(pick)
         .bind(numbers[0])
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let pg_ids: Vec<String> = sqlx::query_scalar(pick)
@@ -1859,7 +1846,7 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
         .await
         .unwrap();
     sqlx::query("UPDATE messages SET seen_at = NULL")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     sqlx::query("UPDATE messages SET seen_at = NULL")
@@ -1890,7 +1877,7 @@ async fn replies_and_seen_markers_on_postgres_answer_as_on_sqlite() {
         "SELECT COALESCE(group_concat(CASE WHEN seen_at IS NULL THEN '-' ELSE 's' END, ''), '')
          FROM (SELECT seen_at FROM messages ORDER BY id) m",
     )
-    .fetch_one(&app.rw)
+    .fetch_one(app.rw())
     .await
     .unwrap();
     let post: String = sqlx::query_scalar(seen).fetch_one(&pool).await.unwrap();
@@ -1904,12 +1891,12 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     helpdesk::demo::run(&app.db_url, 60, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
     let find = |email: &'static str| {
-        let db = app.core.db.clone();
+        let db = app.db().clone();
         async move {
             helpdesk::auth::users::find_by_email(&db, email)
                 .await
@@ -1943,7 +1930,7 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
     let pool = copy_into(&app, &url).await;
 
     let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let mut shown = 0;
@@ -1967,7 +1954,7 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
     assert!(shown > numbers.len() * 2, "{shown} pages shown");
     // Many at once, in the order asked, leaving out what the actor may not see.
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY number DESC")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     for actor in [&admin, &customer] {
@@ -1985,7 +1972,10 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
         }
     }
     let unseen = "SELECT COUNT(*) FROM messages WHERE seen_at IS NULL";
-    let lite: i64 = sqlx::query_scalar(unseen).fetch_one(&app.rw).await.unwrap();
+    let lite: i64 = sqlx::query_scalar(unseen)
+        .fetch_one(app.rw())
+        .await
+        .unwrap();
     let post: i64 = sqlx::query_scalar(unseen).fetch_one(&pool).await.unwrap();
     assert_eq!(lite, post);
 }
@@ -1997,7 +1987,7 @@ async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let customer = app.user("carla@example.test", Role::Customer).await;
     let other = app.user("omar@example.test", Role::Customer).await;
@@ -2008,14 +1998,14 @@ async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
         numbers.push(app.ticket(&customer, title).await);
     }
     sqlx::query("INSERT INTO tags (name) VALUES ('Billing'), ('urgent-ish')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let pool = copy_into(&app, &url).await;
     let notices = Notices { enabled: true };
     let key = |i: usize| TicketKey::Number(numbers[i]);
     let tag_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tags ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
 
@@ -2145,11 +2135,11 @@ async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
     for (i, number) in numbers.iter().enumerate() {
         let id: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = ?")
             .bind(number)
-            .fetch_one(&app.rw)
+            .fetch_one(app.rw())
             .await
             .unwrap();
         assert_eq!(
-            opened_rows_sqlite(&app.rw, id).await,
+            opened_rows_sqlite(app.rw(), id).await,
             opened_rows_pg(&pool, id).await,
             "ticket {i}"
         );
@@ -2157,14 +2147,20 @@ async fn edits_and_bulk_edits_on_postgres_answer_as_on_sqlite() {
     let events = "SELECT ticket_id || ' ' || actor_id || ' ' || kind || ' ' ||
                          COALESCE(from_value, '-') || '>' || COALESCE(to_value, '-')
                   FROM events ORDER BY id";
-    let lite: Vec<String> = sqlx::query_scalar(events).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(events)
+        .fetch_all(app.rw())
+        .await
+        .unwrap();
     let post: Vec<String> = sqlx::query_scalar(events).fetch_all(&pool).await.unwrap();
     assert_eq!(lite, post);
     assert!(lite.len() >= 10, "{lite:?}");
     let fields = "SELECT number || ' ' || title || ' ' || COALESCE(assignee_id, 0) || ' ' ||
                          COALESCE(issue_url, '-') || ' ' || COALESCE(resolution, '-') || ' v' || version
                   FROM tickets ORDER BY number";
-    let lite: Vec<String> = sqlx::query_scalar(fields).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(fields)
+        .fetch_all(app.rw())
+        .await
+        .unwrap();
     let post: Vec<String> = sqlx::query_scalar(fields).fetch_all(&pool).await.unwrap();
     assert_eq!(lite, post);
 }
@@ -2175,7 +2171,7 @@ async fn the_trash_on_postgres_works_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let customer = app.user("carla@example.test", Role::Customer).await;
     let other = app.user("omar@example.test", Role::Customer).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
@@ -2259,7 +2255,7 @@ async fn the_trash_on_postgres_works_as_on_sqlite() {
     let state = "SELECT number || ' ' || (deleted_at IS NOT NULL) || ' v' || version ||
                         ' ' || (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)
                  FROM tickets t ORDER BY number";
-    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(app.rw()).await.unwrap();
     let post: Vec<String> = sqlx::query_scalar(
         "SELECT number || ' ' || (deleted_at IS NOT NULL)::int || ' v' || version ||
                 ' ' || (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)
@@ -2270,7 +2266,7 @@ async fn the_trash_on_postgres_works_as_on_sqlite() {
     .unwrap();
     assert_eq!(lite, post);
     let files = "SELECT COUNT(*) FROM attachments";
-    let lite: i64 = sqlx::query_scalar(files).fetch_one(&app.rw).await.unwrap();
+    let lite: i64 = sqlx::query_scalar(files).fetch_one(app.rw()).await.unwrap();
     let post: i64 = sqlx::query_scalar(files).fetch_one(&pool).await.unwrap();
     assert_eq!(
         (lite, post),
@@ -2321,12 +2317,12 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     helpdesk::demo::run(&app.db_url, 40, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
     let find = |email: &'static str| {
-        let db = app.core.db.clone();
+        let db = app.db().clone();
         async move {
             helpdesk::auth::users::find_by_email(&db, email)
                 .await
@@ -2339,7 +2335,7 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
     let agent = find("agent1@example.com").await;
     let customer = find("customer1@example.com").await;
     let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id LIMIT 5")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     for n in &numbers {
@@ -2358,7 +2354,7 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
             .unwrap();
     }
     sqlx::query("INSERT INTO tags (name) VALUES ('Zeta'), ('alpha'), ('Émoji')")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let pool = copy_into(&app, &url).await;
@@ -2371,7 +2367,7 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
         format!("{:?}", app.core.open_ticket_limit().await)
     );
     let all: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let mut events = 0;
@@ -2391,7 +2387,7 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
     }
     assert!(events > all.len() * 2, "{events} events compared");
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let mut lite: Vec<(i64, String)> = app
@@ -2418,7 +2414,7 @@ async fn categories_tags_and_settings_change_on_postgres_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let admin = app.user("admin@example.test", Role::Admin).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
     let customer = app.user("carla@example.test", Role::Customer).await;
@@ -2528,7 +2524,7 @@ async fn saved_replies_and_downloads_on_postgres_answer_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let agent = app.user("agent@example.test", Role::Agent).await;
     let customer = app.user("carla@example.test", Role::Customer).await;
     let other = app.user("omar@example.test", Role::Customer).await;
@@ -2570,7 +2566,7 @@ async fn saved_replies_and_downloads_on_postgres_answer_as_on_sqlite() {
     let pool = copy_into(&app, &url).await;
 
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM attachments ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let mut allowed = 0;
@@ -2651,15 +2647,15 @@ async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     app.user("carla@example.test", Role::Customer).await;
     app.user("gone@example.test", Role::Customer).await;
     sqlx::query("UPDATE users SET active = 0 WHERE email = 'gone@example.test'")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let pool = copy_into(&app, &url).await;
-    let lite_store = (&app.core.db, &app.core.writer);
+    let lite_store = (app.db(), app.writer());
     let ip: std::net::IpAddr = "203.0.113.7".parse().unwrap();
     let said = |o: &Outcome| match o {
         Outcome::LoggedIn { actor, .. } => format!("in {}", actor.email),
@@ -2677,8 +2673,8 @@ async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
     };
     let (lite, post) = (
         login(
-            &app.core.db,
-            &app.core.writer,
+            app.db(),
+            app.writer(),
             attempt(" Carla@Example.test ", PASSWORD),
         )
         .await
@@ -2707,7 +2703,7 @@ async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
         .await
         .unwrap()
         .expect("live");
-    let expected = sessions::resolve(&app.core.db, &lite_session)
+    let expected = sessions::resolve(app.db(), &lite_session)
         .await
         .unwrap()
         .expect("live");
@@ -2743,13 +2739,9 @@ async fn logging_in_and_sessions_on_postgres_work_as_on_sqlite() {
             "gone@example.test",
             "nobody@example.test",
         ] {
-            let lite = login(
-                &app.core.db,
-                &app.core.writer,
-                attempt(email, "wrong password"),
-            )
-            .await
-            .unwrap();
+            let lite = login(app.db(), app.writer(), attempt(email, "wrong password"))
+                .await
+                .unwrap();
             let post = login_with(&pool, attempt(email, "wrong password"))
                 .await
                 .unwrap();
@@ -2854,14 +2846,14 @@ async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     for i in 1..=4 {
         sqlx::query(
             "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, secret)
              VALUES (?, 'test', 'r@x.test', 0, 0, 'token')",
         )
         .bind(format!("<m{i}@x.test>"))
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     }
@@ -2873,24 +2865,22 @@ async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
         None,
     )
     .unwrap();
-    let mut lite_claims = outbox::claim_due(&app.core.db, &app.core.writer)
-        .await
-        .unwrap();
+    let mut lite_claims = outbox::claim_due(app.db(), app.writer()).await.unwrap();
     let mut pg_claims = outbox::claim_due_pg(&pool).await.unwrap();
     lite_claims.sort();
     pg_claims.sort();
     assert_eq!(lite_claims, pg_claims);
-    outbox::sent(&app.core.writer, 1).await.unwrap();
+    outbox::sent(app.writer(), 1).await.unwrap();
     outbox::sent_pg(&pool, 1).await.unwrap();
     for _ in 0..3 {
-        outbox::failed(&app.core.writer, &config, 2, "451 try later")
+        outbox::failed(app.writer(), &config, 2, "451 try later")
             .await
             .unwrap();
         outbox::failed_pg(&pool, &config, 2, "451 try later")
             .await
             .unwrap();
     }
-    outbox::give_up(&app.core.writer, 3, "550 no such user")
+    outbox::give_up(app.writer(), 3, "550 no such user")
         .await
         .unwrap();
     outbox::give_up_pg(&pool, 3, "550 no such user")
@@ -2899,13 +2889,13 @@ async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
     for id in [3, 1] {
         assert_eq!(
             outbox::retry_pg(&pool, id).await.unwrap(),
-            outbox::retry(&app.core.writer, id).await.unwrap()
+            outbox::retry(app.writer(), id).await.unwrap()
         );
     }
     let rows = "SELECT id || ' ' || state || ' ' || attempts || ' ' || COALESCE(last_error, '-') ||
                        ' ' || COALESCE(secret, '-') || ' ' || (sent_at IS NOT NULL)
                 FROM outbox ORDER BY id";
-    let lite: Vec<String> = sqlx::query_scalar(rows).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(rows).fetch_all(app.rw()).await.unwrap();
     let post: Vec<String> = sqlx::query_scalar(
         "SELECT id || ' ' || state || ' ' || attempts || ' ' || COALESCE(last_error, '-') ||
                 ' ' || COALESCE(secret, '-') || ' ' || (sent_at IS NOT NULL)::int
@@ -2917,7 +2907,7 @@ async fn sending_bookkeeping_on_postgres_is_as_on_sqlite() {
     assert_eq!(lite, post);
     // The backoff after three failures: base (60 s) x 2^2 from now, on both.
     let wait = "SELECT next_attempt_at FROM outbox WHERE id = 2";
-    let lite: i64 = sqlx::query_scalar(wait).fetch_one(&app.rw).await.unwrap();
+    let lite: i64 = sqlx::query_scalar(wait).fetch_one(app.rw()).await.unwrap();
     let post: i64 = sqlx::query_scalar(wait).fetch_one(&pool).await.unwrap();
     assert!((lite - post).abs() < 5_000, "{lite} vs {post}");
 }
@@ -2928,27 +2918,27 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let agent = app.user("agent@example.test", Role::Agent).await;
     let gone = app.user("gone@example.test", Role::Customer).await;
-    let agent_token = tokens::create_api_token(&app.core.writer, agent.id, "ci")
+    let agent_token = tokens::create_api_token(app.writer(), agent.id, "ci")
         .await
         .unwrap();
-    tokens::create_api_token(&app.core.writer, agent.id, "laptop")
+    tokens::create_api_token(app.writer(), agent.id, "laptop")
         .await
         .unwrap();
-    let gone_token = tokens::create_api_token(&app.core.writer, gone.id, "old")
+    let gone_token = tokens::create_api_token(app.writer(), gone.id, "old")
         .await
         .unwrap();
     sqlx::query("UPDATE users SET active = 0 WHERE id = ?")
         .bind(gone.id)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
-    let key = tokens::create_integration_key(&app.core.writer, "erp")
+    let key = tokens::create_integration_key(app.writer(), "erp")
         .await
         .unwrap();
-    tokens::create_integration_key(&app.core.writer, "crm")
+    tokens::create_integration_key(app.writer(), "crm")
         .await
         .unwrap();
     let a = copy_into(&app, &url).await;
@@ -2956,7 +2946,7 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
 
     // A token made on SQLite works on its copy; one of an inactive user does not.
     for token in [agent_token.as_str(), gone_token.as_str(), "hdt_nonsense"] {
-        let lite = tokens::user_for_api_token(&app.core.db, &app.core.writer, token)
+        let lite = tokens::user_for_api_token(app.db(), app.writer(), token)
             .await
             .unwrap();
         let post = tokens::user_for_api_token_pg(&a, token).await.unwrap();
@@ -2969,16 +2959,12 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
     };
     assert_eq!(
         shown(tokens::list_api_tokens_pg(&a, agent.id).await.unwrap()),
-        shown(
-            tokens::list_api_tokens(&app.core.db, agent.id)
-                .await
-                .unwrap()
-        )
+        shown(tokens::list_api_tokens(app.db(), agent.id).await.unwrap())
     );
     for (user, id) in [(agent.id, 1), (agent.id, 1), (gone.id, 2)] {
         assert_eq!(
             tokens::revoke_api_token_pg(&a, user, id).await.unwrap(),
-            tokens::revoke_api_token(&app.core.writer, user, id)
+            tokens::revoke_api_token(app.writer(), user, id)
                 .await
                 .unwrap()
         );
@@ -2993,14 +2979,12 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
     for k in [key.as_str(), "hdk_nonsense"] {
         assert_eq!(
             tokens::integration_key_valid_pg(&a, k).await.unwrap(),
-            tokens::integration_key_valid(&app.core.db, k)
-                .await
-                .unwrap()
+            tokens::integration_key_valid(app.db(), k).await.unwrap()
         );
     }
     assert_eq!(
         tokens::revoke_integration_key_pg(&a, 1).await.unwrap(),
-        tokens::revoke_integration_key(&app.core.writer, 1)
+        tokens::revoke_integration_key(app.writer(), 1)
             .await
             .unwrap()
     );
@@ -3011,7 +2995,7 @@ async fn tokens_keys_and_the_setup_link_on_postgres_work_as_on_sqlite() {
     };
     assert_eq!(
         keys(tokens::list_integration_keys_pg(&a).await.unwrap()),
-        keys(tokens::list_integration_keys(&app.core.db).await.unwrap())
+        keys(tokens::list_integration_keys(app.db()).await.unwrap())
     );
 
     // The setup link, used from two instances at once, makes one admin.
@@ -3048,12 +3032,12 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     helpdesk::demo::run(&app.db_url, 60, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
     let pool = copy_into(&app, &url).await;
-    let db = &app.core.db;
+    let db = app.db();
     let shown = |rows: Vec<users::UserRow>| -> Vec<String> {
         rows.into_iter()
             .map(|u| format!("{} {} {} {} {}", u.id, u.name, u.email, u.role, u.active))
@@ -3079,15 +3063,13 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
     let (id, hash) = (5, "$argon2id$new");
     assert_eq!(
         users::pg::set_role(&pool, id, Role::Agent).await.unwrap(),
-        users::set_role(&app.core.writer, id, Role::Agent)
+        users::set_role(app.writer(), id, Role::Agent)
             .await
             .unwrap()
     );
     assert_eq!(
         users::pg::set_active(&pool, id, false).await.unwrap(),
-        users::set_active(&app.core.writer, id, false)
-            .await
-            .unwrap()
+        users::set_active(app.writer(), id, false).await.unwrap()
     );
     assert!(
         !users::pg::set_role(&pool, 99_999, Role::Admin)
@@ -3095,9 +3077,7 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
             .unwrap()
     );
     users::pg::set_password(&pool, 6, hash).await.unwrap();
-    users::set_password(&app.core.writer, 6, hash)
-        .await
-        .unwrap();
+    users::set_password(app.writer(), 6, hash).await.unwrap();
     assert_eq!(
         users::pg::password_hash(&pool, 6).await.unwrap(),
         users::password_hash(db, 6).await.unwrap()
@@ -3108,7 +3088,7 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
         || Preference::TimeZone(None),
     ] {
         users::pg::set_preference(&pool, 7, choice()).await.unwrap();
-        users::set_preference(&app.core.writer, 7, choice())
+        users::set_preference(app.writer(), 7, choice())
             .await
             .unwrap();
     }
@@ -3122,7 +3102,7 @@ async fn the_admins_user_pages_and_preferences_on_postgres_work_as_on_sqlite() {
     );
     let state =
         "SELECT id || ' ' || role || ' ' || active || ' ' || password_hash FROM users ORDER BY id";
-    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(app.rw()).await.unwrap();
     let post: Vec<String> = sqlx::query_scalar(
         "SELECT id || ' ' || role || ' ' || active::int || ' ' || password_hash FROM users ORDER BY id",
     )
@@ -3139,10 +3119,10 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     app.user("carla@example.test", Role::Customer).await;
     let pool = copy_into(&app, &url).await;
-    let (db, w) = (&app.core.db, &app.core.writer);
+    let (db, w) = (app.db(), app.writer());
 
     for (email, name, password) in [
         ("new@example.test", "New", "a long password"),
@@ -3156,7 +3136,7 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
     }
     // The links are in the queued mails (the secret): confirm with each backend's own.
     let link = "SELECT secret FROM outbox WHERE kind = 'signup_confirm'";
-    let lite_link: String = sqlx::query_scalar(link).fetch_one(&app.rw).await.unwrap();
+    let lite_link: String = sqlx::query_scalar(link).fetch_one(app.rw()).await.unwrap();
     let pg_link: String = sqlx::query_scalar(link).fetch_one(&pool).await.unwrap();
     assert!(signup::confirm(w, &lite_link).await.unwrap().is_some());
     assert!(signup::confirm_pg(&pool, &pg_link).await.unwrap().is_some());
@@ -3170,7 +3150,7 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
         reset::request_pg(&pool, email, Lang::En).await.unwrap();
     }
     let link = "SELECT secret FROM outbox WHERE kind = 'password_reset'";
-    let lite_link: String = sqlx::query_scalar(link).fetch_one(&app.rw).await.unwrap();
+    let lite_link: String = sqlx::query_scalar(link).fetch_one(app.rw()).await.unwrap();
     let pg_link: String = sqlx::query_scalar(link).fetch_one(&pool).await.unwrap();
     assert!(reset::is_live_pg(&pool, &pg_link).await.unwrap());
     assert!(!reset::is_live_pg(&pool, "nonsense").await.unwrap());
@@ -3192,13 +3172,13 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
     );
 
     let mails = "SELECT kind || ' ' || recipient_id || ' ' || COALESCE(language, '-') FROM outbox ORDER BY id";
-    let lite: Vec<String> = sqlx::query_scalar(mails).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(mails).fetch_all(app.rw()).await.unwrap();
     let post: Vec<String> = sqlx::query_scalar(mails).fetch_all(&pool).await.unwrap();
     assert_eq!(lite, post);
     assert_eq!(lite.len(), 3, "{lite:?}");
     let accounts = "SELECT email || ' ' || password_hash FROM users WHERE email LIKE 'carla%' OR email LIKE 'new%' ORDER BY id";
     let lite: Vec<String> = sqlx::query_scalar(accounts)
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let post: Vec<String> = sqlx::query_scalar(accounts).fetch_all(&pool).await.unwrap();
@@ -3210,7 +3190,7 @@ async fn sign_up_and_password_reset_on_postgres_work_as_on_sqlite() {
         .await
         .unwrap();
     let lite: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE confirmed = 1")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     assert_eq!(lite, post);
@@ -3224,7 +3204,7 @@ async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let customer = app.user("carla@example.test", Role::Customer).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
@@ -3273,8 +3253,8 @@ async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
         .await
         .unwrap();
     helpdesk::auth::reset::request(
-        &app.core.db,
-        &app.core.writer,
+        app.db(),
+        app.writer(),
         "carla@example.test",
         helpdesk::i18n::Lang::Es,
     )
@@ -3303,12 +3283,12 @@ async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
             .join("\n")
     };
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     assert!(ids.len() >= 5, "{ids:?}");
     for id in ids.iter().copied().chain([999]) {
-        let lite = normal(compose(&app.core.db, &config, id).await.unwrap());
+        let lite = normal(compose(app.db(), &config, id).await.unwrap());
         let post = normal(compose_pg(&pool, &config, id).await.unwrap());
         assert_eq!(post, lite, "notice {id}");
     }
@@ -3316,26 +3296,23 @@ async fn mails_composed_on_postgres_are_those_composed_on_sqlite() {
 
 #[tokio::test]
 async fn mail_in_on_postgres_is_handled_as_on_sqlite() {
-    use helpdesk::mail::receive::{receive, receive_pg};
+    use helpdesk::mail::receive::receive;
     use helpdesk::tickets::notify::Notices;
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let customer = app.user("carla@example.test", Role::Customer).await;
     let number = app.ticket(&customer, "Printer").await;
     let pid: String = sqlx::query_scalar("SELECT public_id FROM tickets WHERE number = ?")
         .bind(number)
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     let pool = copy_into(&app, &url).await;
-    let mail_in = helpdesk::tickets::pg::MailIn {
-        pool: pool.clone(),
-        default_limit: 25,
-        notices: Notices { enabled: true },
-    };
+    let mut on_pg = helpdesk::tickets::Core::new(pool.clone(), app.core.defaults.clone());
+    on_pg.notices = Notices { enabled: true };
     let domain = "acme.test";
     let big = "A".repeat(3 * 1024 * 1024);
     let mails: Vec<String> = vec![
@@ -3354,22 +3331,22 @@ async fn mail_in_on_postgres_is_handled_as_on_sqlite() {
     ];
     for (n, raw) in mails.iter().enumerate() {
         let lite = receive(&app.core, raw.as_bytes(), domain).await;
-        let post = receive_pg(&mail_in, raw.as_bytes(), domain).await;
+        let post = receive(&on_pg, raw.as_bytes(), domain).await;
         assert_eq!(format!("{post:?}"), format!("{lite:?}"), "mail {n}");
     }
     let state = "SELECT t.number || ' ' || t.title || ' ' || u.email || ' ' ||
                         (SELECT COUNT(*) FROM messages m WHERE m.ticket_id = t.id)
                  FROM tickets t JOIN users u ON u.id = t.client_id ORDER BY t.number";
-    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(state).fetch_all(app.rw()).await.unwrap();
     let post: Vec<String> = sqlx::query_scalar(state).fetch_all(&pool).await.unwrap();
     assert_eq!(lite, post);
     let mails = "SELECT kind || ' ' || recipient_id || ' ' || COALESCE(detail, '-') FROM outbox ORDER BY id";
-    let lite: Vec<String> = sqlx::query_scalar(mails).fetch_all(&app.rw).await.unwrap();
+    let lite: Vec<String> = sqlx::query_scalar(mails).fetch_all(app.rw()).await.unwrap();
     let post: Vec<String> = sqlx::query_scalar(mails).fetch_all(&pool).await.unwrap();
     assert_eq!(lite, post);
     let received = "SELECT message_id FROM mail_received ORDER BY message_id";
     let lite: Vec<String> = sqlx::query_scalar(received)
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     let post: Vec<String> = sqlx::query_scalar(received).fetch_all(&pool).await.unwrap();
@@ -3402,7 +3379,7 @@ async fn escalation_to_github_on_postgres_works_as_on_sqlite() {
         github_token: Some("gh-secret".into()),
         ..Settings::default()
     };
-    let app = TestApp::with_settings(settings.clone()).await;
+    let app = TestApp::sqlite_with(settings.clone()).await;
     let customer = app.user("carla@example.test", Role::Customer).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
     let number = app.ticket(&customer, "Crash on save").await;
@@ -3443,7 +3420,7 @@ async fn mail_policy_opt_outs_and_the_outbox_page_on_postgres_work_as_on_sqlite(
     let Some(url) = fresh_database().await else {
         return;
     };
-    let mut app = TestApp::spawn().await;
+    let mut app = TestApp::sqlite().await;
     app.core.notices = Notices { enabled: true };
     let admin = app.user("admin@example.test", Role::Admin).await;
     let agent = app.user("agent@example.test", Role::Agent).await;
@@ -3550,18 +3527,18 @@ async fn the_remaining_reads_on_postgres_answer_as_on_sqlite() {
     let Some(url) = fresh_database().await else {
         return;
     };
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     helpdesk::demo::run(&app.db_url, 30, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
-    let agent = helpdesk::auth::users::find_by_email(&app.core.db, "agent1@example.com")
+    let agent = helpdesk::auth::users::find_by_email(app.db(), "agent1@example.com")
         .await
         .unwrap()
         .unwrap()
         .actor;
     let pool = copy_into(&app, &url).await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM tickets ORDER BY id")
-        .fetch_all(&app.rw)
+        .fetch_all(app.rw())
         .await
         .unwrap();
     for staff in [true, false] {

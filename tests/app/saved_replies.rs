@@ -12,7 +12,7 @@ async fn agents_write_saved_replies_and_insert_them_into_a_reply() {
     let customer = app.user("carla@example.com", Role::Customer).await;
     sqlx::query("UPDATE users SET name = 'Carla Díaz' WHERE id = ?")
         .bind(customer.id)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let number = app.ticket(&customer, "Printer jams").await;
@@ -45,7 +45,7 @@ async fn agents_write_saved_replies_and_insert_them_into_a_reply() {
     let r = agent.post("/replies", &[("title", ""), ("body", "")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let id: i64 = sqlx::query_scalar("SELECT id FROM saved_replies")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     let (_, list) = agent.text("/replies").await;
@@ -96,7 +96,7 @@ async fn customers_never_see_saved_replies() {
         )
         .await;
     let id: i64 = sqlx::query_scalar("SELECT id FROM saved_replies")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     let (customer, carla) = app.logged_in("carla@example.com", Role::Customer).await;

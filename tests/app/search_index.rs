@@ -11,7 +11,7 @@ async fn hits(app: &TestApp, query: &str) -> Vec<i64> {
     let mut ids: Vec<i64> =
         sqlx::query_scalar("SELECT DISTINCT rowid >> 32 FROM search WHERE search MATCH ?")
             .bind(query)
-            .fetch_all(&app.core.db)
+            .fetch_all(app.db())
             .await
             .unwrap();
     ids.sort();
@@ -20,7 +20,7 @@ async fn hits(app: &TestApp, query: &str) -> Vec<i64> {
 
 async fn pending(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM search_pending")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap()
 }
@@ -49,7 +49,7 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
 
     // One transaction inserts, changes and removes entries before anything is indexed,
     // and changes and removes entries indexed by an earlier commit.
-    let mut tx = app.rw.begin().await.unwrap();
+    let mut tx = app.rw().begin().await.unwrap();
     let other: i64 = sqlx::query_scalar(
         "INSERT INTO tickets (public_id, number, title, status, priority, category_id, client_id,
                               created_at, updated_at)
@@ -84,7 +84,7 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
     tx.commit().await.unwrap();
     assert_eq!(hits(&app, "lapwing").await, [kept]);
 
-    let mut tx = app.rw.begin().await.unwrap();
+    let mut tx = app.rw().begin().await.unwrap();
     for statement in [
         // Not indexed yet when changed or removed:
         "INSERT INTO tickets (public_id, number, title, status, priority, category_id,
@@ -116,7 +116,7 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
     tx.commit().await.unwrap();
 
     let brief: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE public_id = 't-brief'")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     for gone in [
@@ -136,7 +136,7 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
 
     // Removing everything leaves an index that matches nothing: a removal of an entry it
     // never had would have left terms behind (or failed).
-    let mut tx = app.rw.begin().await.unwrap();
+    let mut tx = app.rw().begin().await.unwrap();
     sqlx::query("DELETE FROM tickets")
         .execute(&mut *tx)
         .await
@@ -161,7 +161,7 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
         );
     }
     sqlx::query("INSERT INTO search (search, rank) VALUES ('integrity-check', 0)")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .expect("the index is consistent");
 }

@@ -164,7 +164,7 @@ async fn every_page_speaks_spanish_to_a_spanish_reader() {
             .bind(name)
             .bind(name)
             .bind(slug)
-            .execute(&app.rw)
+            .execute(app.rw())
             .await
             .unwrap();
     }
@@ -293,7 +293,7 @@ async fn every_page_speaks_spanish_to_a_spanish_reader() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let reply: i64 = sqlx::query_scalar("SELECT id FROM saved_replies")
-        .fetch_one(&app.rw)
+        .fetch_one(app.rw())
         .await
         .unwrap();
     for path in [

@@ -89,7 +89,7 @@ async fn the_queue_shows_every_ticket_with_combinable_filters() {
         "counts follow the filters"
     );
     let tag_id: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE name = 'hardware'")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     let (_, tagged) = c.text(&format!("/tickets?tag={tag_id}")).await;
@@ -401,7 +401,7 @@ async fn internal_notes_stay_with_staff_everywhere() {
     let (_, staff_page) = agent_c.text(&format!("/tickets/{n}")).await;
     assert!(staff_page.contains("zebra-secret note") && staff_page.contains("Internal note"));
     let file_id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
 
@@ -547,7 +547,7 @@ async fn filtered_counts_stay_exact_through_every_kind_of_write() {
                         }
                         sql.push(" GROUP BY status");
                         let rows: Vec<(String, i64)> =
-                            sql.build_query_as().fetch_all(&app.core.db).await.unwrap();
+                            sql.build_query_as().fetch_all(app.db()).await.unwrap();
                         for status in Status::ALL {
                             let want = rows
                                 .iter()
@@ -622,16 +622,16 @@ async fn pickers_follow_changes_made_anywhere() {
         "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
          VALUES ('zed', 'zed@example.com', 'Zed Agent', 'agent', 'x', 0, 0)",
     )
-    .execute(&app.rw)
+    .execute(app.rw())
     .await
     .unwrap();
     let (_, html) = c.text("/tickets").await;
     assert!(select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
     let zed: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'zed@example.com'")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
-    helpdesk::auth::users::set_active(&app.core.writer, zed, false)
+    helpdesk::auth::users::set_active(app.writer(), zed, false)
         .await
         .unwrap();
     let (_, html) = c.text("/tickets").await;
@@ -644,7 +644,7 @@ async fn pickers_follow_changes_made_anywhere() {
     let (_, html) = c.text("/tickets").await;
     assert!(select(&html, "#tag option").contains(&"Fjord".to_string()));
     sqlx::query("UPDATE categories SET name = 'Money' WHERE slug = 'billing'")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let (_, html) = c.text("/tickets/new").await;
@@ -687,7 +687,7 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
                                        WHEN 2 THEN 'high' ELSE 'urgent' END",
     )
     .bind(agent.id)
-    .execute(&app.rw)
+    .execute(app.rw())
     .await
     .unwrap();
     let rank =
@@ -712,7 +712,7 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
             let want: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "SELECT CAST(number AS TEXT) FROM tickets WHERE 1 {sql} ORDER BY {order}"
             )))
-            .fetch_all(&app.core.db)
+            .fetch_all(app.db())
             .await
             .unwrap();
             let list = format!("/tickets?sort={sort}{filter}");
@@ -796,10 +796,10 @@ async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
     assert!(select(&html, ".tabs a").contains(&"All 2".to_string()));
 
     let busy: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = 1003")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
-    let mut tx = app.rw.begin().await.unwrap();
+    let mut tx = app.rw().begin().await.unwrap();
     for i in 0..SEARCH_HITS_MAX {
         sqlx::query(
             "INSERT INTO messages (public_id, ticket_id, author_id, body, internal, created_at)

@@ -68,7 +68,7 @@ async fn a_customer_opens_a_ticket_with_attachments_and_sees_it() {
     assert_eq!(links, ["receipt.txt", "big.bin"]);
     let stored: (i64, String) =
         sqlx::query_as("SELECT size, sha256 FROM attachments WHERE filename = 'big.bin'")
-            .fetch_one(&app.core.db)
+            .fetch_one(app.db())
             .await
             .unwrap();
     assert_eq!(stored.0, MIB2 as i64);
@@ -321,7 +321,7 @@ async fn customers_close_and_reopen_their_tickets() {
         "no reply form on a closed ticket"
     );
     let resolved_at: Option<i64> = sqlx::query_scalar("SELECT resolved_at FROM tickets")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert!(resolved_at.is_some());
@@ -344,7 +344,7 @@ async fn customers_close_and_reopen_their_tickets() {
     assert!(page.contains("The ticket was reopened."));
     assert!(select(&page, "button").contains(&"Close ticket".to_string()));
     let row: (String, Option<i64>) = sqlx::query_as("SELECT status, resolved_at FROM tickets")
-        .fetch_one(&app.core.db)
+        .fetch_one(app.db())
         .await
         .unwrap();
     assert_eq!(row, ("open".to_string(), None));
@@ -748,7 +748,7 @@ async fn a_long_thread_folds_its_older_messages() {
 
     // A reply the reader has not seen yet is never folded away.
     sqlx::query("UPDATE messages SET seen_at = NULL WHERE body = 'Message 11'")
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let (_, html) = c.text(&path).await;

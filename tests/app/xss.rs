@@ -139,13 +139,13 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
     sqlx::query("UPDATE users SET name = ? WHERE id = ?")
         .bind(&payloads[1])
         .bind(agent.id)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     sqlx::query("UPDATE users SET name = ? WHERE id = ?")
         .bind(&payloads[2])
         .bind(customer.id)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
     let agent = Actor {
@@ -206,10 +206,10 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
             .await
             .unwrap_or_else(|e| panic!("update {n}: {e:?}"));
         // Admin lists: API token and integration key names.
-        helpdesk::auth::tokens::create_api_token(&app.core.writer, customer.id, p)
+        helpdesk::auth::tokens::create_api_token(app.writer(), customer.id, p)
             .await
             .unwrap();
-        helpdesk::auth::tokens::create_integration_key(&app.core.writer, p)
+        helpdesk::auth::tokens::create_integration_key(app.writer(), p)
             .await
             .unwrap();
         // The outbox shows addresses and the SMTP server's errors.
@@ -220,7 +220,7 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         .bind(format!("xss-{n}"))
         .bind(p)
         .bind(p)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
         sqlx::query(
@@ -228,7 +228,7 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
         )
         .bind(format!("{n} {p}"))
         .bind(p)
-        .execute(&app.rw)
+        .execute(app.rw())
         .await
         .unwrap();
         numbers.push(number);

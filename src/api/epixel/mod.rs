@@ -18,7 +18,6 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::api::{Bearer, bearer};
 use crate::attachments::UPLOAD_BODY_LIMIT;
-use crate::auth::tokens;
 use crate::routes::Routes;
 use crate::tickets::{Actor, CoreError, Field, FieldError, Priority, Problem, Status};
 
@@ -311,7 +310,9 @@ pub async fn authenticate(
             "Authentication credentials were not provided.",
         ));
     };
-    if !tokens::integration_key_valid(state.db(), key)
+    if !state
+        .accounts()
+        .integration_key_valid(key)
         .await
         .map_err(server_error)?
     {
