@@ -13,7 +13,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
 use super::receive::{Outcome, receive};
-use crate::tickets::Core;
+use crate::tickets::{Backend, Core};
+use helpdesk_store_pg::mail_in::MailboxTurn;
 
 /// Where to fetch mail: `imap://user:pass@host:port/INBOX` or `imaps://...` (TLS).
 #[derive(Debug, Clone)]
@@ -76,8 +77,26 @@ pub fn spawn_fetcher(core: Core, config: ImapConfig, domain: String) {
     });
 }
 
-/// One round: connects, handles every unseen message, returns how many were handled.
+/// One round: connects, handles every unseen message, returns how many were handled. On
+/// PostgreSQL one instance at a time reads a mailbox (the others' rounds find it taken
+/// and handle nothing); on SQLite one process serves the database.
 pub async fn fetch_once(core: &Core, config: &ImapConfig, domain: &str) -> anyhow::Result<usize> {
+    let Backend::Postgres(pool) = &core.backend else {
+        return read_mailbox(core, config, domain).await;
+    };
+    let mailbox = format!(
+        "{}:{}/{}/{}",
+        config.host, config.port, config.user, config.mailbox
+    );
+    let Some(turn) = MailboxTurn::take(pool, &mailbox).await? else {
+        return Ok(0);
+    };
+    let round = read_mailbox(core, config, domain).await;
+    turn.end().await;
+    round
+}
+
+async fn read_mailbox(core: &Core, config: &ImapConfig, domain: &str) -> anyhow::Result<usize> {
     let tcp = TcpStream::connect((config.host.as_str(), config.port))
         .await
         .with_context(|| format!("cannot connect to {}:{}", config.host, config.port))?;

@@ -1,6 +1,5 @@
 //! Sign up, login, logout, throttling, CSRF, sessions, API tokens and first-run setup.
 
-use helpdesk::auth::tokens;
 use helpdesk::tickets::Role;
 use reqwest::StatusCode;
 
@@ -34,10 +33,10 @@ async fn signup_logs_in_and_lands_on_my_tickets() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(select(&html, "h1"), ["My tickets"]);
     assert!(html.contains("Welcome! Your account is ready."));
-    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE email = 'ann@example.com'")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let role: String = app
+        .sql("SELECT role FROM users WHERE email = 'ann@example.com'")
+        .scalar()
+        .await;
     assert_eq!(role, "customer");
 }
 
@@ -135,10 +134,7 @@ async fn session_cookie_is_httponly_samesite_and_renewed_at_login() {
         1,
         "old session ended"
     );
-    let hashed: String = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let hashed: String = app.sql("SELECT token_hash FROM sessions").scalar().await;
     assert_ne!(hashed, second, "only the hash is stored");
 }
 
@@ -409,25 +405,21 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
         .unwrap()
         .to_owned();
     assert!(token.starts_with("hdt_"));
-    let user = tokens::user_for_api_token(app.db(), app.writer(), &token)
+    let user = app
+        .accounts()
+        .user_for_api_token(&token)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(user.id, ann.id);
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let stored: String = app.sql("SELECT token_hash FROM api_tokens").scalar().await;
     assert_ne!(stored, token);
     let (_, page) = c.text("/account").await;
     assert!(
         page.contains("CI script") && !page.contains(&token),
         "listed, not shown again"
     );
-    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let id: i64 = app.sql("SELECT id FROM api_tokens").scalar().await;
     // Someone else cannot revoke it.
     let (bob, _) = app.logged_in("bob@example.com", Role::Customer).await;
     assert_eq!(
@@ -439,7 +431,8 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
     let r = c.post(&format!("/account/tokens/{id}/revoke"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        tokens::user_for_api_token(app.db(), app.writer(), &token)
+        app.accounts()
+            .user_for_api_token(&token)
             .await
             .unwrap()
             .is_none()
@@ -449,7 +442,7 @@ async fn api_tokens_are_shown_once_stored_hashed_and_revocable() {
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
-    let token = tokens::issue_setup_token(app.writer()).await.unwrap();
+    let token = app.accounts().issue_setup_token().await.unwrap();
     let c = app.client();
     assert_eq!(
         c.get("/setup?token=wrong").await.status(),
@@ -466,11 +459,10 @@ async fn the_setup_link_creates_the_first_admin_once() {
     ];
     let r = c.post("/setup", &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let role: String =
-        sqlx::query_scalar("SELECT role FROM users WHERE email = 'root@example.com'")
-            .fetch_one(app.db())
-            .await
-            .unwrap();
+    let role: String = app
+        .sql("SELECT role FROM users WHERE email = 'root@example.com'")
+        .scalar()
+        .await;
     assert_eq!(role, "admin");
     // Single use: neither the page nor the form works again.
     let again = app.client();
@@ -656,17 +648,11 @@ async fn signup_is_throttled_per_client_address() {
 /// is ignored, so a client cannot pick the address its failures count against.
 #[tokio::test]
 async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
-    let keys = |app: &TestApp| {
-        let db = app.db().clone();
-        async move {
-            sqlx::query_scalar::<_, String>(
-                "SELECT key FROM login_throttle WHERE key LIKE 'ip:%' ORDER BY key",
-            )
-            .fetch_all(&db)
+    async fn keys(app: &TestApp) -> Vec<String> {
+        app.sql("SELECT key FROM login_throttle WHERE key LIKE 'ip:%' ORDER BY key")
+            .scalars()
             .await
-            .unwrap()
-        }
-    };
+    }
     for (app, expected) in [
         (TestApp::behind_proxy().await, "ip:203.0.113.9"),
         (TestApp::spawn().await, "ip:127.0.0.1"),
@@ -721,10 +707,9 @@ async fn times_are_relative_with_the_exact_time_in_the_users_zone() {
     let (c, ann) = app.logged_in("ann@example.com", Role::Customer).await;
     let number = app.ticket(&ann, "Clock").await;
     // 2024-01-15 10:30 UTC, which is 11:30 in Madrid (CET).
-    sqlx::query("UPDATE tickets SET updated_at = 1705314600000")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("UPDATE tickets SET updated_at = 1705314600000")
+        .execute()
+        .await;
     let time = |html: &str| {
         let doc = scraper::Html::parse_document(html);
         let sel = scraper::Selector::parse("table.tickets time").unwrap();
@@ -769,11 +754,10 @@ async fn times_are_relative_with_the_exact_time_in_the_users_zone() {
 
     // Recent times in words.
     let three_hours_ago = helpdesk::clock::now_ms() - 3 * 3_600_000 - 60_000;
-    sqlx::query("UPDATE tickets SET updated_at = ?")
+    app.sql("UPDATE tickets SET updated_at = ?")
         .bind(three_hours_ago)
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
     let (_, html) = c.text("/tickets").await;
     assert_eq!(time(&html).2, "3 hours ago");
     let (_, html) = c.text(&format!("/tickets/{number}")).await;

@@ -396,15 +396,7 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         .delete_tickets(admin, &[TicketKey::Number(trashed)])
         .await
         .unwrap();
-    let scalar = |sql: String| {
-        let db = app.rw().clone();
-        async move {
-            sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql))
-                .fetch_one(&db)
-                .await
-                .unwrap()
-        }
-    };
+    let scalar = |sql: String| app.sql(&sql).scalar::<String>();
     let number = opened.number;
     let mut map = BTreeMap::new();
     map.insert("number", number.to_string());
@@ -440,7 +432,8 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         ))
         .await,
     );
-    helpdesk::auth::tokens::create_api_token(app.writer(), owner.id, "matrix")
+    app.accounts()
+        .create_api_token(owner.id, "matrix")
         .await
         .unwrap();
     map.insert(
@@ -456,11 +449,10 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
         .await;
     map.insert("user", spare.id.to_string());
     map.insert("category", "11".to_owned());
-    sqlx::query("INSERT INTO tags (name) VALUES (?)")
+    app.sql("INSERT INTO tags (name) VALUES (?)")
         .bind(format!("matrix{n}"))
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
     map.insert(
         "tag",
         scalar(format!(
@@ -479,25 +471,23 @@ async fn objects(app: &TestApp, owner: &Actor, admin: &Actor, n: usize) -> Objec
             .trim_start_matches("/static/")
             .to_owned(),
     );
-    sqlx::query(
+    app.sql(
         "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, last_error)
          VALUES (?, 'test', 'ops@example.com', 0, 0, 'connection refused')",
     )
     .bind(format!("matrix-{n}"))
-    .execute(app.rw())
-    .await
-    .unwrap();
+    .execute()
+    .await;
     map.insert(
         "mail",
         scalar("SELECT CAST(MAX(id) AS TEXT) FROM outbox".into()).await,
     );
-    sqlx::query(
+    app.sql(
         "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES (?, 'Hi', 0, 0)",
     )
     .bind(format!("reply-{n}"))
-    .execute(app.rw())
-    .await
-    .unwrap();
+    .execute()
+    .await;
     map.insert(
         "reply",
         scalar("SELECT CAST(MAX(id) AS TEXT) FROM saved_replies".into()).await,

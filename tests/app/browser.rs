@@ -277,10 +277,10 @@ async fn a_customer_signs_up_opens_a_ticket_replies_closes_reopens_and_downloads
         "downloaded bytes match the upload"
     );
 
-    let status: String = sqlx::query_scalar("SELECT status FROM tickets WHERE number = 1001")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let status: String = app
+        .sql("SELECT status FROM tickets WHERE number = 1001")
+        .scalar()
+        .await;
     assert_eq!(status, "open");
     b.client.clone().close().await.ok();
 }
@@ -340,12 +340,11 @@ async fn an_agent_finds_assigns_notes_and_replies_and_the_customer_sees_only_the
     b.wait_text(".message.internal .body", "Capacitor batch 7")
         .await;
 
-    let assignee: Option<i64> =
-        sqlx::query_scalar("SELECT assignee_id FROM tickets WHERE number = ?")
-            .bind(number)
-            .fetch_one(app.db())
-            .await
-            .unwrap();
+    let assignee: Option<i64> = app
+        .sql("SELECT assignee_id FROM tickets WHERE number = ?")
+        .bind(number)
+        .scalar()
+        .await;
     assert_eq!(assignee, Some(agent.id));
 
     b.client.delete_all_cookies().await.unwrap();

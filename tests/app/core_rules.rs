@@ -25,10 +25,9 @@ async fn ticket_numbers_start_at_1001_and_are_never_reused() {
     let ann = app.user("ann@example.com", Role::Customer).await;
     assert_eq!(app.ticket(&ann, "a").await, 1001);
     assert_eq!(app.ticket(&ann, "b").await, 1002);
-    sqlx::query("DELETE FROM tickets WHERE number = 1002")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("DELETE FROM tickets WHERE number = 1002")
+        .execute()
+        .await;
     assert_eq!(app.ticket(&ann, "c").await, 1003);
 }
 
@@ -157,11 +156,10 @@ async fn status_changes_follow_the_permission_table() {
         .change_status(&agent, &key, Status::InProgress, None)
         .await
         .unwrap();
-    let events: Vec<(String, String)> =
-        sqlx::query_as("SELECT from_value, to_value FROM events WHERE kind = 'status' ORDER BY id")
-            .fetch_all(app.db())
-            .await
-            .unwrap();
+    let events: Vec<(String, String)> = app
+        .sql("SELECT from_value, to_value FROM events WHERE kind = 'status' ORDER BY id")
+        .rows()
+        .await;
     let expected = [
         ("open", "resolved"),
         ("resolved", "closed"),
@@ -206,10 +204,9 @@ async fn the_open_ticket_limit_holds_customers_only() {
         .unwrap_err();
     assert!(matches!(err, CoreError::OpenTicketLimit { .. }));
     // The admin setting overrides the configured default.
-    sqlx::query("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("INSERT INTO settings (key, value) VALUES ('open_ticket_limit', '3')")
+        .execute()
+        .await;
     app.ticket(&ann, "4").await;
     for i in 0..3 {
         app.ticket(&agent, &format!("staff {i}")).await;
@@ -235,10 +232,7 @@ async fn internal_notes_and_their_files_are_for_staff_only() {
         data: b"x".to_vec(),
     }];
     app.core.add_message(&agent, &key, with_file).await.unwrap();
-    let file_id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let file_id: i64 = app.sql("SELECT id FROM attachments").scalar().await;
 
     let seen_by_customer = app.core.view_ticket(&ann, &key, false).await.unwrap();
     assert_eq!(seen_by_customer.messages.len(), 1);

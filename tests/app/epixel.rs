@@ -110,10 +110,9 @@ async fn category_and_tag_lists_need_only_the_apikey_on_every_path() {
     let app = TestApp::spawn().await;
     let (_, api) = customer(&app, "ann@example.com").await;
     helpdesk::tickets::Core::tags(&app.core).await.unwrap();
-    sqlx::query("INSERT INTO tags (name, keyword) VALUES ('billing', 'invoice')")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("INSERT INTO tags (name, keyword) VALUES ('billing', 'invoice')")
+        .execute()
+        .await;
     for path in [
         "/api/v1/support/get/category-list/",
         "/api/v1/support/get/category-list",
@@ -443,12 +442,11 @@ async fn the_default_history_is_the_last_50() {
     for i in 0..55 {
         let n = app.ticket(&agent, &format!("t{i}")).await;
         // Owned by ann: opened by staff on her behalf is not a feature; move ownership.
-        sqlx::query("UPDATE tickets SET client_id = ? WHERE number = ?")
+        app.sql("UPDATE tickets SET client_id = ? WHERE number = ?")
             .bind(ann.id)
             .bind(n)
-            .execute(app.rw())
-            .await
-            .unwrap();
+            .execute()
+            .await;
     }
     let (_, body) = api.get("/api/v1/support/get/ticket/history/").await;
     let list = body["data"]["TicketList"].as_array().unwrap();
@@ -464,12 +462,11 @@ async fn update_sets_priority_and_tags_with_the_seed_errors() {
     let mine = app.ticket(&ann, "Mine").await.to_string();
     let bobs = app.ticket(&bob, "Bob's").await.to_string();
     for name in ["api", "billing", "urgent"] {
-        sqlx::query("INSERT INTO tags (name, keyword) VALUES (?, ?)")
+        app.sql("INSERT INTO tags (name, keyword) VALUES (?, ?)")
             .bind(name)
             .bind(name)
-            .execute(app.rw())
-            .await
-            .unwrap();
+            .execute()
+            .await;
     }
     let (status, body) = api
         .form(
@@ -591,10 +588,9 @@ async fn detailed_view_with_conversations_and_attachments() {
         ..NewMessage::default()
     };
     app.core.add_message(&agent, &key, note).await.unwrap();
-    sqlx::query("INSERT INTO tags (name) VALUES ('scanner')")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("INSERT INTO tags (name) VALUES ('scanner')")
+        .execute()
+        .await;
     api.form(
         "/api/v1/support/update/ticket/",
         &[("ticket_id", "1001"), ("tags", "1")],
@@ -621,10 +617,10 @@ async fn detailed_view_with_conversations_and_attachments() {
     );
     let (status, body) = by_query;
     assert_eq!(status, StatusCode::OK);
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM attachments ORDER BY id")
-        .fetch_all(app.db())
-        .await
-        .unwrap();
+    let ids: Vec<i64> = app
+        .sql("SELECT id FROM attachments ORDER BY id")
+        .scalars()
+        .await;
     assert_eq!(
         body["data"],
         json!({
@@ -676,10 +672,7 @@ async fn download_returns_the_bytes_to_those_who_may_see_them() {
         Some(("x.svg", payload.clone())),
     )
     .await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let id: i64 = app.sql("SELECT id FROM attachments").scalar().await;
     let r = api
         .req(
             reqwest::Method::GET,

@@ -74,7 +74,7 @@ async fn counts(app: &TestApp) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn while_the_disk_is_full_portal_writes_answer_503_keep_the_text_and_heal_alone() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let (ann, customer) = app.logged_in("ann@example.com", Role::Customer).await;
     let number = app.ticket(&customer, "Printer jams").await;
     let before = counts(&app).await;
@@ -146,7 +146,7 @@ async fn while_the_disk_is_full_portal_writes_answer_503_keep_the_text_and_heal_
 
 #[tokio::test]
 async fn while_the_disk_is_full_login_and_settings_answer_503_and_heal_alone() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let (admin, _) = app.logged_in("root@example.com", Role::Admin).await;
     app.user("bob@example.com", Role::Customer).await;
     let pages = fill_disk(&app).await;
@@ -192,7 +192,7 @@ async fn while_the_disk_is_full_login_and_settings_answer_503_and_heal_alone() {
 
 #[tokio::test]
 async fn while_the_disk_is_full_every_json_dialect_answers_503_in_its_own_shape() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let ann = app.user("ann@example.com", Role::Customer).await;
     let token = app.api_token(&ann).await;
     let key = app.apikey().await;
@@ -338,7 +338,7 @@ async fn while_the_disk_is_full_every_json_dialect_answers_503_in_its_own_shape(
 
 #[tokio::test]
 async fn writes_that_fail_in_a_batch_do_not_take_their_neighbours_down() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let ann = app.user("ann@example.com", Role::Agent).await;
     let mut calls = Vec::new();
     for i in 0..60 {
@@ -381,7 +381,7 @@ async fn writes_that_fail_in_a_batch_do_not_take_their_neighbours_down() {
 
 #[tokio::test]
 async fn the_read_pool_refuses_writes_so_none_can_bypass_the_writer() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let e = sqlx::query("DELETE FROM settings")
         .execute(app.db())
         .await
@@ -394,7 +394,7 @@ async fn the_read_pool_refuses_writes_so_none_can_bypass_the_writer() {
 /// writer goes on with the next write.
 #[tokio::test]
 async fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let failed = app
         .writer()
         .write(|tx| {
@@ -440,7 +440,7 @@ async fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
 #[tokio::test]
 async fn while_the_disk_is_full_saved_replies_and_mail_notices_store_nothing() {
     let smtp = crate::smtp::SmtpServer::start().await;
-    let app = TestApp::with_mail(&smtp.url()).await;
+    let app = TestApp::sqlite_with_mail(&smtp.url()).await;
     let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
     let customer = app.user("carla@example.com", Role::Customer).await;
     fill_disk(&app).await;

@@ -379,3 +379,126 @@ async fn two_instances_on_one_database_serve_one_help_desk() {
     assert_eq!(received.len() as i64, queued, "each notice sent once");
     assert_eq!(ids.len(), received.len(), "no Message-ID twice");
 }
+
+/// What the server at `base` answers to `path` (GET) with these credentials: the status
+/// and the body, with the server's own address written as `BASE`.
+async fn answer(base: &str, path: &str, token: &str, key: &str) -> (u16, String) {
+    helpdesk::github::install_tls_provider();
+    let r = reqwest::Client::new()
+        .get(format!("{base}{path}"))
+        .bearer_auth(token)
+        .header("apikey", key)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap().replace(base, "BASE"))
+}
+
+/// `helpdesk` with these arguments; its stdout, trimmed.
+fn helpdesk(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// A demo instance on SQLite and its copy on PostgreSQL answer every dialect alike.
+#[tokio::test]
+async fn every_dialect_answers_the_same_after_a_copy() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.db");
+    let sqlite = format!("sqlite://{}", file.display());
+    helpdesk(&["--database", &sqlite, "demo", "--tickets", "60"]);
+    let lite = sqlx::SqlitePool::connect(&sqlite).await.unwrap();
+    let customer: String = sqlx::query_scalar(
+        "SELECT u.email FROM users u JOIN tickets t ON t.client_id = u.id
+         WHERE u.role = 'customer' GROUP BY u.id ORDER BY COUNT(*) DESC, u.id LIMIT 1",
+    )
+    .fetch_one(&lite)
+    .await
+    .unwrap();
+    let tickets: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT t.number, t.public_id FROM tickets t JOIN users u ON u.id = t.client_id
+         WHERE u.email = ? ORDER BY t.number LIMIT 4",
+    )
+    .bind(&customer)
+    .fetch_all(&lite)
+    .await
+    .unwrap();
+    assert!(!tickets.is_empty());
+    lite.close().await;
+    let key = helpdesk(&["--database", &sqlite, "apikey", "create", "--name", "erp"]);
+    let mut callers = Vec::new();
+    for email in ["agent1@example.com", customer.as_str()] {
+        let token = helpdesk(&[
+            "--database",
+            &sqlite,
+            "token",
+            "create",
+            "--email",
+            email,
+            "--name",
+            "compare",
+        ]);
+        callers.push((email.to_owned(), token));
+    }
+    let mut paths = vec![
+        "/v2/support-tickets".to_owned(),
+        "/v2/support-tickets?status=open".to_owned(),
+        "/support-tickets?countByStatus=true".to_owned(),
+        "/support-tickets?status=pending".to_owned(),
+        "/support-tickets?status=resolved".to_owned(),
+        "/api/v1/support/get/category-list/".to_owned(),
+        "/api/v1/support/get/ticket/tags/".to_owned(),
+        "/api/v1/support/get/ticket/history/".to_owned(),
+        "/api/v1/support/get/ticket/history/?status=1".to_owned(),
+        "/api/v1/support/get/ticket/history/?offset=1&limit=3".to_owned(),
+    ];
+    for (n, public_id) in &tickets {
+        paths.push(format!("/v2/support-tickets/{public_id}"));
+        paths.push(format!(
+            "/api/v1/support/ticket/detailed-view/?ticket_id={n}"
+        ));
+    }
+
+    let smtp = SmtpServer::start().await;
+    let on_sqlite = Instance::start(&sqlite, &smtp.url());
+    on_sqlite.wait_up().await;
+    let mut before = Vec::new();
+    for (_, token) in &callers {
+        for path in &paths {
+            before.push(answer(&on_sqlite.base(), path, token, &key).await);
+        }
+    }
+    drop(on_sqlite);
+
+    helpdesk(&["copy", "--from", &sqlite, "--to", &url]);
+    let on_postgres = Instance::start(&url, &smtp.url());
+    on_postgres.wait_up().await;
+    let mut i = 0;
+    for (email, token) in &callers {
+        for path in &paths {
+            let after = answer(&on_postgres.base(), path, token, &key).await;
+            assert_eq!(after, before[i], "{email}: GET {path}");
+            i += 1;
+        }
+    }
+    let refused: Vec<String> = callers
+        .iter()
+        .flat_map(|(email, _)| paths.iter().map(move |p| format!("{email} {p}")))
+        .zip(&before)
+        .filter(|(_, (status, _))| *status != 200)
+        .map(|(what, (status, body))| format!("{what}: {status} {body}"))
+        .collect();
+    assert!(refused.is_empty(), "{refused:#?}");
+}

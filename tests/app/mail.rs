@@ -217,13 +217,10 @@ async fn each_change_mails_the_right_people_and_notes_never_leave() {
 #[tokio::test]
 async fn a_change_that_is_rolled_back_sends_nothing() {
     let smtp = SmtpServer::start().await;
-    let app = TestApp::with_mail(&smtp.url()).await;
+    let app = TestApp::sqlite_with_mail(&smtp.url()).await;
     let p = people(&app).await;
     // The disk is "full": the create fails, and with it the notices it queued.
-    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
-        .fetch_one(app.rw())
-        .await
-        .unwrap();
+    let pages: i64 = app.sql("PRAGMA page_count").scalar().await;
     app.writer().limit_pages(Some(pages as u64));
     let big = "x".repeat(40_000);
     let failed = app
@@ -357,12 +354,11 @@ async fn no_header_can_be_injected_through_a_title_or_a_name() {
     let smtp = SmtpServer::start().await;
     let app = TestApp::with_mail(&smtp.url()).await;
     let customer = app.user("carla@example.com", Role::Customer).await;
-    sqlx::query("UPDATE users SET name = ? WHERE id = ?")
+    app.sql("UPDATE users SET name = ? WHERE id = ?")
         .bind("Carla\r\nBcc: evil@example.com")
         .bind(customer.id)
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
     app.core
         .open_ticket(
             &customer,
@@ -423,10 +419,7 @@ async fn the_admin_sees_the_outbox_sends_a_test_mail_and_retries() {
     }
     assert_eq!(state.first().map(String::as_str), Some("failing"));
     smtp.restart().await;
-    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM outbox")
-        .fetch_one(app.rw())
-        .await
-        .unwrap();
+    let id: i64 = app.sql("SELECT MAX(id) FROM outbox").scalar().await;
     let r = page.post(&format!("/admin/mail/{id}/retry"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     smtp.wait_for(2).await;
@@ -501,10 +494,10 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
         "stored hashed"
     );
     let token = path.split("token=").nth(1).unwrap().to_owned();
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM password_resets")
-        .fetch_one(app.rw())
-        .await
-        .unwrap();
+    let stored: String = app
+        .sql("SELECT token_hash FROM password_resets")
+        .scalar()
+        .await;
     assert_eq!(
         stored,
         helpdesk::secure::sha256_hex(&token),
@@ -625,9 +618,10 @@ async fn signup_with_mail_tells_a_stranger_nothing() {
     let (status, page) = c.text(path).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        app.count("SELECT confirmed FROM users WHERE email = 'new@example.com'")
+        app.count("SELECT COUNT(*) FROM users WHERE email = 'new@example.com' AND confirmed")
             .await,
-        0
+        0,
+        "not confirmed yet"
     );
     let token = path.split("token=").nth(1).unwrap();
     assert!(page.contains(token));
@@ -792,10 +786,10 @@ async fn new_ticket_mails_can_wait_for_nobody_to_take_the_ticket() {
         .unwrap();
     smtp.restart().await;
     // Everything waiting is tried again now.
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox WHERE state = 'queued'")
-        .fetch_all(app.rw())
-        .await
-        .unwrap();
+    let ids: Vec<i64> = app
+        .sql("SELECT id FROM outbox WHERE state = 'queued'")
+        .scalars()
+        .await;
     for id in ids {
         let _ = app.core.retry_mail(&p.admin, id).await;
     }
@@ -867,11 +861,10 @@ async fn mail_speaks_the_recipients_language() {
     let smtp = SmtpServer::start().await;
     let app = TestApp::with_mail(&smtp.url()).await;
     let p = people(&app).await;
-    sqlx::query("UPDATE users SET language = 'es' WHERE id = ?")
+    app.sql("UPDATE users SET language = 'es' WHERE id = ?")
         .bind(p.customer.id)
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
     let opened = app
         .core
         .open_ticket(&p.customer, new_ticket("Impresora", "No imprime."))

@@ -6,37 +6,47 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use helpdesk::auth::users;
-use helpdesk::config::Settings;
 use helpdesk::tickets::{Actor, Core, Role, TicketKey};
 use sqlx::Connection;
 
-use crate::new_ticket;
+use crate::{TestApp, new_ticket};
 
-/// A SQLite instance the command writes to (mail receive on PostgreSQL:
-/// `postgres::mail_receive_runs_on_postgres_and_handles_a_message_once`).
+/// An instance the command writes to, on the run's database (no server needed; the
+/// test app's serves nobody here).
 struct Desk {
     url: String,
-    core: Core,
-    store: helpdesk::db::Store,
-    _dir: tempfile::TempDir,
+    app: TestApp,
 }
 
 impl Desk {
     async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("mail.db").display());
-        let store = helpdesk::db::connect(&url).await.unwrap();
+        Self::on(TestApp::spawn().await)
+    }
+
+    /// On SQLite whatever the run's database (a test of SQLite's locking).
+    async fn sqlite() -> Self {
+        Self::on(TestApp::sqlite().await)
+    }
+
+    fn on(app: TestApp) -> Self {
         Desk {
-            url,
-            core: Core::new(store.clone(), Settings::default()),
-            store,
-            _dir: dir,
+            url: app.db_url.clone(),
+            app,
         }
     }
 
+    fn core(&self) -> &Core {
+        &self.app.core
+    }
+
+    fn sql(&self, text: &str) -> crate::Sql<'_> {
+        self.app.sql(text)
+    }
+
     async fn user(&self, email: &str, role: Role) -> Actor {
-        users::insert_with_hash(&self.store.writer, email, "Someone", role, "x")
+        self.app
+            .accounts()
+            .insert_with_hash(email, "Someone", role, "x")
             .await
             .unwrap()
     }
@@ -75,21 +85,17 @@ impl Desk {
     }
 
     async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(&self.store.db)
-            .await
-            .unwrap()
+        self.app.count(sql).await
     }
 
     async fn messages(&self, number: i64) -> Vec<String> {
-        sqlx::query_scalar(
+        self.sql(
             "SELECT m.body FROM messages m JOIN tickets t ON t.id = m.ticket_id
              WHERE t.number = ? ORDER BY m.id",
         )
         .bind(number)
-        .fetch_all(&self.store.db)
+        .scalars()
         .await
-        .unwrap()
     }
 }
 
@@ -107,7 +113,7 @@ async fn replies_thread_into_their_ticket_without_the_quoted_history() {
     let carla = desk.user("carla@example.com", Role::Customer).await;
     let agent = desk.user("agent@example.com", Role::Agent).await;
     let opened = desk
-        .core
+        .core()
         .open_ticket(&carla, new_ticket("Printer", "It jams."))
         .await
         .unwrap();
@@ -139,7 +145,7 @@ async fn replies_thread_into_their_ticket_without_the_quoted_history() {
     ));
     assert_eq!(code, 0, "{err}");
     let t = desk
-        .core
+        .core()
         .view_ticket(&carla, &TicketKey::Number(opened.number), false)
         .await
         .unwrap();
@@ -153,7 +159,7 @@ async fn a_stranger_naming_someone_elses_ticket_gets_a_new_ticket_and_learns_not
     let desk = Desk::new().await;
     let carla = desk.user("carla@example.com", Role::Customer).await;
     let opened = desk
-        .core
+        .core()
         .open_ticket(&carla, new_ticket("Private", "Secret stuff."))
         .await
         .unwrap();
@@ -167,13 +173,13 @@ async fn a_stranger_naming_someone_elses_ticket_gets_a_new_ticket_and_learns_not
     assert_eq!(code, 0, "{err}");
     assert_eq!(desk.messages(opened.number).await, ["Secret stuff."]);
     // A new ticket for the stranger, who got a customer account without a password.
-    let (number, title): (i64, String) = sqlx::query_as(
-        "SELECT t.number, t.title FROM tickets t JOIN users u ON u.id = t.client_id
+    let (number, title): (i64, String) = desk
+        .sql(
+            "SELECT t.number, t.title FROM tickets t JOIN users u ON u.id = t.client_id
          WHERE u.email = 'mallory@evil.test'",
-    )
-    .fetch_one(&desk.store.db)
-    .await
-    .unwrap();
+        )
+        .row()
+        .await;
     assert_eq!(title, "Private", "the subject without Re: and the number");
     assert_ne!(number, opened.number);
     assert_eq!(desk.messages(number).await, ["Let me in."]);
@@ -184,7 +190,7 @@ async fn a_stranger_naming_someone_elses_ticket_gets_a_new_ticket_and_learns_not
     );
     // With unknown senders refused, the next stranger is refused for good (bounced).
     let admin = desk.user("admin@example.com", Role::Admin).await;
-    desk.core
+    desk.core()
         .save_setting(&admin, "mail_unknown_senders", "refuse")
         .await
         .unwrap();
@@ -204,7 +210,7 @@ async fn auto_replies_bounces_and_our_own_mail_are_ignored() {
     let desk = Desk::new().await;
     let carla = desk.user("carla@example.com", Role::Customer).await;
     let opened = desk
-        .core
+        .core()
         .open_ticket(&carla, new_ticket("Printer", "It jams."))
         .await
         .unwrap();
@@ -244,13 +250,13 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
         <html><body><p>Hello <b>there</b></p><script>alert(1)</script></body></html>\n";
     let (code, err) = desk.receive(html);
     assert_eq!(code, 0, "{err}");
-    let (title, body): (String, String) = sqlx::query_as(
-        "SELECT t.title, m.body FROM tickets t JOIN messages m ON m.ticket_id = t.id
+    let (title, body): (String, String) = desk
+        .sql(
+            "SELECT t.title, m.body FROM tickets t JOIN messages m ON m.ticket_id = t.id
          ORDER BY t.id DESC LIMIT 1",
-    )
-    .fetch_one(&desk.store.db)
-    .await
-    .unwrap();
+        )
+        .row()
+        .await;
     assert_eq!(title, "Überweisung");
     assert!(body.contains("Hello") && body.contains("there"), "{body}");
     assert!(!body.contains('<'), "no HTML kept: {body}");
@@ -267,10 +273,10 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
         .unwrap();
     child.stdin.take().unwrap().write_all(latin1).unwrap();
     assert!(child.wait_with_output().unwrap().status.success());
-    let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
-        .fetch_one(&desk.store.db)
-        .await
-        .unwrap();
+    let body: String = desk
+        .sql("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
+        .scalar()
+        .await;
     assert_eq!(body, "Un café, s'il vous plaît.");
     // Two files: one within the cap is stored, one over it is named in the text.
     let small = "c21hbGwgZmlsZQ=="; // "small file"
@@ -290,23 +296,21 @@ async fn html_only_and_latin1_mail_and_files_over_the_cap() {
     let (code, err) = desk.receive_with(&multipart, Some("smtp://127.0.0.1:9"));
     assert_eq!(code, 0, "{err}");
     // The sender is told which files were not accepted.
-    let detail: String =
-        sqlx::query_scalar("SELECT detail FROM outbox WHERE kind = 'files_refused'")
-            .fetch_one(&desk.store.db)
-            .await
-            .unwrap();
+    let detail: String = desk
+        .sql("SELECT detail FROM outbox WHERE kind = 'files_refused'")
+        .scalar()
+        .await;
     assert_eq!(detail, "big.bin (over 2 MiB)");
-    let body: String = sqlx::query_scalar("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
-        .fetch_one(&desk.store.db)
-        .await
-        .unwrap();
+    let body: String = desk
+        .sql("SELECT body FROM messages ORDER BY id DESC LIMIT 1")
+        .scalar()
+        .await;
     assert!(body.starts_with("See the files."), "{body}");
     assert!(body.contains("big.bin (over 2 MiB)"), "{body}");
-    let files: Vec<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT filename, data FROM attachments ORDER BY id")
-            .fetch_all(&desk.store.db)
-            .await
-            .unwrap();
+    let files: Vec<(String, Vec<u8>)> = desk
+        .sql("SELECT filename, data FROM attachments ORDER BY id")
+        .rows()
+        .await;
     assert_eq!(files, [("small.txt".to_owned(), b"small file".to_vec())]);
 }
 
@@ -350,7 +354,7 @@ async fn receipts_to_one_address_are_capped_per_hour() {
 /// stored; the retry then goes through.
 #[tokio::test]
 async fn a_busy_database_asks_the_mta_to_retry() {
-    let desk = Desk::new().await;
+    let desk = Desk::sqlite().await;
     desk.user("carla@example.com", Role::Customer).await;
     let message = mail(
         "carla@example.com",
@@ -383,7 +387,7 @@ async fn a_busy_database_asks_the_mta_to_retry() {
 async fn the_open_ticket_limit_applies_to_mail() {
     let desk = Desk::new().await;
     let admin = desk.user("admin@example.com", Role::Admin).await;
-    desk.core
+    desk.core()
         .save_setting(&admin, "open_ticket_limit", "1")
         .await
         .unwrap();

@@ -103,6 +103,17 @@ impl TestApp {
         .await
     }
 
+    /// [`TestApp::with_mail`] on SQLite (a test of SQLite's faults).
+    pub async fn sqlite_with_mail(smtp_url: &str) -> Self {
+        Self::build_on(
+            Backend::Sqlite,
+            Settings::default(),
+            Site::new,
+            Some((smtp_url.to_owned(), None)),
+        )
+        .await
+    }
+
     /// [`TestApp::with_mail`], also trusting the certificate authority `ca_pem`.
     pub async fn with_mail_ca(smtp_url: &str, ca_pem: &str) -> Self {
         Self::build(
@@ -285,18 +296,218 @@ impl TestApp {
             .expect("key")
     }
 
+    /// A statement for fixtures and checks on the app's database, whichever it is (see
+    /// [`Sql`]).
+    pub fn sql(&self, text: &str) -> Sql<'_> {
+        Sql {
+            app: self,
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
     /// A count (`SELECT COUNT(*) ...`, SQL both databases read alike) on the app's
     /// database.
     pub async fn count(&self, sql: &'static str) -> i64 {
-        match &self.core.backend {
-            helpdesk::tickets::Backend::Sqlite { db, .. } => {
-                sqlx::query_scalar::<_, i64>(sql).fetch_one(db).await
-            }
-            helpdesk::tickets::Backend::Postgres(pool) => {
-                sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await
+        self.sql(sql).scalar().await
+    }
+}
+
+/// A statement written once for both databases: `?` placeholders (numbered `$1`, `$2`...
+/// on PostgreSQL; `?N` becomes `$N`), `TRUE`/`FALSE` for yes/no columns, and SQL both
+/// read alike. On SQLite it runs on the writable fixture pool.
+pub struct Sql<'a> {
+    app: &'a TestApp,
+    text: String,
+    args: Vec<Arg>,
+}
+
+/// A value bound to a [`Sql`] statement.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Int(Option<i64>),
+    Text(Option<String>),
+    Bool(bool),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_owned()))
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(Some(v.clone()))
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::Bool(v)
+    }
+}
+
+/// A value both databases decode.
+pub trait Value:
+    for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+    + sqlx::Type<sqlx::Sqlite>
+    + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+    + sqlx::Type<sqlx::Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Value for T where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+        + Send
+        + Unpin
+{
+}
+
+/// A row both databases read into `Self` (tuples of [`Value`]s).
+pub trait Row:
+    for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+    + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    + Send
+    + Unpin
+{
+}
+impl<T> Row for T where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin
+{
+}
+
+/// Binds `args` to a query of either database.
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for arg in $args {
+            q = match arg {
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
+                Arg::Bool(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+impl Sql<'_> {
+    pub fn bind(mut self, value: impl Into<Arg>) -> Self {
+        self.args.push(value.into());
+        self
+    }
+
+    /// The text for PostgreSQL: `?` numbered in order, `?N` as `$N`.
+    fn numbered(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut n = 0;
+        let mut chars = self.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '?' {
+                out.push(c);
+            } else if chars.peek().is_some_and(char::is_ascii_digit) {
+                out.push('$');
+            } else {
+                n += 1;
+                out.push_str(&format!("${n}"));
             }
         }
-        .expect("count")
+        out
+    }
+
+    pub async fn execute(self) -> u64 {
+        let text = sqlx::AssertSqlSafe(self.numbered());
+        match &self.app.core.backend {
+            helpdesk::tickets::Backend::Sqlite { .. } => bind_all!(
+                sqlx::query(sqlx::AssertSqlSafe(self.text.clone())),
+                self.args
+            )
+            .execute(self.app.rw())
+            .await
+            .map(|r| r.rows_affected()),
+            helpdesk::tickets::Backend::Postgres(pool) => bind_all!(sqlx::query(text), self.args)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .unwrap_or_else(|e| panic!("{}: {e}", self.text))
+    }
+
+    pub async fn scalars<T: Value>(self) -> Vec<T> {
+        let text = sqlx::AssertSqlSafe(self.numbered());
+        match &self.app.core.backend {
+            helpdesk::tickets::Backend::Sqlite { .. } => {
+                bind_all!(
+                    sqlx::query_scalar(sqlx::AssertSqlSafe(self.text.clone())),
+                    self.args
+                )
+                .fetch_all(self.app.rw())
+                .await
+            }
+            helpdesk::tickets::Backend::Postgres(pool) => {
+                bind_all!(sqlx::query_scalar(text), self.args)
+                    .fetch_all(pool)
+                    .await
+            }
+        }
+        .unwrap_or_else(|e| panic!("{}: {e}", self.text))
+    }
+
+    /// The one value the statement reads.
+    pub async fn scalar<T: Value>(self) -> T {
+        let text = self.text.clone();
+        let mut all = self.scalars().await;
+        assert_eq!(all.len(), 1, "one row from {text}");
+        all.remove(0)
+    }
+
+    pub async fn rows<T: Row>(self) -> Vec<T> {
+        let text = sqlx::AssertSqlSafe(self.numbered());
+        match &self.app.core.backend {
+            helpdesk::tickets::Backend::Sqlite { .. } => {
+                bind_all!(
+                    sqlx::query_as(sqlx::AssertSqlSafe(self.text.clone())),
+                    self.args
+                )
+                .fetch_all(self.app.rw())
+                .await
+            }
+            helpdesk::tickets::Backend::Postgres(pool) => {
+                bind_all!(sqlx::query_as(text), self.args)
+                    .fetch_all(pool)
+                    .await
+            }
+        }
+        .unwrap_or_else(|e| panic!("{}: {e}", self.text))
+    }
+
+    /// The one row the statement reads.
+    pub async fn row<T: Row>(self) -> T {
+        let text = self.text.clone();
+        let mut all = self.rows().await;
+        assert_eq!(all.len(), 1, "one row from {text}");
+        all.remove(0)
     }
 }
 

@@ -10,11 +10,10 @@ use crate::{TestApp, location, select};
 async fn agents_write_saved_replies_and_insert_them_into_a_reply() {
     let app = TestApp::spawn().await;
     let customer = app.user("carla@example.com", Role::Customer).await;
-    sqlx::query("UPDATE users SET name = 'Carla Díaz' WHERE id = ?")
+    app.sql("UPDATE users SET name = 'Carla Díaz' WHERE id = ?")
         .bind(customer.id)
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
     let number = app.ticket(&customer, "Printer jams").await;
     let (agent, _) = app.logged_in("agent@example.com", Role::Agent).await;
 
@@ -44,10 +43,7 @@ async fn agents_write_saved_replies_and_insert_them_into_a_reply() {
     assert!(html.contains("Other text"));
     let r = agent.post("/replies", &[("title", ""), ("body", "")]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM saved_replies")
-        .fetch_one(app.rw())
-        .await
-        .unwrap();
+    let id: i64 = app.sql("SELECT id FROM saved_replies").scalar().await;
     let (_, list) = agent.text("/replies").await;
     assert_eq!(select(&list, "tbody td:first-child a"), ["Greeting"]);
 
@@ -95,10 +91,7 @@ async fn customers_never_see_saved_replies() {
             &[("title", "Secret"), ("body", "Internal wording")],
         )
         .await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM saved_replies")
-        .fetch_one(app.rw())
-        .await
-        .unwrap();
+    let id: i64 = app.sql("SELECT id FROM saved_replies").scalar().await;
     let (customer, carla) = app.logged_in("carla@example.com", Role::Customer).await;
     let number = app.ticket(&carla, "Mine").await;
     let (status, _) = customer.text("/replies").await;

@@ -8,26 +8,24 @@ use crate::{TestApp, new_ticket};
 
 /// The tickets (by id) whose title or messages match `query`, straight from the index.
 async fn hits(app: &TestApp, query: &str) -> Vec<i64> {
-    let mut ids: Vec<i64> =
-        sqlx::query_scalar("SELECT DISTINCT rowid >> 32 FROM search WHERE search MATCH ?")
-            .bind(query)
-            .fetch_all(app.db())
-            .await
-            .unwrap();
+    let mut ids: Vec<i64> = app
+        .sql("SELECT DISTINCT rowid >> 32 FROM search WHERE search MATCH ?")
+        .bind(query)
+        .scalars()
+        .await;
     ids.sort();
     ids
 }
 
 async fn pending(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM search_pending")
-        .fetch_one(app.db())
+    app.sql("SELECT count(*) FROM search_pending")
+        .scalar()
         .await
-        .unwrap()
 }
 
 #[tokio::test]
 async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let ann = app.user("ann@example.com", Role::Customer).await;
     let opened = app
         .core
@@ -115,10 +113,10 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
         .unwrap();
     tx.commit().await.unwrap();
 
-    let brief: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE public_id = 't-brief'")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let brief: i64 = app
+        .sql("SELECT id FROM tickets WHERE public_id = 't-brief'")
+        .scalar()
+        .await;
     for gone in [
         "heron", "draft", "lapwing", "plover", "curlew", "void", "brief",
     ] {
@@ -160,15 +158,14 @@ async fn entries_changed_and_removed_before_their_commit_are_indexed_as_they_end
             "{word:?} after the purge"
         );
     }
-    sqlx::query("INSERT INTO search (search, rank) VALUES ('integrity-check', 0)")
-        .execute(app.rw())
-        .await
-        .expect("the index is consistent");
+    app.sql("INSERT INTO search (search, rank) VALUES ('integrity-check', 0)")
+        .execute()
+        .await;
 }
 
 #[tokio::test]
 async fn tickets_created_together_are_all_found_once_acknowledged() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let agent = app.user("agent@example.com", Role::Agent).await;
     // Many writes at once, so that the writer batches them into shared transactions.
     let mut writes = Vec::new();

@@ -160,13 +160,12 @@ async fn every_page_speaks_spanish_to_a_spanish_reader() {
         ("integration", "Integración"),
         ("other", "Otros"),
     ] {
-        sqlx::query("UPDATE categories SET name = ?, description = ? WHERE slug = ?")
+        app.sql("UPDATE categories SET name = ?, description = ? WHERE slug = ?")
             .bind(name)
             .bind(name)
             .bind(slug)
-            .execute(app.rw())
-            .await
-            .unwrap();
+            .execute()
+            .await;
     }
     let customer = spanish(&app, "carla@ejemplo.es", Role::Customer).await;
     let agent = spanish(&app, "agente@ejemplo.es", Role::Agent).await;
@@ -292,10 +291,7 @@ async fn every_page_speaks_spanish_to_a_spanish_reader() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let reply: i64 = sqlx::query_scalar("SELECT id FROM saved_replies")
-        .fetch_one(app.rw())
-        .await
-        .unwrap();
+    let reply: i64 = app.sql("SELECT id FROM saved_replies").scalar().await;
     for path in [
         format!("/replies/{reply}"),
         format!("/replies/{reply}/delete"),

@@ -88,10 +88,10 @@ async fn the_queue_shows_every_ticket_with_combinable_filters() {
         select(&billing, ".tabs a").contains(&"All 1".to_string()),
         "counts follow the filters"
     );
-    let tag_id: i64 = sqlx::query_scalar("SELECT id FROM tags WHERE name = 'hardware'")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let tag_id: i64 = app
+        .sql("SELECT id FROM tags WHERE name = 'hardware'")
+        .scalar()
+        .await;
     let (_, tagged) = c.text(&format!("/tickets?tag={tag_id}")).await;
     assert_eq!(numbers(&tagged), ["1001"]);
     let (_, by_created) = c.text("/tickets?sort=created").await;
@@ -259,7 +259,7 @@ async fn bulk_actions_are_all_or_nothing_with_one_event_per_ticket() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        app.count("SELECT n FROM ticket_counts WHERE status = 'open'")
+        app.count("SELECT CAST(SUM(n) AS BIGINT) FROM ticket_counts WHERE status = 'open'")
             .await,
         1,
         "maintained counts follow"
@@ -400,10 +400,7 @@ async fn internal_notes_stay_with_staff_everywhere() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, staff_page) = agent_c.text(&format!("/tickets/{n}")).await;
     assert!(staff_page.contains("zebra-secret note") && staff_page.contains("Internal note"));
-    let file_id: i64 = sqlx::query_scalar("SELECT id FROM attachments")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let file_id: i64 = app.sql("SELECT id FROM attachments").scalar().await;
 
     let (_, page) = cust.text(&format!("/tickets/{n}")).await;
     assert!(!page.contains("zebra-secret") && !page.contains("note.txt"));
@@ -488,7 +485,7 @@ async fn the_github_button_uses_the_same_core_function() {
 /// write they must equal a count of the ticket rows themselves, for every combination.
 #[tokio::test]
 async fn filtered_counts_stay_exact_through_every_kind_of_write() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let admin = app.user("admin@example.com", Role::Admin).await;
     let a1 = app.user("a1@example.com", Role::Agent).await;
     let a2 = app.user("a2@example.com", Role::Agent).await;
@@ -618,22 +615,19 @@ async fn pickers_follow_changes_made_anywhere() {
     let (_, html) = c.text("/tickets").await;
     assert!(!select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
     // As `helpdesk user create` in another process would: straight into the database.
-    sqlx::query(
+    app.sql(
         "INSERT INTO users (public_id, email, name, role, password_hash, created_at, updated_at)
          VALUES ('zed', 'zed@example.com', 'Zed Agent', 'agent', 'x', 0, 0)",
     )
-    .execute(app.rw())
-    .await
-    .unwrap();
+    .execute()
+    .await;
     let (_, html) = c.text("/tickets").await;
     assert!(select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
-    let zed: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'zed@example.com'")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
-    helpdesk::auth::users::set_active(app.writer(), zed, false)
-        .await
-        .unwrap();
+    let zed: i64 = app
+        .sql("SELECT id FROM users WHERE email = 'zed@example.com'")
+        .scalar()
+        .await;
+    app.accounts().set_active(zed, false).await.unwrap();
     let (_, html) = c.text("/tickets").await;
     assert!(!select(&html, "#assignee option").contains(&"Zed Agent".to_string()));
 
@@ -643,10 +637,9 @@ async fn pickers_follow_changes_made_anywhere() {
         .unwrap();
     let (_, html) = c.text("/tickets").await;
     assert!(select(&html, "#tag option").contains(&"Fjord".to_string()));
-    sqlx::query("UPDATE categories SET name = 'Money' WHERE slug = 'billing'")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("UPDATE categories SET name = 'Money' WHERE slug = 'billing'")
+        .execute()
+        .await;
     let (_, html) = c.text("/tickets/new").await;
     assert!(select(&html, "#category option").contains(&"Money".to_string()));
 }
@@ -680,16 +673,15 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
         }
     }
     // Ties: groups of ten tickets share one activity time; priorities and assignees vary.
-    sqlx::query(
+    app.sql(
         "UPDATE tickets SET updated_at = 1000 + (id / 10),
                 assignee_id = CASE WHEN id % 3 = 0 THEN ? END,
                 priority = CASE id % 4 WHEN 0 THEN 'low' WHEN 1 THEN 'medium'
                                        WHEN 2 THEN 'high' ELSE 'urgent' END",
     )
     .bind(agent.id)
-    .execute(app.rw())
-    .await
-    .unwrap();
+    .execute()
+    .await;
     let rank =
         "CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
     for (sort, order) in [
@@ -709,12 +701,12 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
                 " AND title LIKE '%odd' AND assignee_id IS NOT NULL",
             ),
         ] {
-            let want: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-                "SELECT CAST(number AS TEXT) FROM tickets WHERE 1 {sql} ORDER BY {order}"
-            )))
-            .fetch_all(app.db())
-            .await
-            .unwrap();
+            let want: Vec<String> = app
+                .sql(&format!(
+                    "SELECT CAST(number AS TEXT) FROM tickets WHERE TRUE {sql} ORDER BY {order}"
+                ))
+                .scalars()
+                .await;
             let list = format!("/tickets?sort={sort}{filter}");
             let total = want.len();
 
@@ -785,7 +777,7 @@ async fn keyset_pages_visit_every_ticket_once_in_order() {
 /// once.
 #[tokio::test]
 async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::sqlite().await;
     let (c, _) = app.logged_in("agent@example.com", Role::Agent).await;
     let ann = app.user("ann@example.com", Role::Customer).await;
     for title in ["Old walrus", "Older walrus", "Busy"] {
@@ -795,10 +787,10 @@ async fn a_search_with_very_many_matches_says_its_counts_are_lower_bounds() {
     assert_eq!(numbers(&html), ["1002", "1001"]);
     assert!(select(&html, ".tabs a").contains(&"All 2".to_string()));
 
-    let busy: i64 = sqlx::query_scalar("SELECT id FROM tickets WHERE number = 1003")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let busy: i64 = app
+        .sql("SELECT id FROM tickets WHERE number = 1003")
+        .scalar()
+        .await;
     let mut tx = app.rw().begin().await.unwrap();
     for i in 0..SEARCH_HITS_MAX {
         sqlx::query(

@@ -66,11 +66,10 @@ async fn a_customer_opens_a_ticket_with_attachments_and_sees_it() {
     );
     let links = select(&page, ".files a");
     assert_eq!(links, ["receipt.txt", "big.bin"]);
-    let stored: (i64, String) =
-        sqlx::query_as("SELECT size, sha256 FROM attachments WHERE filename = 'big.bin'")
-            .fetch_one(app.db())
-            .await
-            .unwrap();
+    let stored: (i64, String) = app
+        .sql("SELECT size, sha256 FROM attachments WHERE filename = 'big.bin'")
+        .row()
+        .await;
     assert_eq!(stored.0, MIB2 as i64);
     assert_eq!(stored.1, helpdesk::secure::sha256_hex(&exact));
     let (_, list) = c.text("/tickets").await;
@@ -320,10 +319,7 @@ async fn customers_close_and_reopen_their_tickets() {
         page.contains("Reopen it to add a message"),
         "no reply form on a closed ticket"
     );
-    let resolved_at: Option<i64> = sqlx::query_scalar("SELECT resolved_at FROM tickets")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let resolved_at: Option<i64> = app.sql("SELECT resolved_at FROM tickets").scalar().await;
     assert!(resolved_at.is_some());
     // A reply to a closed ticket is refused and not stored.
     let r = c
@@ -343,10 +339,10 @@ async fn customers_close_and_reopen_their_tickets() {
     let (_, page) = c.text(&path).await;
     assert!(page.contains("The ticket was reopened."));
     assert!(select(&page, "button").contains(&"Close ticket".to_string()));
-    let row: (String, Option<i64>) = sqlx::query_as("SELECT status, resolved_at FROM tickets")
-        .fetch_one(app.db())
-        .await
-        .unwrap();
+    let row: (String, Option<i64>) = app
+        .sql("SELECT status, resolved_at FROM tickets")
+        .row()
+        .await;
     assert_eq!(row, ("open".to_string(), None));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM events WHERE kind = 'status'")
@@ -747,10 +743,9 @@ async fn a_long_thread_folds_its_older_messages() {
     assert_eq!(select(&html, ".skip-to-reply a"), ["Go to the reply form"]);
 
     // A reply the reader has not seen yet is never folded away.
-    sqlx::query("UPDATE messages SET seen_at = NULL WHERE body = 'Message 11'")
-        .execute(app.rw())
-        .await
-        .unwrap();
+    app.sql("UPDATE messages SET seen_at = NULL WHERE body = 'Message 11'")
+        .execute()
+        .await;
     let (_, html) = c.text(&path).await;
     assert_eq!(
         select(&html, ".folded summary"),

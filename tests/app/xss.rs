@@ -136,18 +136,16 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
     let admin = app.user("admin@example.com", Role::Admin).await;
     let agent = app.user("agent@example.com", Role::Agent).await;
     let customer = app.user("customer@example.com", Role::Customer).await;
-    sqlx::query("UPDATE users SET name = ? WHERE id = ?")
+    app.sql("UPDATE users SET name = ? WHERE id = ?")
         .bind(&payloads[1])
         .bind(agent.id)
-        .execute(app.rw())
-        .await
-        .unwrap();
-    sqlx::query("UPDATE users SET name = ? WHERE id = ?")
+        .execute()
+        .await;
+    app.sql("UPDATE users SET name = ? WHERE id = ?")
         .bind(&payloads[2])
         .bind(customer.id)
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
     let agent = Actor {
         name: payloads[1].clone(),
         ..agent
@@ -206,31 +204,21 @@ async fn stored_payloads_render_as_text_for_customers_and_staff() {
             .await
             .unwrap_or_else(|e| panic!("update {n}: {e:?}"));
         // Admin lists: API token and integration key names.
-        helpdesk::auth::tokens::create_api_token(app.writer(), customer.id, p)
+        app.accounts()
+            .create_api_token(customer.id, p)
             .await
             .unwrap();
-        helpdesk::auth::tokens::create_integration_key(app.writer(), p)
-            .await
-            .unwrap();
+        app.accounts().create_integration_key(p).await.unwrap();
         // The outbox shows addresses and the SMTP server's errors.
-        sqlx::query(
-            "INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, last_error)
-             VALUES (?, 'test', ?, 0, 0, ?)",
-        )
-        .bind(format!("xss-{n}"))
-        .bind(p)
-        .bind(p)
-        .execute(app.rw())
-        .await
-        .unwrap();
-        sqlx::query(
+        app.sql("INSERT INTO outbox (message_id, kind, to_address, next_attempt_at, created_at, last_error)
+             VALUES (?, 'test', ?, 0, 0, ?)",).bind(format!("xss-{n}")).bind(p).bind(p).execute().await;
+        app.sql(
             "INSERT INTO saved_replies (title, body, created_at, updated_at) VALUES (?, ?, 0, 0)",
         )
         .bind(format!("{n} {p}"))
         .bind(p)
-        .execute(app.rw())
-        .await
-        .unwrap();
+        .execute()
+        .await;
         numbers.push(number);
     }
     // One ticket in the trash, with a payload for a title.

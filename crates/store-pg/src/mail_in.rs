@@ -143,3 +143,43 @@ pub async fn files_refused(
     .await
     .map(|_| ())
 }
+
+/// One instance's turn at a mailbox: a session-level advisory lock on a connection of its
+/// own, held while the instance reads the mailbox. Other instances skip their round
+/// meanwhile, so a message is read by one of them; were this instance to die mid-round,
+/// its connection closes and the lock with it.
+pub struct MailboxTurn {
+    conn: sqlx::pool::PoolConnection<sqlx::Postgres>,
+    key: String,
+}
+
+impl MailboxTurn {
+    /// This instance's turn at the mailbox named `key`, or `None` while another has it.
+    pub async fn take(pool: &PgPool, key: &str) -> sqlx::Result<Option<Self>> {
+        let mut conn = pool.acquire().await?;
+        let taken = sqlx::query_scalar!(
+            r#"SELECT pg_try_advisory_lock(hashtext('helpdesk mailbox ' || $1)) AS "taken!""#,
+            key
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok(taken.then(|| MailboxTurn {
+            conn,
+            key: key.to_owned(),
+        }))
+    }
+
+    /// Ends the turn. Should the unlock fail, the connection is closed instead of going
+    /// back to the pool (which ends the lock as well).
+    pub async fn end(mut self) {
+        let unlocked = sqlx::query_scalar!(
+            r#"SELECT pg_advisory_unlock(hashtext('helpdesk mailbox ' || $1)) AS "unlocked!""#,
+            self.key
+        )
+        .fetch_one(&mut *self.conn)
+        .await;
+        if !matches!(unlocked, Ok(true)) {
+            self.conn.close_on_drop();
+        }
+    }
+}
