@@ -31,8 +31,13 @@ macro_rules! on {
 }
 
 impl Accounts<'_> {
-    /// Counts an attempt against each key; `Err(until)` while one of them is locked.
+    /// Counts an attempt against each key; `Err(until)` while one of them is locked. A
+    /// key's NUL characters (from what a client typed) are stored as U+FFFD.
     pub async fn begin_attempt(self, keys: Vec<(String, Limit)>) -> sqlx::Result<Result<(), i64>> {
+        let keys: Vec<(String, Limit)> = keys
+            .into_iter()
+            .map(|(key, limit)| (key.replace('\0', "\u{FFFD}"), limit))
+            .collect();
         on!(self, |_, w| throttle::begin_attempt(w, keys), |pool| {
             throttle::begin_attempt_pg(pool, &keys)
         })

@@ -177,7 +177,13 @@ pub async fn login(db: &Db, w: &Writer, attempt: Attempt<'_>) -> sqlx::Result<Ou
 
 /// Logging in, the same on every database.
 pub async fn login_with<S: LoginStore>(store: &S, attempt: Attempt<'_>) -> sqlx::Result<Outcome> {
-    let email = attempt.email.trim().to_lowercase();
+    // No account's email holds a NUL (addresses are checked), and PostgreSQL cannot
+    // take one: such an attempt is a wrong login, counted like any other.
+    let email = attempt
+        .email
+        .trim()
+        .to_lowercase()
+        .replace('\0', "\u{FFFD}");
     let record = store.find_by_email(&email).await?;
     let device_hash = attempt.device.map(sha256_hex);
     let trusted = match (&record, &device_hash) {

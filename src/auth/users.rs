@@ -83,6 +83,8 @@ pub fn check_name(name: &str) -> Option<AccountError> {
         Some(err("name", "account-error-name-missing"))
     } else if n > NAME_MAX {
         Some(err_max("name", "account-error-too-long", NAME_MAX))
+    } else if name.contains('\0') {
+        Some(err("name", "problem-nul"))
     } else {
         None
     }

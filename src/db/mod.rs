@@ -153,6 +153,12 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Whether PostgreSQL refused a text it cannot store (a NUL character, SQLSTATE 22021):
+/// the client's input, not a fault.
+pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021"))
+}
+
 /// Keeps the query planner's statistics useful, where there are any (`helpdesk demo` runs
 /// ANALYZE). An index that a migration added after the last ANALYZE gets statistics of its
 /// own, since SQLite would otherwise guess and could prefer it where it reads thousands of

@@ -94,6 +94,7 @@ problem-too-many = At most { $max } { $field } are allowed.
 problem-file-too-big = { $filename } is too big: each file may be at most 2 MiB.
 problem-unknown = Refers to an unknown { $field }.
 problem-taken = Another one already has this { $field }.
+problem-nul = Must not contain NUL characters.
 
 ## Times
 

@@ -94,6 +94,7 @@ problem-too-many = Se permiten como máximo { $max } ({ $field }).
 problem-file-too-big = { $filename } es demasiado grande: cada archivo puede ocupar como máximo 2 MiB.
 problem-unknown = Hace referencia a un valor de { $field } que no existe.
 problem-taken = Ya hay otro elemento con este valor de { $field }.
+problem-nul = No puede contener caracteres NUL.
 
 ## Times
 

@@ -251,6 +251,7 @@ pub fn field_error(lang: Lang, e: &crate::tickets::FieldError) -> String {
         ),
         Problem::Unknown => lang.t_with("problem-unknown", &[("field", field().into())]),
         Problem::Taken => lang.t_with("problem-taken", &[("field", field().into())]),
+        Problem::Nul => lang.t("problem-nul"),
     }
 }
 

@@ -418,7 +418,11 @@ pub(crate) fn push_filters<DB: ListSql>(
         DB::only_ids(q, ids);
     }
     if let Some(text) = filter.title_contains.as_deref().filter(|t| !t.is_empty()) {
-        DB::title_contains(q, text);
+        if text.contains('\0') {
+            // No title holds a NUL (see `Problem::Nul`), and PostgreSQL cannot take one.
+            q.push(" AND FALSE");
+        }
+        DB::title_contains(q, &text.replace('\0', ""));
     }
 }
 

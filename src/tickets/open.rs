@@ -54,6 +54,9 @@ impl NewTicket {
         {
             p.add(Field::Subject, Problem::TooLong { max: TITLE_MAX });
         }
+        if let Some(subject) = &self.subject {
+            p.no_nul(Field::Subject, subject);
+        }
         p.text(Field::Description, &self.description, MESSAGE_MAX);
         p.tags(&clean_tags(&self.tags));
         check_attachments(&mut p, &self.uploads, &self.links, &self.attachment_ids);

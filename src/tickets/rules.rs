@@ -67,6 +67,9 @@ pub enum Problem {
     Unknown,
     /// Another one already has this value (a saved reply's title).
     Taken,
+    /// Holds a NUL character, which no text is stored with (PostgreSQL's `text` cannot
+    /// hold one; both databases refuse it alike).
+    Nul,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +97,7 @@ impl FieldError {
             }
             Problem::Unknown => format!("Refers to an unknown {}.", self.field.as_str()),
             Problem::Taken => format!("Another one already has this {}.", self.field.as_str()),
+            Problem::Nul => "Must not contain NUL characters.".into(),
         }
     }
 }
@@ -177,12 +181,24 @@ impl Problems {
             self.add(field, Problem::Required);
         } else if trimmed.chars().count() > max {
             self.add(field, Problem::TooLong { max });
+        } else {
+            self.no_nul(field, trimmed);
         }
         trimmed.to_owned()
     }
 
+    /// Refuses a NUL character in `value` (see [`Problem::Nul`]).
+    pub fn no_nul(&mut self, field: Field, value: &str) {
+        if value.contains('\0') && !self.has(field) {
+            self.add(field, Problem::Nul);
+        }
+    }
+
     /// Checks the tag limits on tags already cleaned by [`clean_tags`].
     pub fn tags(&mut self, tags: &[String]) {
+        for tag in tags {
+            self.no_nul(Field::Tags, tag);
+        }
         if tags.iter().any(|t| t.chars().count() > TAG_MAX) {
             self.add(Field::Tags, Problem::TooLong { max: TAG_MAX });
         } else if tags.len() > TAGS_MAX {

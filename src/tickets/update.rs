@@ -299,6 +299,12 @@ pub(crate) async fn apply_update<T: UpdateTx>(
                 },
             );
         }
+        if let Some(Some(text)) = &update.resolution {
+            problems.no_nul(Field::Resolution, text);
+        }
+        if let Some(subject) = &update.subject {
+            problems.no_nul(Field::Subject, subject);
+        }
 
         let ticket = tx.visible(actor, key).await?;
         if update.staff_only() && !actor.is_staff() {

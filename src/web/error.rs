@@ -75,6 +75,11 @@ impl From<sqlx::Error> for WebError {
         if crate::db::is_unavailable(&e) {
             tracing::error!(error = %e, "database unavailable");
             WebError::Unavailable
+        } else if crate::db::is_unstorable_text(&e) {
+            // Text the core does not check (a login's email, say) reached PostgreSQL.
+            WebError::BadRequest(
+                "The text sent contains a NUL character, which is not allowed.".into(),
+            )
         } else {
             WebError::Internal(e.into())
         }

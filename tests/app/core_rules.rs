@@ -393,3 +393,68 @@ async fn a_ticket_named_twice_in_one_deletion_is_deleted_once() {
         2
     );
 }
+
+/// A NUL character is refused in every text the core stores, alike on both databases
+/// (PostgreSQL's `text` cannot hold one): a clear field error, nothing stored, never a 500.
+#[tokio::test]
+async fn text_with_a_nul_character_is_refused_as_the_field_it_is_in() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann@example.com", Role::Customer).await;
+    let agent = app.user("agent@example.com", Role::Agent).await;
+    let refused = app
+        .core
+        .open_ticket(&ann, new_ticket("Bad\0title", "Body\0 too"))
+        .await;
+    match refused {
+        Err(CoreError::Invalid(errors)) => {
+            let fields: Vec<_> = errors
+                .iter()
+                .map(|e| (e.field, e.problem.clone()))
+                .collect();
+            assert_eq!(
+                fields,
+                [
+                    (Field::Title, Problem::Nul),
+                    (Field::Description, Problem::Nul)
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
+    let number = app.ticket(&ann, "Fine").await;
+    let replied = app
+        .core
+        .add_message(&agent, &TicketKey::Number(number), reply("a\0b"))
+        .await;
+    assert!(
+        matches!(&replied, Err(CoreError::Invalid(e)) if e[0].problem == Problem::Nul),
+        "{replied:?}"
+    );
+    // Through a JSON dialect and a page: the dialect's own error, a page's 400.
+    let token = app.api_token(&ann).await;
+    let r = reqwest::Client::new()
+        .post(app.url("/v2/support-tickets"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "title": "NUL\u{0}", "description": "x", "priority": "medium", "category": "technical"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST);
+    let (c, _) = app.logged_in("bob@example.com", Role::Customer).await;
+    let (status, _) = c.text("/tickets?title=a%00b&q=a%00b").await;
+    assert_eq!(
+        status,
+        reqwest::StatusCode::OK,
+        "a filter with NUL finds nothing"
+    );
+    let login = app.client().login("ann\0@example.com", "password123").await;
+    assert_eq!(
+        login.status(),
+        reqwest::StatusCode::UNAUTHORIZED,
+        "a wrong login"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
+}

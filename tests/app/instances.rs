@@ -497,7 +497,11 @@ async fn every_dialect_answers_the_same_after_a_copy() {
         .iter()
         .flat_map(|(email, _)| paths.iter().map(move |p| format!("{email} {p}")))
         .zip(&before)
-        .filter(|(_, (status, _))| *status != 200)
+        // A customer's filtered list may be empty (the legacy dialect's 404), the same
+        // on both; the agent sees every ticket.
+        .filter(|(what, (status, _))| {
+            *status != 200 && !(what.starts_with("customer") && *status == 404)
+        })
         .map(|(what, (status, body))| format!("{what}: {status} {body}"))
         .collect();
     assert!(refused.is_empty(), "{refused:#?}");

@@ -3682,3 +3682,47 @@ async fn mail_receive_runs_on_postgres_and_handles_a_message_once() {
         .unwrap();
     assert_eq!(messages, 2);
 }
+
+/// A category deleted while tickets are being opened in it: each open either lands (and
+/// the deletion is refused, the category in use) or says the category is invalid; never
+/// a foreign-key failure.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_category_deleted_while_tickets_open_in_it_fails_nothing() {
+    use helpdesk::tickets::{CategoryRef, Core, CoreError};
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let core = Core::new(
+        helpdesk_store_pg::connect(&url).await.unwrap(),
+        helpdesk::config::Settings::default(),
+    );
+    let admin = helpdesk::auth::users::create_pg(
+        match &core.backend {
+            helpdesk::tickets::Backend::Postgres(pool) => pool,
+            _ => unreachable!(),
+        },
+        "admin@example.test",
+        "Admin",
+        Role::Admin,
+        "password123",
+    )
+    .await
+    .unwrap();
+    for round in 0..20 {
+        let slug = format!("short-lived-{round}");
+        let id = core
+            .create_category(&admin, &slug, "Short lived", "")
+            .await
+            .unwrap();
+        let mut input = crate::new_ticket("In a short-lived category", "Please.");
+        input.category = CategoryRef::Id(id);
+        let (opened, deleted) = tokio::join!(
+            core.open_ticket(&admin, input),
+            core.delete_category(&admin, id)
+        );
+        match (&opened, &deleted) {
+            (Ok(_), Err(CoreError::Invalid(_))) | (Err(CoreError::Invalid(_)), Ok(())) => {}
+            other => panic!("round {round}: {other:?}"),
+        }
+    }
+}

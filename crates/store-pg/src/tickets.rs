@@ -10,7 +10,9 @@ pub async fn active_category(
     slug: Option<&str>,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
-        "SELECT id FROM categories WHERE (id = $1 OR slug = $2) AND active",
+        // KEY SHARE: a category deleted at the same instant waits for this transaction
+        // (and then finds itself in use) instead of failing the ticket's foreign key.
+        "SELECT id FROM categories WHERE (id = $1 OR slug = $2) AND active FOR KEY SHARE",
         id,
         slug
     )

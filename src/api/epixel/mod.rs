@@ -231,6 +231,7 @@ fn core_message(e: &FieldError) -> (&'static str, String) {
             not_a_choice(field)
         }
         Problem::Invalid | Problem::Unknown | Problem::Taken => invalid_pk(field),
+        Problem::Nul => "Null characters are not allowed.".to_owned(),
     };
     (field, message)
 }

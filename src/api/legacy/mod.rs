@@ -130,6 +130,7 @@ fn field_message(e: &crate::tickets::FieldError) -> String {
         Problem::TooMany { max } => format!("{field} may have at most {max} items"),
         Problem::FileTooBig { .. } => "file is too large (max 2 MiB)".into(),
         Problem::Invalid | Problem::Unknown | Problem::Taken => format!("{field} is invalid"),
+        Problem::Nul => format!("{field} must not contain NUL characters"),
     }
 }
 
