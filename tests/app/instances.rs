@@ -102,6 +102,10 @@ where
     }
 }
 
+async fn count(pool: &PgPool, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
 /// Opens a ticket through the new-ticket form.
 async fn open(
     client: &Client,
@@ -335,10 +339,11 @@ async fn two_instances_on_one_database_serve_one_help_desk() {
     .await
     .unwrap();
     eventually("the expired session is swept", || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions WHERE token_hash = 'expired'")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
+        count(
+            &pool,
+            "SELECT COUNT(*) FROM sessions WHERE token_hash = 'expired'",
+        )
+        .await
             == 0
     })
     .await;
@@ -354,17 +359,10 @@ async fn two_instances_on_one_database_serve_one_help_desk() {
         let r = open(on, &hardware, &format!("Ticket {i}"), "Please help.").await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
-    let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let queued = count(&pool, "SELECT COUNT(*) FROM outbox").await;
     assert!(queued > 0, "the tickets queued notices");
     eventually("every notice is sent", || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE state <> 'sent'")
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-            == 0
+        count(&pool, "SELECT COUNT(*) FROM outbox WHERE state <> 'sent'").await == 0
     })
     .await;
     // Time for a second sending, were there one.

@@ -455,31 +455,14 @@ impl Sql<'_> {
     }
 
     pub async fn scalars<T: Value>(self) -> Vec<T> {
-        let text = sqlx::AssertSqlSafe(self.numbered());
-        match &self.app.core.backend {
-            helpdesk::tickets::Backend::Sqlite { .. } => {
-                bind_all!(
-                    sqlx::query_scalar(sqlx::AssertSqlSafe(self.text.clone())),
-                    self.args
-                )
-                .fetch_all(self.app.rw())
-                .await
-            }
-            helpdesk::tickets::Backend::Postgres(pool) => {
-                bind_all!(sqlx::query_scalar(text), self.args)
-                    .fetch_all(pool)
-                    .await
-            }
-        }
-        .unwrap_or_else(|e| panic!("{}: {e}", self.text))
+        let rows: Vec<(T,)> = self.rows().await;
+        rows.into_iter().map(|(value,)| value).collect()
     }
 
     /// The one value the statement reads.
     pub async fn scalar<T: Value>(self) -> T {
-        let text = self.text.clone();
-        let mut all = self.scalars().await;
-        assert_eq!(all.len(), 1, "one row from {text}");
-        all.remove(0)
+        let (value,): (T,) = self.row().await;
+        value
     }
 
     pub async fn rows<T: Row>(self) -> Vec<T> {

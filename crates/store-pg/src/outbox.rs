@@ -13,12 +13,16 @@ pub async fn claim_due(
     limit: i64,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
-        "UPDATE outbox SET next_attempt_at = $2
-         WHERE id IN (SELECT id FROM outbox
-                      WHERE state = 'queued' AND next_attempt_at <= $1
-                      ORDER BY next_attempt_at LIMIT $3
-                      FOR UPDATE SKIP LOCKED)
-         RETURNING id",
+        // In queue order (RETURNING keeps none): a ticket's notices go out as they
+        // happened.
+        r#"WITH claimed AS (
+               UPDATE outbox SET next_attempt_at = $2
+               WHERE id IN (SELECT id FROM outbox
+                            WHERE state = 'queued' AND next_attempt_at <= $1
+                            ORDER BY next_attempt_at, id LIMIT $3
+                            FOR UPDATE SKIP LOCKED)
+               RETURNING id)
+           SELECT id AS "id!" FROM claimed ORDER BY id"#,
         now,
         lease_until,
         limit
