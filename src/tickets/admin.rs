@@ -83,8 +83,9 @@ impl Core {
 
     /// Brings a deleted ticket back.
     pub async fn restore_ticket(&self, actor: &Actor, number: i64) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::restore_ticket(pool, actor, number).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::restore_ticket(pool, actor, number).await
+        });
         admin_only(actor)?;
         let actor_id = actor.id;
         writer
@@ -107,8 +108,9 @@ impl Core {
 
     /// Removes a deleted ticket for good, with its messages, attachments and history.
     pub async fn purge_ticket(&self, actor: &Actor, number: i64) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::purge_ticket(pool, actor, number).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::purge_ticket(pool, actor, number).await
+        });
         admin_only(actor)?;
         writer
             .write(move |tx| {
@@ -136,7 +138,9 @@ impl Core {
         name: &str,
         description: &str,
     ) -> CoreResult<i64> {
-        let (_, writer) = sqlite_or!(self, pool => super::pg::create_category(pool, actor, slug, name, description).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::create_category(pool, actor, slug, name, description).await
+        });
         admin_only(actor)?;
         let (slug, name) = new_category(slug, name)?;
         let description = description.trim().to_owned();
@@ -170,7 +174,9 @@ impl Core {
         description: &str,
         active: bool,
     ) -> CoreResult<()> {
-        let (_, writer) = sqlite_or!(self, pool => super::pg::update_category(pool, actor, id, name, description, active).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::update_category(pool, actor, id, name, description, active).await
+        });
         admin_only(actor)?;
         let name = category_name(name)?;
         let description = description.trim().to_owned();
@@ -199,8 +205,9 @@ impl Core {
     /// Deletes a category no ticket uses (deleted ones included); one in use can only be
     /// deactivated (`Invalid`).
     pub async fn delete_category(&self, actor: &Actor, id: i64) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::delete_category(pool, actor, id).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::delete_category(pool, actor, id).await
+        });
         admin_only(actor)?;
         writer
             .write(move |tx| {
@@ -258,7 +265,9 @@ impl Core {
         keyword: &str,
         active: bool,
     ) -> CoreResult<()> {
-        let (_, writer) = sqlite_or!(self, pool => super::pg::save_tag(pool, actor, id, name, keyword, active).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::save_tag(pool, actor, id, name, keyword, active).await
+        });
         admin_only(actor)?;
         let name = tag_name(name)?;
         let keyword = keyword.trim().to_owned();
@@ -303,8 +312,9 @@ impl Core {
     /// Saves a setting (`open_ticket_limit`, `github_repo`, `github_token`); an empty value
     /// removes it, so the command line's value applies again.
     pub async fn save_setting(&self, actor: &Actor, key: &str, value: &str) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::save_setting(pool, actor, key, value).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::save_setting(pool, actor, key, value).await
+        });
         admin_only(actor)?;
         let (key, value) = (key.to_owned(), value.trim().to_owned());
         writer

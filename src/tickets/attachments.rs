@@ -231,8 +231,9 @@ impl Core {
         actor: &Actor,
         upload: Upload,
     ) -> CoreResult<AttachmentMeta> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::upload_unattached(pool, actor, upload).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::upload_unattached(pool, actor, upload).await
+        });
         let actor = actor.clone();
         writer
             .write(move |tx| {
@@ -245,8 +246,9 @@ impl Core {
     /// internal note unless they are staff; an unused upload only for its uploader.
     /// Anything else answers `NotFound`, exactly like a missing attachment.
     pub async fn download(&self, actor: &Actor, attachment_id: i64) -> CoreResult<Download> {
-        let (db, _) =
-            sqlite_or!(self, pool => super::pg::download(pool, actor, attachment_id).await);
+        let (db, _) = sqlite_or!(self, pool => {
+            super::pg::download(pool, actor, attachment_id).await
+        });
         let staff = actor.is_staff();
         let row = sqlx::query!(
             r#"SELECT a.filename, a.content_type, a.data AS "data!"

@@ -64,8 +64,9 @@ impl Core {
     }
 
     async fn catalog_version(&self) -> CoreResult<i64> {
-        let (db, _) =
-            sqlite_or!(self, pool => Ok(helpdesk_store_pg::catalog::version(pool).await?));
+        let (db, _) = sqlite_or!(self, pool => {
+            Ok(helpdesk_store_pg::catalog::version(pool).await?)
+        });
         Ok(
             sqlx::query_scalar!("SELECT version FROM catalog_version WHERE id = 1")
                 .fetch_one(db)

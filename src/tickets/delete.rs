@@ -22,8 +22,9 @@ impl Core {
     /// Deletes tickets, all or nothing: customers their own, admins any; agents may not
     /// (`Forbidden`). One missing or invisible ticket (`NotFound`) changes nothing.
     pub async fn delete_tickets(&self, actor: &Actor, keys: &[TicketKey]) -> CoreResult<usize> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::delete_tickets(pool, actor, keys).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::delete_tickets(pool, actor, keys).await
+        });
         may_delete(actor)?;
         let now = now_ms();
         let (actor, keys) = (actor.clone(), keys.to_vec());

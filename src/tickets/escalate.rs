@@ -67,7 +67,6 @@ impl Core {
 
     /// The GitHub repository and token: saved settings first, then the command line.
     pub async fn github_config(&self) -> CoreResult<Option<GithubConfig>> {
-        let (_, _) = sqlite_or!(self, pool => super::pg::github_config(pool, &self.defaults).await);
         Ok(github_config(
             &self.defaults,
             self.setting("github_repo").await?,
@@ -84,7 +83,9 @@ impl Core {
         key: &TicketKey,
         site_url: &str,
     ) -> CoreResult<Issue> {
-        let (_, writer) = sqlite_or!(self, pool => super::pg::create_github_issue(pool, &self.defaults, actor, key, site_url).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::create_github_issue(pool, &self.defaults, actor, key, site_url).await
+        });
         if !actor.is_staff() {
             return Err(CoreError::Forbidden);
         }

@@ -619,8 +619,9 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<(Page<TicketSummary>, StatusCounts)> {
-        let (db, _) =
-            sqlite_or!(self, pool => super::pg::list_with_counts(pool, actor, filter).await);
+        let (db, _) = sqlite_or!(self, pool => {
+            super::pg::list_with_counts(pool, actor, filter).await
+        });
         if let Some(query) = filter.search.as_deref().and_then(fts_query) {
             return self.search(db, actor, filter, &query).await;
         }
@@ -638,7 +639,6 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<StatusCounts> {
-        let (_, _) = sqlite_or!(self, pool => super::pg::list_counts(pool, actor, filter).await);
         if actor.is_staff() && !faceted(actor, filter) {
             self.count_by_status_capped(actor, filter, QUEUE_COUNT_CAP)
                 .await
@@ -654,7 +654,9 @@ impl Core {
         filter: &ListFilter,
         total: i64,
     ) -> CoreResult<Page<TicketSummary>> {
-        let (db, _) = sqlite_or!(self, pool => super::pg::list_page_with_total(pool, actor, filter, total).await);
+        let (db, _) = sqlite_or!(self, pool => {
+            super::pg::list_page_with_total(pool, actor, filter, total).await
+        });
         self.list_page(db, actor, filter, Some(total)).await
     }
 
@@ -840,8 +842,9 @@ impl Core {
         actor: &Actor,
         filter: &ListFilter,
     ) -> CoreResult<StatusCounts> {
-        let (db, _) =
-            sqlite_or!(self, pool => super::pg::count_by_status(pool, actor, filter).await);
+        let (db, _) = sqlite_or!(self, pool => {
+            super::pg::count_by_status(pool, actor, filter).await
+        });
         let rows: Vec<(String, i64)> = if maintained(actor, filter) {
             sqlx::query_as("SELECT status, n FROM ticket_counts")
                 .fetch_all(db)
@@ -890,7 +893,9 @@ impl Core {
         filter: &ListFilter,
         cap: i64,
     ) -> CoreResult<StatusCounts> {
-        let (db, _) = sqlite_or!(self, pool => super::pg::count_by_status_capped(pool, actor, filter, cap).await);
+        let (db, _) = sqlite_or!(self, pool => {
+            super::pg::count_by_status_capped(pool, actor, filter, cap).await
+        });
         let filter = ListFilter {
             statuses: Vec::new(),
             ..filter.clone()

@@ -83,7 +83,9 @@ impl Core {
         key: &TicketKey,
         input: NewMessage,
     ) -> CoreResult<MessageRef> {
-        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::add_message(pool, self.notices, actor, key, input).await));
+        let (_, writer) = sqlite_or!(self, pool => {
+            self.woke(super::pg::add_message(pool, self.notices, actor, key, input).await)
+        });
         input.check().into_result()?;
         if input.internal && !actor.is_staff() {
             return Err(CoreError::Forbidden);
@@ -103,8 +105,9 @@ impl Core {
     /// Marks as seen every message of the ticket that the actor's side has not seen yet:
     /// for the customer, the staff's public replies; for staff, the customer's messages.
     pub async fn mark_ticket_seen(&self, actor: &Actor, ticket_id: i64) -> CoreResult<u64> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::mark_ticket_seen(pool, actor, ticket_id).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::mark_ticket_seen(pool, actor, ticket_id).await
+        });
         let now = now_ms();
         let staff = actor.is_staff();
         writer
@@ -129,8 +132,9 @@ impl Core {
     /// Marks the given messages as seen, all or nothing: every id must be a message the
     /// actor may see, written by the other side (the legacy `threads/seen`).
     pub async fn mark_messages_seen(&self, actor: &Actor, ids: &[String]) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::mark_messages_seen(pool, actor, ids).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::mark_messages_seen(pool, actor, ids).await
+        });
         if ids.is_empty() {
             return Err(CoreError::invalid(Field::Message, Problem::Required));
         }

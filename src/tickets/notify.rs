@@ -399,7 +399,9 @@ impl super::Core {
         actor: &Actor,
         policy: MailPolicy,
     ) -> CoreResult<()> {
-        let (_, writer) = sqlite_or!(self, pool => super::pg::save_notification_settings(pool, actor, policy).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::save_notification_settings(pool, actor, policy).await
+        });
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }
@@ -440,8 +442,9 @@ impl super::Core {
 
     /// Keeps the kinds in `on` for `actor` and turns the others off for them.
     pub async fn save_my_notifications(&self, actor: &Actor, on: Vec<Kind>) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::save_my_notifications(pool, actor, on).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::save_my_notifications(pool, actor, on).await
+        });
         let user_id = actor.id;
         let staff = actor.is_staff();
         writer
@@ -471,7 +474,9 @@ impl super::Core {
 
     /// Queues a test mail to `address` (admins; only when mail is configured).
     pub async fn send_test_mail(&self, actor: &Actor, address: lettre::Address) -> CoreResult<()> {
-        let (_, writer) = sqlite_or!(self, pool => super::pg::send_test_mail(pool, self.mail.is_some(), actor, address).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::send_test_mail(pool, self.mail.is_some(), actor, address).await
+        });
         if !actor.is_admin() {
             return Err(super::CoreError::Forbidden);
         }

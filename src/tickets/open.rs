@@ -79,7 +79,9 @@ impl Core {
         input: NewTicket,
         followups: Vec<NewMessage>,
     ) -> CoreResult<Opened> {
-        let (db, writer) = sqlite_or!(self, pool => self.woke(super::pg::open_ticket_with(pool, self.defaults.open_ticket_limit, self.notices, actor, input, followups).await));
+        let (db, writer) = sqlite_or!(self, pool => {
+            self.woke(super::pg::open_ticket_with(pool, self.defaults.open_ticket_limit, self.notices, actor, input, followups).await)
+        });
         let checked = self.check_new_ticket(db, actor, &input, &followups).await?;
         let actor = actor.clone();
         let opened = writer

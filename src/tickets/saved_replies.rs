@@ -112,8 +112,9 @@ impl Core {
         title: &str,
         body: &str,
     ) -> CoreResult<i64> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::save_reply(pool, actor, id, title, body).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::save_reply(pool, actor, id, title, body).await
+        });
         staff_only(actor)?;
         let (title, body) = checked_reply(title, body)?;
         let (now, author) = (now_ms(), actor.id);
@@ -167,8 +168,9 @@ impl Core {
 
     /// Deletes a saved reply (staff).
     pub async fn delete_saved_reply(&self, actor: &Actor, id: i64) -> CoreResult<()> {
-        let (_, writer) =
-            sqlite_or!(self, pool => super::pg::delete_saved_reply(pool, actor, id).await);
+        let (_, writer) = sqlite_or!(self, pool => {
+            super::pg::delete_saved_reply(pool, actor, id).await
+        });
         staff_only(actor)?;
         writer
             .write(move |tx| {

@@ -45,14 +45,18 @@ impl Core {
         to: Status,
         expected_version: Option<i64>,
     ) -> CoreResult<StatusChange> {
-        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::change_status(pool, self.defaults.open_ticket_limit, self.notices, actor, key, to, expected_version).await));
+        let (_, writer) = sqlite_or!(self, pool => {
+            self.woke(super::pg::change_status(pool, self.defaults.open_ticket_limit, self.notices, actor, key, to, expected_version).await)
+        });
         self.transition(writer, actor, key, move |_| to, expected_version)
             .await
     }
 
     /// Closes a ticket unless it is already finished (then nothing changes: `from == to`).
     pub async fn close_ticket(&self, actor: &Actor, key: &TicketKey) -> CoreResult<StatusChange> {
-        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::close_ticket(pool, self.defaults.open_ticket_limit, self.notices, actor, key).await));
+        let (_, writer) = sqlite_or!(self, pool => {
+            self.woke(super::pg::close_ticket(pool, self.defaults.open_ticket_limit, self.notices, actor, key).await)
+        });
         let decide = |from: Status| {
             if from.is_finished() {
                 from
@@ -65,7 +69,9 @@ impl Core {
 
     /// Reopens a finished ticket; an unfinished one stays as it is (`from == to`).
     pub async fn reopen_ticket(&self, actor: &Actor, key: &TicketKey) -> CoreResult<StatusChange> {
-        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::reopen_ticket(pool, self.defaults.open_ticket_limit, self.notices, actor, key).await));
+        let (_, writer) = sqlite_or!(self, pool => {
+            self.woke(super::pg::reopen_ticket(pool, self.defaults.open_ticket_limit, self.notices, actor, key).await)
+        });
         let decide = |from: Status| {
             if from.is_finished() {
                 Status::Open

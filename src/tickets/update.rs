@@ -101,7 +101,9 @@ impl Core {
         keys: &[TicketKey],
         update: TicketUpdate,
     ) -> CoreResult<usize> {
-        let (_, writer) = sqlite_or!(self, pool => self.woke(super::pg::bulk_update(pool, self.defaults.open_ticket_limit, self.notices, actor, keys, update).await));
+        let (_, writer) = sqlite_or!(self, pool => {
+            self.woke(super::pg::bulk_update(pool, self.defaults.open_ticket_limit, self.notices, actor, keys, update).await)
+        });
         let limit = self.open_ticket_limit().await?;
         let (actor, keys) = (actor.clone(), keys.to_vec());
         let notices = self.notices;

@@ -136,8 +136,9 @@ impl Core {
         key: &TicketKey,
         mark_seen: bool,
     ) -> CoreResult<TicketDetail> {
-        let (db, _) =
-            sqlite_or!(self, pool => super::pg::view_ticket(pool, actor, key, mark_seen).await);
+        let (db, _) = sqlite_or!(self, pool => {
+            super::pg::view_ticket(pool, actor, key, mark_seen).await
+        });
         let head = visible_ticket(db, actor, key).await?;
         let t = self
             .details(actor, &[head.id])
@@ -153,7 +154,6 @@ impl Core {
     /// The ticket just opened by `actor` ([`Core::open_ticket`]), whole: the answer of a
     /// create, read without looking the ticket up again.
     pub async fn opened_ticket(&self, actor: &Actor, opened: &Opened) -> CoreResult<TicketDetail> {
-        let (_, _) = sqlite_or!(self, pool => super::pg::opened_ticket(pool, actor, opened).await);
         self.details(actor, &[opened.id])
             .await?
             .pop()
