@@ -265,17 +265,16 @@ async fn two_instances_on_one_database_serve_one_help_desk() {
     assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
 
     // An API token (made by the command line on the same database) works on both.
-    let out = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
-        .args(["--database", &url, "token", "create"])
-        .args(["--email", "carla@example.test", "--name", "ci"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let token = helpdesk(&[
+        "--database",
+        &url,
+        "token",
+        "create",
+        "--email",
+        "carla@example.test",
+        "--name",
+        "ci",
+    ]);
     for instance in [&a, &b] {
         let r = reqwest::Client::new()
             .get(format!("{}/v2/support-tickets", instance.base()))
