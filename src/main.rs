@@ -66,6 +66,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         },
     };
     match command {
+        Command::Backup(_) if helpdesk_store_pg::is_postgres_url(&cli.database) => {
+            anyhow::bail!(
+                "`helpdesk backup` copies a SQLite database; back up PostgreSQL with pg_dump (or the database service's own backups)"
+            )
+        }
         Command::Backup(args) => {
             // Beside a running server, which may be of another version: never migrate here.
             let mut conn = db::open_existing(&cli.database).await?;

@@ -378,6 +378,17 @@ async fn accounts_tokens_and_keys_are_made_from_the_command_line_on_postgres() {
         helpdesk::auth::password::verify("a long password".into(), Some(login.password_hash)).await
     );
 
+    // Backups of PostgreSQL are PostgreSQL's business.
+    let backup = Command::new(env!("CARGO_BIN_EXE_helpdesk"))
+        .args([&db[..], &["backup", "--to", "/tmp/never-written.db"]].concat())
+        .output()
+        .expect("helpdesk");
+    assert_eq!(backup.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&backup.stderr).contains("pg_dump"),
+        "{}",
+        String::from_utf8_lossy(&backup.stderr)
+    );
     // The demo fills a new database only.
     let demo = helpdesk(&[&db[..], &["demo", "--tickets", "5"]].concat());
     assert!(!demo.status.success());
