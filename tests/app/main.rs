@@ -262,6 +262,16 @@ impl TestApp {
             .expect("fixture user")
     }
 
+    /// The account with this email (it must exist), as the core sees its caller.
+    pub async fn actor_of(&self, email: &str) -> Actor {
+        self.accounts()
+            .find_by_email(email)
+            .await
+            .expect("account lookup")
+            .unwrap_or_else(|| panic!("no account {email}"))
+            .actor
+    }
+
     /// A client logged in as a new user with this email and role.
     pub async fn logged_in(&self, email: &str, role: Role) -> (Client, Actor) {
         let user = self.user(email, role).await;

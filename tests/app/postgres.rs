@@ -1906,20 +1906,10 @@ async fn the_ticket_page_reads_on_postgres_as_on_sqlite() {
     helpdesk::demo::run(&app.db_url, 60, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
-    let find = |email: &'static str| {
-        let db = app.db().clone();
-        async move {
-            helpdesk::auth::users::find_by_email(&db, email)
-                .await
-                .unwrap()
-                .unwrap()
-                .actor
-        }
-    };
-    let admin = find("admin@example.com").await;
-    let agent = find("agent1@example.com").await;
-    let customer = find("customer1@example.com").await;
-    let other = find("customer2@example.com").await;
+    let admin = app.actor_of("admin@example.com").await;
+    let agent = app.actor_of("agent1@example.com").await;
+    let customer = app.actor_of("customer1@example.com").await;
+    let other = app.actor_of("customer2@example.com").await;
     // Files on a message and on none (a legacy upload claimed by no message stays loose).
     let number = app.ticket(&customer, "With files").await;
     app.core
@@ -2332,19 +2322,9 @@ async fn pickers_history_and_descriptions_read_on_postgres_as_on_sqlite() {
     helpdesk::demo::run(&app.db_url, 40, helpdesk::i18n::Lang::En)
         .await
         .expect("demo");
-    let find = |email: &'static str| {
-        let db = app.db().clone();
-        async move {
-            helpdesk::auth::users::find_by_email(&db, email)
-                .await
-                .unwrap()
-                .unwrap()
-                .actor
-        }
-    };
-    let admin = find("admin@example.com").await;
-    let agent = find("agent1@example.com").await;
-    let customer = find("customer1@example.com").await;
+    let admin = app.actor_of("admin@example.com").await;
+    let agent = app.actor_of("agent1@example.com").await;
+    let customer = app.actor_of("customer1@example.com").await;
     let numbers: Vec<i64> = sqlx::query_scalar("SELECT number FROM tickets ORDER BY id LIMIT 5")
         .fetch_all(app.rw())
         .await
